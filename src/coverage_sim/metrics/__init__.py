@@ -1,0 +1,1 @@
+"""Metric definitions, per-metric summaries and paired comparisons (MODEL.md §4)."""
