@@ -91,5 +91,12 @@ METRICS: dict[str, MetricDefinition] = {
 SUMMARY_STATS: tuple[str, ...] = ("mean", "sd", "p5", "p10", "p50", "p90", "p95")
 COMPARISON_STATS: tuple[str, ...] = ("delta_mean", "delta_p50", "prob_better")
 BRIDGE_FIELDS: tuple[str, ...] = ("start", "new", "expansion", "contraction", "churn", "end")
-SERIES_NAMES: tuple[str, ...] = ("arr", "customers", "revenue", "spend", "contribution")
+SERIES_NAMES: tuple[str, ...] = (
+    "arr",
+    "customers",
+    "revenue",
+    "spend",
+    "contribution",
+    "post_sale_share",  # that month's share of coverage spend on adopt/expand/renew
+)
 # plus one series per role: "heads.<role name>"

@@ -1,0 +1,172 @@
+"""Per-trial results: monthly series, the ARR bridge, totals and metrics (MODEL.md §4).
+
+Definitions (per trial):
+- ``grr`` = (ARR at the window start - churn - contraction of that ARR) / ARR at the
+  window start; ``nrr`` adds its expansion. The window is the final 12 months (the whole
+  horizon if it is shorter); logos landed inside it are excluded.
+- ``cac`` = land-motion spend over the horizon / new logos; ``cac_payback_months`` =
+  cac / (average new-logo ACV / 12 * gross_margin); ``clv_cac`` = clv / cac.
+- ``post_sale_share`` = post-sale (adopt + expand + renew) spend / coverage spend.
+- ``npv`` = sum_t contribution_t (1 + r)^(-t/12) + arr_multiple * ending ARR (1 + r)^(-H/12).
+Undefined values (no new logo, no ARR at the window start, no spend) are NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coverage_sim.compiled import CompiledScenario, FloatArray
+from coverage_sim.engine.money import MonthSpend, monthly_discount
+from coverage_sim.metrics.definitions import BRIDGE_FIELDS, METRICS, SERIES_NAMES
+from coverage_sim.outcome import ScenarioOutcome
+
+IntLike = np.ndarray
+
+
+def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
+    out = np.full(numerator.shape, np.nan)
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out
+
+
+class OutcomeArrays:
+    """The full ``(trials, ...)`` arrays of one scenario, filled chunk by chunk."""
+
+    def __init__(self, scenario: CompiledScenario) -> None:
+        n, h = scenario.trials, scenario.horizon_months
+        years = -(-h // 12)
+        self.scenario = scenario
+        self.metrics = {m: np.full(n, np.nan) for m in METRICS}
+        self.bridge = {f: np.zeros((n, years)) for f in BRIDGE_FIELDS}
+        names = [*SERIES_NAMES, *(f"heads.{r.name}" for r in scenario.roles)]
+        self.series = {name: np.zeros((n, h)) for name in names}
+
+    def chunk(self, trials: slice) -> ChunkRecord:
+        return ChunkRecord(self, trials)
+
+    def outcome(self) -> ScenarioOutcome:
+        return ScenarioOutcome(
+            name=self.scenario.name, metrics=self.metrics, bridge=self.bridge, series=self.series
+        )
+
+
+class ChunkRecord:
+    """Accumulates one chunk's months and writes into the full arrays."""
+
+    def __init__(self, arrays: OutcomeArrays, trials: slice) -> None:
+        s = arrays.scenario
+        self.arrays, self.trials, self.scenario = arrays, trials, s
+        size, h = trials.stop - trials.start, s.horizon_months
+        self.series = {name: a[trials] for name, a in arrays.series.items()}
+        self.bridge = {f: a[trials] for f, a in arrays.bridge.items()}
+        self.discount = monthly_discount(s.company.discount_rate[trials], h)
+        self._coverage = np.zeros((3, size, h))
+        zeros = np.zeros(size)
+        self.totals = {
+            k: zeros.copy()
+            for k in ("revenue", "spend", "land_spend", "post_sale_spend", "contribution",
+                      "npv", "new_logos", "new_acv", "churned_logos")
+        }
+        self.window_base = np.full(size, np.nan)
+        self.window = {k: zeros.copy() for k in ("churn", "contraction", "expansion")}
+        self.window_open = False
+        self.ending_arr = zeros.copy()
+        self.ending_customers = zeros.copy()
+
+    def start(self, starting_arr: FloatArray) -> None:
+        self.bridge["start"][:, 0] = starting_arr
+
+    def open_window(self, base_arr: FloatArray) -> None:
+        self.window_base = base_arr.copy()
+        self.window_open = True
+
+    def month(
+        self,
+        month: int,
+        *,
+        arr: FloatArray,
+        customers: IntLike,
+        revenue: FloatArray,
+        spend: MonthSpend,
+        heads: list[IntLike],
+        new_logos: IntLike,
+        new_acv: FloatArray,
+        expansion: FloatArray,
+        renewal: dict[str, FloatArray],
+        coverage: tuple[FloatArray, FloatArray, FloatArray],
+    ) -> None:
+        s, tr, i = self.scenario, self.trials, month - 1
+        gross = revenue * s.company.gross_margin[tr]
+        contribution = gross - spend.total - s.company.other_opex_pct[tr] * revenue
+        series = self.series
+        series["arr"][:, i] = arr
+        series["customers"][:, i] = customers
+        series["revenue"][:, i] = revenue
+        series["spend"][:, i] = spend.total
+        series["contribution"][:, i] = contribution
+        post = np.zeros_like(spend.total)
+        np.divide(spend.post_sale, spend.total, out=post, where=spend.total > 0)
+        series["post_sale_share"][:, i] = post
+        for role, count in zip(s.roles, heads):
+            series[f"heads.{role.name}"][:, i] = count
+        for k, c in enumerate(coverage):
+            self._coverage[k, :, i] = c
+
+        year = i // 12
+        self.bridge["new"][:, year] += new_acv
+        self.bridge["expansion"][:, year] += expansion.sum(axis=1)
+        self.bridge["contraction"][:, year] += renewal["contraction"].sum(axis=1)
+        self.bridge["churn"][:, year] += renewal["churn"].sum(axis=1)
+        if month % 12 == 0 or month == s.horizon_months:
+            self.bridge["end"][:, year] = arr
+            if year + 1 < self.bridge["start"].shape[1]:
+                self.bridge["start"][:, year + 1] = arr
+
+        t = self.totals
+        t["revenue"] += revenue
+        t["spend"] += spend.total
+        t["land_spend"] += spend.land
+        t["post_sale_spend"] += spend.post_sale
+        t["contribution"] += contribution
+        t["npv"] += contribution * self.discount[:, i]
+        t["new_logos"] += new_logos
+        t["new_acv"] += new_acv
+        t["churned_logos"] += renewal["churned_logos"].sum(axis=1)
+        if self.window_open:
+            self.window["churn"] += renewal["churn"][:, 0]
+            self.window["contraction"] += renewal["contraction"][:, 0]
+            self.window["expansion"] += expansion[:, 0]
+        self.ending_arr, self.ending_customers = arr, customers.astype(np.float64)
+
+    def coverage(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Realized coverage per trial x month: adopt, expand, renew."""
+        return self._coverage[0], self._coverage[1], self._coverage[2]
+
+    def finish(self, lens: dict[str, FloatArray]) -> None:
+        s, tr, t, w = self.scenario, self.trials, self.totals, self.window
+        gm = s.company.gross_margin[tr]
+        terminal = s.valuation.arr_multiple[tr] * self.ending_arr * self.discount[:, -1]
+        retained = self.window_base - w["churn"] - w["contraction"]
+        cac = _ratio(t["land_spend"], t["new_logos"])
+        monthly_gross_acv = _ratio(t["new_acv"], t["new_logos"]) / 12.0 * gm
+        values = {
+            "ending_arr": self.ending_arr,
+            "total_revenue": t["revenue"],
+            "total_spend": t["spend"],
+            "contribution": t["contribution"],
+            "npv": t["npv"] + terminal,
+            "new_logos": t["new_logos"],
+            "churned_logos": t["churned_logos"],
+            "ending_customers": self.ending_customers,
+            "grr": _ratio(retained, self.window_base),
+            "nrr": _ratio(retained + w["expansion"], self.window_base),
+            "cac": cac,
+            "cac_payback_months": _ratio(cac, monthly_gross_acv),
+            "clv": lens["clv"],
+            "clv_cac": _ratio(lens["clv"], cac),
+            "expansion_multiple": lens["expansion_multiple"],
+            "post_booking_share": lens["post_booking_share"],
+            "post_sale_share": _ratio(t["post_sale_spend"], t["spend"]),
+        }
+        for metric, value in values.items():
+            self.arrays.metrics[metric][tr] = value

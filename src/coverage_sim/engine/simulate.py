@@ -1,0 +1,196 @@
+"""Monte Carlo simulation of one scenario, in chunks of trials (MODEL.md §3).
+
+Per month ``t = 1..H``, in this order: budget ``B_t``; headcount (age, attrition, hire or
+cut to target); coverage from the heads' ramped capacity and the start-of-month book;
+renew (due slot); adopt; expand; land; money. Process noise is binomial / Poisson counts
+drawn per block of trials (``streams.py``), so outcomes do not depend on ``chunk_trials``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from coverage_sim.compiled import CompiledScenario, FloatArray
+from coverage_sim.engine.budget import monthly_budget
+from coverage_sim.engine.cohort_lens import trace_cohort
+from coverage_sim.engine.customers import CustomerBook
+from coverage_sim.engine.headcount import RoleWorkforce, target_heads
+from coverage_sim.engine.money import capacity_shares, month_spend
+from coverage_sim.engine.record import ChunkRecord, OutcomeArrays
+from coverage_sim.engine.response import coverage_of, rate_at
+from coverage_sim.engine.streams import (
+    ADOPT,
+    BLOCK_TRIALS,
+    EXPAND,
+    LAND,
+    RENEW,
+    NoiseStreams,
+    attrition_purpose,
+    root_sequence,
+)
+from coverage_sim.outcome import ScenarioOutcome
+
+DEFAULT_CHUNK_TRIALS = 10_000
+
+
+def simulate(
+    scenario: CompiledScenario,
+    seed: int | np.random.SeedSequence,
+    *,
+    chunk_trials: int = DEFAULT_CHUNK_TRIALS,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ScenarioOutcome:
+    """Simulate every trial of ``scenario``; the same seed gives identical arrays.
+
+    ``chunk_trials`` bounds memory and sets how often ``on_progress(done, total)`` is
+    called; it is rounded up to a whole number of blocks of 1,000 trials and does not
+    change any result.
+    """
+    if chunk_trials < 1:
+        raise ValueError(f"chunk_trials must be >= 1, got {chunk_trials}")
+    if scenario.horizon_months < 1:
+        raise ValueError(f"horizon_months must be >= 1, got {scenario.horizon_months}")
+    root = root_sequence(seed)
+    chunk = -(-chunk_trials // BLOCK_TRIALS) * BLOCK_TRIALS
+    total = scenario.trials
+    arrays = OutcomeArrays(scenario)
+    for first in range(0, total, chunk):
+        trials = slice(first, min(first + chunk, total))
+        _simulate_chunk(scenario, root, trials, arrays.chunk(trials))
+        if on_progress is not None:
+            on_progress(trials.stop, total)
+    return arrays.outcome()
+
+
+def _share_of(scenario: CompiledScenario, role_name: str, month: int) -> float:
+    names = scenario.allocation.role_names
+    if role_name not in names:
+        return 0.0
+    row = min(month, scenario.allocation.shares.shape[0] - 1)
+    return float(scenario.allocation.shares[row, names.index(role_name)])
+
+
+def _targets(
+    scenario: CompiledScenario, budget: FloatArray, month: int, trials: slice
+) -> list[np.ndarray]:
+    out = []
+    for role in scenario.roles:
+        if role.headcount is not None:
+            out.append(np.full(budget.shape, role.headcount, dtype=np.int64))
+        else:
+            share = _share_of(scenario, role.name, month)
+            out.append(target_heads(budget, share, role.loaded_cost[trials]))
+    return out
+
+
+def _simulate_chunk(
+    scenario: CompiledScenario,
+    root: np.random.SeedSequence,
+    trials: slice,
+    record: ChunkRecord,
+) -> None:
+    company, customers, roles = scenario.company, scenario.customers, scenario.roles
+    size = trials.stop - trials.start
+    purposes = (RENEW, ADOPT, EXPAND, LAND, *(attrition_purpose(r.name) for r in roles))
+    streams = NoiseStreams(root, trials.start, size, purposes)
+    book = CustomerBook(
+        company.starting_customers,
+        company.starting_arr[trials],
+        company.starting_adopted_share[trials],
+        company.contract_months,
+    )
+    last_revenue = company.starting_arr[trials] / 12.0
+    budget0 = monthly_budget(scenario.budget, 0, last_revenue, trials)
+    forces = [
+        RoleWorkforce(role, trials, target)
+        for role, target in zip(roles, _targets(scenario, budget0, 0, trials))
+    ]
+    weight = {m: [r.motions.get(m, 0.0) for r in roles] for m in ("land", "adopt", "expand", "renew")}
+    resolve = np.clip(1.0 / np.maximum(customers.onboarding_months[trials], 1e-9), 0.0, 1.0)
+    acv = customers.land_acv[trials]
+    window_opens = max(scenario.horizon_months - 12, 0)
+    record.start(book.arr_by_group()[:, 0])
+    if window_opens == 0:
+        record.open_window(book.arr_by_group()[:, 0])
+        book.open_window()
+
+    for month in range(1, scenario.horizon_months + 1):
+        budget = monthly_budget(scenario.budget, month, last_revenue, trials)
+        for force, target in zip(forces, _targets(scenario, budget, month, trials)):
+            force.step(streams, target)
+        ramped = [f.ramped for f in forces]
+        land_cap = [weight["land"][i] * ramped[i] * r.new_logos_per_month[trials]
+                    for i, r in enumerate(roles)]
+        book_cap = {
+            m: [weight[m][i] * ramped[i] * r.accounts_per_head[trials] for i, r in enumerate(roles)]
+            for m in ("adopt", "expand", "renew")
+        }
+        active = book.active().astype(np.float64)
+        c_adopt = coverage_of(np.sum(book_cap["adopt"], axis=0), active)
+        c_renew = coverage_of(np.sum(book_cap["renew"], axis=0), active)
+        c_expand = coverage_of(np.sum(book_cap["expand"], axis=0), book.adopted().astype(float))
+
+        renewal = book.renew(
+            streams,
+            month,
+            rate_at(customers.renewal_adopted, c_renew, trials),
+            rate_at(customers.renewal_at_risk, c_renew, trials),
+            customers.downsell[trials],
+        )
+        book.adopt(
+            streams,
+            resolve,
+            rate_at(customers.adoption_rate, c_adopt, trials),
+            rate_at(customers.adoption_decay, c_adopt, trials),
+            rate_at(customers.adoption_recovery, c_adopt, trials),
+        )
+        expansion = book.expand(
+            streams,
+            rate_at(customers.upsell_monthly, c_expand, trials),
+            rate_at(customers.cross_sell_per_year, c_expand, trials) / 12.0,
+            customers.cross_sell_size[trials],
+        )
+        saturation = np.maximum(1.0 - book.ever_landed / scenario.market.addressable_accounts[trials], 0.0)
+        land_rate = np.sum(land_cap, axis=0) * saturation + (
+            customers.referrals_per_year[trials] / 12.0 * book.adopted()
+        )
+        new_logos = book.land(streams, month, land_rate, acv)
+
+        new_acv = new_logos * acv
+        spend = month_spend(
+            roles,
+            trials,
+            [f.heads.astype(np.float64) for f in forces],
+            capacity_shares(land_cap),
+            capacity_shares(book_cap["expand"]),
+            capacity_shares(book_cap["renew"]),
+            new_acv,
+            expansion.sum(axis=1),
+            renewal["renewed"].sum(axis=1),
+        )
+        arr_by_group = book.arr_by_group()
+        arr_total = arr_by_group.sum(axis=1)
+        revenue = arr_total / 12.0 + customers.onboarding_fee[trials] * new_logos
+        record.month(
+            month,
+            arr=arr_total,
+            customers=book.active(),
+            revenue=revenue,
+            spend=spend,
+            heads=[f.heads for f in forces],
+            new_logos=new_logos,
+            new_acv=new_acv,
+            expansion=expansion,
+            renewal=renewal,
+            coverage=(c_adopt, c_expand, c_renew),
+        )
+        last_revenue = revenue
+        if month == window_opens:
+            record.open_window(arr_by_group[:, 0])
+            book.open_window()
+
+    record.finish(
+        trace_cohort(customers, company, *record.coverage(), trials=trials)
+    )
