@@ -1,0 +1,116 @@
+"""``--format markdown``: GitHub-flavoured tables for pull requests and wikis.
+
+Every metric of every scenario (p10 / p50 / p90 and mean), the paired difference
+against the baseline and P(better), then each scenario's ARR bridge by year.
+Scenario names are escaped so that ``|``, ``*``, ``_`` or ``<`` in a name render
+literally and never break a table.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coverage_sim.metrics.definitions import METRICS
+from coverage_sim.metrics.summary_types import ScenarioSummary
+from coverage_sim.report import formatting as fmt
+from coverage_sim.report.model import RunReport, metric_order
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def escape(text: str) -> str:
+    """Text that renders literally inside a GitHub table cell (one line, ``|`` escaped)."""
+    one_line = " ".join(text.splitlines()) if text else text
+    return _SPECIAL.sub(r"\\\1", one_line)
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _label(metric: str) -> str:
+    return METRICS[metric].label if metric in METRICS else metric
+
+
+def _settings_line(report: RunReport) -> str:
+    s = report.settings
+    return (
+        f"{s.trials:,} trials, seed {s.seed}, {s.months} months, {s.sampling} sampling "
+        f"(coverage-sim {s.tool_version}, numpy {s.numpy_version})"
+    )
+
+
+def _metrics_table(report: RunReport) -> list[str]:
+    compare = report.baseline is not None
+    head = ["Metric", "Scenario", "Mean", "P10", "P50", "P90"]
+    if compare:
+        head += ["Δ mean", "Δ p50", "P(better)"]
+    lines = [_row(head), _row(["---", "---"] + ["---:"] * (len(head) - 2))]
+    metrics = metric_order(list(report.scenarios[0].metrics)) if report.scenarios else []
+    for metric in metrics:
+        for summary in report.scenarios:
+            stats = summary.metrics.get(metric)
+            if stats is None:
+                continue
+            cells = [
+                escape(_label(metric)),
+                escape(summary.name),
+                *(
+                    fmt.metric_value(metric, v)
+                    for v in (stats.mean, stats.p10, stats.p50, stats.p90)
+                ),
+            ]
+            if compare:
+                item = report.comparison(summary.name, metric)
+                if item is None:
+                    is_base = summary.name == report.baseline
+                    cells += ["baseline" if is_base else fmt.MISSING, "", ""]
+                else:
+                    cells += [
+                        fmt.metric_delta(metric, item.delta_mean),
+                        fmt.metric_delta(metric, item.delta_p50),
+                        fmt.probability(item.prob_better),
+                    ]
+            lines.append(_row(cells))
+    return lines
+
+
+def _bridge_table(summary: ScenarioSummary) -> list[str]:
+    head = ["Year", "Start", "New", "Expansion", "Contraction", "Churn", "End"]
+    lines = [_row(head), _row(["---:"] * len(head))]
+    for year in summary.bridge:
+        lines.append(
+            _row(
+                [str(year.year)]
+                + [
+                    fmt.money(v)
+                    for v in (
+                        year.start,
+                        year.new,
+                        year.expansion,
+                        -year.contraction,
+                        -year.churn,
+                        year.end,
+                    )
+                ]
+            )
+        )
+    return lines
+
+
+def render_markdown(report: RunReport) -> str:
+    """The report as Markdown text ending in a newline."""
+    names = ", ".join(escape(s.name) for s in report.scenarios)
+    lines = [f"## coverage-sim: {names}", "", _settings_line(report) + "."]
+    if report.baseline is not None:
+        lines += [
+            "",
+            f"Baseline: {escape(report.baseline)}. Δ are paired differences "
+            "(scenario minus baseline, trial by trial); P(better) is the share of trials "
+            "in which the scenario beats the baseline on that metric.",
+        ]
+    lines += ["", "### Metrics", "", *_metrics_table(report)]
+    for summary in report.scenarios:
+        if summary.bridge:
+            lines += ["", f"### ARR bridge: {escape(summary.name)}", "", *_bridge_table(summary)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,59 @@
+"""One entry point for every output format: a ``RunReport`` to text."""
+
+from __future__ import annotations
+
+import io
+from enum import Enum
+
+from rich.console import Console
+
+from coverage_sim.report.csv_out import render_csv
+from coverage_sim.report.json_out import render_json
+from coverage_sim.report.markdown import render_markdown
+from coverage_sim.report.model import RunReport
+from coverage_sim.report.table import render_table
+
+
+class OutputFormat(str, Enum):
+    """``--format``: ``table`` for people, the others for machines and documents."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def render(
+    report: RunReport, output_format: OutputFormat, *, width: int = 100, color: bool = False
+) -> str:
+    """The report as text in ``output_format``.
+
+    ``width`` and ``color`` only affect ``table``; the caller decides them (a terminal's
+    width, colour only on a terminal without NO_COLOR). The console is given an empty
+    environment so that nothing here depends on environment variables.
+    """
+    if output_format is OutputFormat.json:
+        return render_json(report)
+    if output_format is OutputFormat.csv:
+        return render_csv(report)
+    if output_format is OutputFormat.markdown:
+        return render_markdown(report)
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        color_system="standard" if color else None,
+        force_terminal=color,
+        force_jupyter=False,
+        force_interactive=False,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+        _environ={},
+    )
+    render_table(report, console)
+    text = buffer.getvalue()
+    if color:
+        return text
+    # Plain text: drop the padding rich adds at line ends (cleaner files and diffs).
+    return "\n".join(line.rstrip() for line in text.split("\n"))

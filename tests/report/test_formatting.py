@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+
+from coverage_sim.report import formatting as fmt
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.0, "$0"),
+        (420.0, "$420"),
+        (85_300.0, "$85.3k"),
+        (999_950.0, "$1.00M"),
+        (12_345_678.0, "$12.3M"),
+        (123_456_789.0, "$123M"),
+        (1.5e9, "$1.50B"),
+        (-1_200_000.0, "-$1.20M"),
+        (None, "n/a"),
+        (float("nan"), "n/a"),
+    ],
+)
+def test_money_is_human_readable_with_three_significant_digits(
+    value: float | None, text: str
+) -> None:
+    assert fmt.money(value) == text
+
+
+def test_signed_money_marks_gains_and_losses() -> None:
+    assert fmt.money(6_250_000.0, signed=True) == "+$6.25M"
+    assert fmt.money(-6_250_000.0, signed=True) == "-$6.25M"
+
+
+def test_shares_are_percentages_and_their_differences_percentage_points() -> None:
+    assert fmt.metric_value("nrr", 1.0412) == "104.1%"
+    assert fmt.metric_delta("grr", -0.013) == "-1.3 pp"
+
+
+def test_multiples_are_shown_as_multiples_not_percentages() -> None:
+    assert fmt.metric_value("expansion_multiple", 8.5) == "8.50x"
+    assert fmt.metric_delta("clv_cac", 0.33) == "+0.33x"
+
+
+def test_months_have_one_decimal_and_counts_thousands_separators() -> None:
+    assert fmt.metric_value("cac_payback_months", 18.34) == "18.3"
+    assert fmt.metric_value("new_logos", 1234.4) == "1,234"
+    assert fmt.metric_value("new_logos", 12.34) == "12.3"
+
+
+def test_probability_never_rounds_to_certainty() -> None:
+    assert fmt.probability(0.004) == "<1%"
+    assert fmt.probability(0.996) == ">99%"
+    assert fmt.probability(1.0) == "100%"
+    assert fmt.probability(0.925) == "92%"
+
+
+def test_sparkline_spans_the_shared_scale_and_keeps_both_ends() -> None:
+    line = fmt.sparkline([float(v) for v in range(60)], low=0.0, high=59.0, width=12)
+    assert len(line) == 12
+    assert line[0] == "▁"
+    assert line[-1] == "█"
+    assert fmt.sparkline([5.0, 5.0], low=0.0, high=10.0, width=10) == "▅▅"
