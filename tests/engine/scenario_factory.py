@@ -10,8 +10,8 @@ import numpy as np
 from coverage_sim.compiled import (
     Allocation,
     Budget,
-    CompiledScenario,
     Company,
+    CompiledScenario,
     CoverageResponse,
     Customers,
     FloatArray,
@@ -135,15 +135,40 @@ def typical(trials: int = 400, horizon: int = 36, **changes: Any) -> CompiledSce
     """The MODEL.md §3.0 illustration with every motion active (uncertain ACV and ramp)."""
     rng = np.random.default_rng(7)
     roles = (
-        role("account_executive", {"land": 1.0}, trials, loaded_cost=350_000,
-             ramp_months=rng.uniform(4, 8, trials), attrition=0.25,
-             new_logos_per_month=0.5, commission_new=0.10),
-        role("customer_success_manager", {"adopt": 0.6, "renew": 0.25, "expand": 0.15}, trials,
-             ramp_months=3, attrition=0.15, accounts_per_head=25),
-        role("expansion_specialist", {"expand": 1.0}, trials, loaded_cost=220_000,
-             accounts_per_head=40, commission_expansion=0.08),
-        role("renewal_specialist", {"renew": 1.0}, trials, loaded_cost=130_000,
-             accounts_per_head=150, commission_renewal=0.02),
+        role(
+            "account_executive",
+            {"land": 1.0},
+            trials,
+            loaded_cost=350_000,
+            ramp_months=rng.uniform(4, 8, trials),
+            attrition=0.25,
+            new_logos_per_month=0.5,
+            commission_new=0.10,
+        ),
+        role(
+            "customer_success_manager",
+            {"adopt": 0.6, "renew": 0.25, "expand": 0.15},
+            trials,
+            ramp_months=3,
+            attrition=0.15,
+            accounts_per_head=25,
+        ),
+        role(
+            "expansion_specialist",
+            {"expand": 1.0},
+            trials,
+            loaded_cost=220_000,
+            accounts_per_head=40,
+            commission_expansion=0.08,
+        ),
+        role(
+            "renewal_specialist",
+            {"renew": 1.0},
+            trials,
+            loaded_cost=130_000,
+            accounts_per_head=150,
+            commission_renewal=0.02,
+        ),
     )
     customers = Customers(
         land_acv=rng.lognormal(np.log(90_000), 0.25, trials),

@@ -44,9 +44,12 @@ def trace_cohort(
     adoption = rate_at(customers.adoption_rate, coverage_adopt, trials)
     decay = rate_at(customers.adoption_decay, coverage_adopt, trials)
     recovery = rate_at(customers.adoption_recovery, coverage_adopt, trials)
-    growth = rate_at(customers.upsell_monthly, coverage_expand, trials) + rate_at(
-        customers.cross_sell_per_year, coverage_expand, trials
-    ) / 12.0 * customers.cross_sell_size[trials][:, None]
+    growth = (
+        rate_at(customers.upsell_monthly, coverage_expand, trials)
+        + rate_at(customers.cross_sell_per_year, coverage_expand, trials)
+        / 12.0
+        * customers.cross_sell_size[trials][:, None]
+    )
     clip = np.clip
     renew_adopted, renew_at_risk = clip(renew_adopted, 0, 1), clip(renew_at_risk, 0, 1)
     adoption, decay, recovery = clip(adoption, 0, 1), clip(decay, 0, 1), clip(recovery, 0, 1)
@@ -75,8 +78,11 @@ def trace_cohort(
         adopted_share = adoption[:, m]
         decayed = count[:, 1] * decay[:, m]
         recovered = count[:, 2] * recovery[:, m]
-        moved_arr = [per_head[:, 0] * resolved, per_head[:, 1] * decayed,
-                     per_head[:, 2] * recovered]
+        moved_arr = [
+            per_head[:, 0] * resolved,
+            per_head[:, 1] * decayed,
+            per_head[:, 2] * recovered,
+        ]
         count[:, 0] -= resolved
         count[:, 1] += resolved * adopted_share - decayed + recovered
         count[:, 2] += resolved * (1.0 - adopted_share) + decayed - recovered

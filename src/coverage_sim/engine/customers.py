@@ -22,9 +22,7 @@ ONBOARDING, ADOPTED, AT_RISK = 0, 1, 2
 
 def _share(part: IntArray, whole: IntArray) -> FloatArray:
     """``part / whole`` where ``whole > 0``, else 0 (exactly 1.0 when all of a cell moves)."""
-    return np.divide(
-        part, whole, out=np.zeros(part.shape, dtype=np.float64), where=whole > 0
-    )
+    return np.divide(part, whole, out=np.zeros(part.shape, dtype=np.float64), where=whole > 0)
 
 
 class CustomerBook:

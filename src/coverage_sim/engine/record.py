@@ -64,8 +64,17 @@ class ChunkRecord:
         zeros = np.zeros(size)
         self.totals = {
             k: zeros.copy()
-            for k in ("revenue", "spend", "land_spend", "post_sale_spend", "contribution",
-                      "npv", "new_logos", "new_acv", "churned_logos")
+            for k in (
+                "revenue",
+                "spend",
+                "land_spend",
+                "post_sale_spend",
+                "contribution",
+                "npv",
+                "new_logos",
+                "new_acv",
+                "churned_logos",
+            )
         }
         self.window_base = np.full(size, np.nan)
         self.window = {k: zeros.copy() for k in ("churn", "contraction", "expansion")}
@@ -107,7 +116,7 @@ class ChunkRecord:
         post = np.zeros_like(spend.total)
         np.divide(spend.post_sale, spend.total, out=post, where=spend.total > 0)
         series["post_sale_share"][:, i] = post
-        for role, count in zip(s.roles, heads):
+        for role, count in zip(s.roles, heads, strict=True):
             series[f"heads.{role.name}"][:, i] = count
         for k, c in enumerate(coverage):
             self._coverage[k, :, i] = c

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from coverage_sim.compiled import CompiledScenario, FloatArray
+from coverage_sim.compiled import MOTIONS, CompiledScenario, FloatArray
 from coverage_sim.engine.budget import monthly_budget
 from coverage_sim.engine.cohort_lens import trace_cohort
 from coverage_sim.engine.customers import CustomerBook
@@ -105,9 +105,9 @@ def _simulate_chunk(
     budget0 = monthly_budget(scenario.budget, 0, last_revenue, trials)
     forces = [
         RoleWorkforce(role, trials, target)
-        for role, target in zip(roles, _targets(scenario, budget0, 0, trials))
+        for role, target in zip(roles, _targets(scenario, budget0, 0, trials), strict=True)
     ]
-    weight = {m: [r.motions.get(m, 0.0) for r in roles] for m in ("land", "adopt", "expand", "renew")}
+    weight = {m: [r.motions.get(m, 0.0) for r in roles] for m in MOTIONS}
     resolve = np.clip(1.0 / np.maximum(customers.onboarding_months[trials], 1e-9), 0.0, 1.0)
     acv = customers.land_acv[trials]
     window_opens = max(scenario.horizon_months - 12, 0)
@@ -118,11 +118,13 @@ def _simulate_chunk(
 
     for month in range(1, scenario.horizon_months + 1):
         budget = monthly_budget(scenario.budget, month, last_revenue, trials)
-        for force, target in zip(forces, _targets(scenario, budget, month, trials)):
+        for force, target in zip(forces, _targets(scenario, budget, month, trials), strict=True):
             force.step(streams, target)
         ramped = [f.ramped for f in forces]
-        land_cap = [weight["land"][i] * ramped[i] * r.new_logos_per_month[trials]
-                    for i, r in enumerate(roles)]
+        land_cap = [
+            weight["land"][i] * ramped[i] * r.new_logos_per_month[trials]
+            for i, r in enumerate(roles)
+        ]
         book_cap = {
             m: [weight[m][i] * ramped[i] * r.accounts_per_head[trials] for i, r in enumerate(roles)]
             for m in ("adopt", "expand", "renew")
@@ -152,7 +154,8 @@ def _simulate_chunk(
             rate_at(customers.cross_sell_per_year, c_expand, trials) / 12.0,
             customers.cross_sell_size[trials],
         )
-        saturation = np.maximum(1.0 - book.ever_landed / scenario.market.addressable_accounts[trials], 0.0)
+        addressable = scenario.market.addressable_accounts[trials]
+        saturation = np.maximum(1.0 - book.ever_landed / addressable, 0.0)
         land_rate = np.sum(land_cap, axis=0) * saturation + (
             customers.referrals_per_year[trials] / 12.0 * book.adopted()
         )
@@ -191,6 +194,4 @@ def _simulate_chunk(
             record.open_window(arr_by_group[:, 0])
             book.open_window()
 
-    record.finish(
-        trace_cohort(customers, company, *record.coverage(), trials=trials)
-    )
+    record.finish(trace_cohort(customers, company, *record.coverage(), trials=trials))

@@ -88,7 +88,7 @@ class NoiseStreams:
         p_full = np.clip(np.broadcast_to(np.asarray(p, dtype=np.float64), n.shape), 0.0, 1.0)
         if not sparse:
             out = np.empty(n.shape, dtype=np.int64)
-            for gen, (lo, hi) in zip(gens, self._bounds):
+            for gen, (lo, hi) in zip(gens, self._bounds, strict=True):
                 out[lo:hi] = gen.binomial(n[lo:hi], p_full[lo:hi])
             return out
         flat_n = n.reshape(-1)
@@ -111,6 +111,6 @@ class NoiseStreams:
         gens = self._gens[purpose]
         lam = np.maximum(lam, 0.0)
         out = np.empty(lam.shape, dtype=np.int64)
-        for gen, (lo, hi) in zip(gens, self._bounds):
+        for gen, (lo, hi) in zip(gens, self._bounds, strict=True):
             out[lo:hi] = gen.poisson(lam[lo:hi])
         return out

@@ -9,7 +9,9 @@ from coverage_sim.compiled import FloatArray
 
 @dataclass(frozen=True)
 class MetricSummary:
-    """Per-metric statistics over trials. ``mc_se`` = sd / sqrt(n), the Monte Carlo error of the mean.
+    """Per-metric statistics over trials.
+
+    ``mc_se`` = sd / sqrt(n), the Monte Carlo error of the mean.
 
     Any statistic with no defined value (every trial NaN) is ``None``, never NaN.
     ``n`` counts the trials in which the metric was defined.

@@ -1,0 +1,51 @@
+"""Paired, trial-by-trial comparisons of two scenarios (MODEL.md §3.1, §4).
+
+Trial ``i`` of both scenarios shares its input draws and process-noise streams, so the
+comparison works on the paired differences ``delta_i = other_i - baseline_i`` over the
+trials where both are defined: ``delta_mean`` is their mean, ``delta_p50`` their median
+(the median of the paired differences, not the difference of the medians), and
+``prob_better`` the share of trials in which ``other`` is better in the metric's
+direction, ties counted half.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coverage_sim.errors import UsageError
+from coverage_sim.metrics.definitions import METRICS
+from coverage_sim.metrics.summary_types import Comparison
+from coverage_sim.outcome import ScenarioOutcome
+
+
+def compare(baseline: ScenarioOutcome, other: ScenarioOutcome) -> list[Comparison]:
+    """One ``Comparison`` per metric id, in ``METRICS`` order."""
+    out = []
+    for metric, definition in METRICS.items():
+        base = np.asarray(baseline.metrics[metric], dtype=np.float64)
+        alt = np.asarray(other.metrics[metric], dtype=np.float64)
+        if base.shape != alt.shape:
+            raise UsageError(
+                f"cannot pair {other.name!r} with {baseline.name!r}: "
+                f"{alt.size} trials against {base.size}; run both with the same --trials"
+            )
+        both = np.isfinite(base) & np.isfinite(alt)
+        delta = alt[both] - base[both]
+        if delta.size == 0:
+            out.append(Comparison(other.name, baseline.name, metric, None, None, None))
+            continue
+        prob_better: float | None = None
+        if definition.better is not None:
+            gain = delta if definition.better == "higher" else -delta
+            prob_better = float(np.mean(gain > 0) + 0.5 * np.mean(gain == 0))
+        out.append(
+            Comparison(
+                scenario=other.name,
+                baseline=baseline.name,
+                metric=metric,
+                delta_mean=float(np.mean(delta)),
+                delta_p50=float(np.median(delta)),
+                prob_better=prob_better,
+            )
+        )
+    return out

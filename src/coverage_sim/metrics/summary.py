@@ -1,0 +1,80 @@
+"""Summaries of one scenario's per-trial outcome (MODEL.md §4).
+
+Per metric: mean, sd (sample, ``ddof=1``), p5/p10/p50/p90/p95 (linear interpolation
+between order statistics, numpy's default) and ``mc_se = sd / sqrt(n)``, over the trials
+where the metric is defined. A statistic with no defined value is ``None``: no NaN ever
+leaves this module. Series bands are p10/p50/p90 per month; bridge years are trial means.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from coverage_sim.compiled import FloatArray
+from coverage_sim.metrics.definitions import BRIDGE_FIELDS, METRICS
+from coverage_sim.metrics.summary_types import Band, BridgeYear, MetricSummary, ScenarioSummary
+from coverage_sim.outcome import ScenarioOutcome
+
+PERCENTILES: tuple[tuple[str, float], ...] = (
+    ("p5", 5.0),
+    ("p10", 10.0),
+    ("p50", 50.0),
+    ("p90", 90.0),
+    ("p95", 95.0),
+)
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def summarize_values(values: FloatArray) -> MetricSummary:
+    """Statistics of one metric over the trials where it is finite."""
+    defined = np.asarray(values, dtype=np.float64)
+    defined = defined[np.isfinite(defined)]
+    n = int(defined.size)
+    if n == 0:
+        return MetricSummary(None, None, None, None, None, None, None, None, 0)
+    qs = np.percentile(defined, [q for _, q in PERCENTILES])
+    quantiles = {name: _finite(q) for (name, _), q in zip(PERCENTILES, qs, strict=True)}
+    sd = _finite(float(np.std(defined, ddof=1))) if n > 1 else None
+    return MetricSummary(
+        mean=_finite(float(np.mean(defined))),
+        sd=sd,
+        mc_se=None if sd is None else sd / math.sqrt(n),
+        n=n,
+        **quantiles,
+    )
+
+
+def band(series: FloatArray) -> Band:
+    """p10 / p50 / p90 across trials for each month (series are finite by contract)."""
+    p10, p50, p90 = np.percentile(series, [10.0, 50.0, 90.0], axis=0)
+    return Band(p10=p10, p50=p50, p90=p90)
+
+
+def bridge_years(bridge: dict[str, FloatArray]) -> list[BridgeYear]:
+    """Trial means per year; means of sums are sums of means, so the identity still holds."""
+    means = {f: np.mean(bridge[f], axis=0) for f in BRIDGE_FIELDS}
+    years = means["start"].shape[0]
+    return [
+        BridgeYear(year=y + 1, **{f: float(means[f][y]) for f in BRIDGE_FIELDS})
+        for y in range(years)
+    ]
+
+
+def summarize(outcome: ScenarioOutcome) -> ScenarioSummary:
+    """Every metric of ``METRICS``, the ARR bridge and the monthly bands of one scenario."""
+    missing = [m for m in METRICS if m not in outcome.metrics]
+    if missing:
+        raise ValueError(f"outcome {outcome.name!r} lacks metrics: {', '.join(missing)}")
+    trials = int(next(iter(outcome.metrics.values())).shape[0]) if outcome.metrics else 0
+    return ScenarioSummary(
+        name=outcome.name,
+        trials=trials,
+        metrics={m: summarize_values(outcome.metrics[m]) for m in METRICS},
+        bridge=bridge_years(outcome.bridge),
+        series={name: band(values) for name, values in outcome.series.items()},
+    )
