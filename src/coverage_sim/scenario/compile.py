@@ -1,0 +1,188 @@
+"""Scenario (validated model) -> CompiledScenario (per-trial arrays) for the engine.
+
+Each uncertain input at dotted path ``p`` becomes ``ppf(uniforms(seed, p, trials))``;
+a fixed number becomes a constant array. A coverage pair's ends are drawn at
+``p.uncovered`` and ``p.covered`` (independently); a plain number gives both ends the
+same array. Allocation is interpolated linearly between time-phased points (held flat
+before the first and after the last) and each month's shares renormalised to sum to 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coverage_sim import compiled as c
+from coverage_sim.errors import UsageError
+from coverage_sim.scenario.distributions import ParamValue
+from coverage_sim.scenario.models import (
+    AllocationPoint,
+    PerYearPair,
+    RatePair,
+    Response,
+    Role,
+    Scenario,
+)
+from coverage_sim.scenario.sampling import SAMPLING_METHODS, uniforms
+
+MAX_TRIALS = 10_000_000
+MAX_HORIZON = 600
+
+
+class _Sampler:
+    """Draws every parameter of one scenario and remembers which ones are uncertain."""
+
+    def __init__(self, trials: int, seed: int, sampling: str) -> None:
+        self.trials, self.seed, self.sampling = trials, seed, sampling
+        self.uncertain: list[str] = []
+
+    def draw(self, path: str, value: ParamValue) -> c.FloatArray:
+        if isinstance(value, float):
+            return np.full(self.trials, value, dtype=np.float64)
+        self.uncertain.append(path)
+        return value.ppf(uniforms(self.seed, path, self.trials, self.sampling))
+
+    def optional(self, path: str, value: ParamValue | None) -> c.FloatArray | None:
+        return None if value is None else self.draw(path, value)
+
+    def response(
+        self, path: str, value: RatePair | PerYearPair | ParamValue, default: Response | None
+    ) -> c.CoverageResponse:
+        if not isinstance(value, (RatePair, PerYearPair)):
+            both = self.draw(path, value)
+            return c.CoverageResponse(uncovered=both, covered=both)
+        shape = value.response or default or Response()
+        h = shape.half_saturation
+        return c.CoverageResponse(
+            uncovered=self.draw(f"{path}.uncovered", value.uncovered),
+            covered=self.draw(f"{path}.covered", value.covered),
+            shape=shape.shape,
+            half_saturation=None if h is None else self._half_saturation(path, value, h),
+        )
+
+    def _half_saturation(
+        self, path: str, value: RatePair | PerYearPair, h: ParamValue
+    ) -> c.FloatArray:
+        own = value.response is not None
+        return self.draw(
+            f"{path}.response.half_saturation" if own else "customers.response.half_saturation", h
+        )
+
+
+def _check_settings(trials: int, seed: int, sampling: str, horizon: int) -> None:
+    if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
+        raise UsageError(f"trials must be a whole number in 1..{MAX_TRIALS}; got {trials!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise UsageError(f"seed must be a whole number >= 0; got {seed!r}")
+    if sampling not in SAMPLING_METHODS:
+        raise UsageError(f"sampling must be one of {', '.join(SAMPLING_METHODS)}; got {sampling!r}")
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= MAX_HORIZON:
+        raise UsageError(f"months must be a whole number in 1..{MAX_HORIZON}; got {horizon!r}")
+
+
+def compile_scenario(
+    scenario: Scenario,
+    *,
+    trials: int,
+    seed: int,
+    sampling: str = "monte_carlo",
+    horizon_months: int | None = None,
+) -> c.CompiledScenario:
+    """Resolve every input of ``scenario`` to ``trials`` values (common random numbers)."""
+    horizon = scenario.horizon_months if horizon_months is None else horizon_months
+    _check_settings(trials, seed, sampling, horizon)
+    s = _Sampler(trials, seed, sampling)
+    co, cu, bu = scenario.company, scenario.customers, scenario.budget
+    company = c.Company(
+        starting_customers=co.starting_customers,
+        starting_arr=s.draw("company.starting_arr", co.starting_arr),
+        starting_adopted_share=s.draw("company.starting_adopted_share", co.starting_adopted_share),
+        gross_margin=s.draw("company.gross_margin", co.gross_margin),
+        other_opex_pct=s.draw("company.other_opex_pct", co.other_opex_pct),
+        discount_rate=s.draw("company.discount_rate", co.discount_rate),
+        contract_months=co.contract_months,
+    )
+    budget = c.Budget(
+        annual=s.optional("budget.annual", bu.annual),
+        growth=s.draw("budget.growth", 0.0 if bu.growth is None else bu.growth),
+        percent_of_revenue=s.optional("budget.percent_of_revenue", bu.percent_of_revenue),
+        floor=s.optional("budget.floor", bu.floor),
+        cap=s.optional("budget.cap", bu.cap),
+    )
+    roles = tuple(_role(s, name, role) for name, role in scenario.roles.items())
+    default = cu.response
+    ad, rn, ex = cu.adoption, cu.renewal, cu.expansion
+    customers = c.Customers(
+        land_acv=s.draw("customers.land_acv", cu.land_acv),
+        onboarding_months=s.draw("customers.onboarding_months", cu.onboarding_months),
+        onboarding_fee=s.draw("customers.onboarding_fee", cu.onboarding_fee),
+        adoption_rate=s.response("customers.adoption.rate", ad.rate, default),
+        adoption_decay=s.response("customers.adoption.decay", ad.decay, default),
+        adoption_recovery=s.response("customers.adoption.recovery", ad.recovery, default),
+        renewal_adopted=s.response("customers.renewal.adopted", rn.adopted, default),
+        renewal_at_risk=s.response("customers.renewal.at_risk", rn.at_risk, default),
+        downsell=s.draw("customers.renewal.downsell", rn.downsell),
+        upsell_monthly=s.response("customers.expansion.upsell_monthly", ex.upsell_monthly, default),
+        cross_sell_per_year=s.response(
+            "customers.expansion.cross_sell_per_year", ex.cross_sell_per_year, default
+        ),
+        cross_sell_size=s.draw(
+            "customers.expansion.cross_sell_size",
+            0.0 if ex.cross_sell_size is None else ex.cross_sell_size,
+        ),
+        referrals_per_year=s.draw(
+            "customers.advocacy.referrals_per_year", cu.advocacy.referrals_per_year
+        ),
+    )
+    return c.CompiledScenario(
+        name=scenario.name,
+        description=scenario.description,
+        horizon_months=horizon,
+        trials=trials,
+        company=company,
+        market=c.Market(
+            addressable_accounts=s.draw(
+                "market.addressable_accounts", scenario.market.addressable_accounts
+            )
+        ),
+        budget=budget,
+        allocation=_allocation(scenario, horizon),
+        roles=roles,
+        customers=customers,
+        valuation=c.Valuation(
+            arr_multiple=s.draw("valuation.arr_multiple", scenario.valuation.arr_multiple)
+        ),
+        source=str(scenario.source or ""),
+        parameter_paths=tuple(s.uncertain),
+    )
+
+
+def _role(s: _Sampler, name: str, role: Role) -> c.Role:
+    p = f"roles.{name}"
+    return c.Role(
+        name=name,
+        motions=role.motions.weights(),
+        loaded_cost=s.draw(f"{p}.loaded_cost", role.loaded_cost),
+        ramp_months=s.draw(f"{p}.ramp_months", role.ramp_months),
+        attrition=s.draw(f"{p}.attrition", role.attrition),
+        new_logos_per_month=s.draw(f"{p}.new_logos_per_month", role.new_logos_per_month or 0.0),
+        accounts_per_head=s.draw(f"{p}.accounts_per_head", role.accounts_per_head or 0.0),
+        commission_new=s.draw(f"{p}.commission.new", role.commission.new),
+        commission_expansion=s.draw(f"{p}.commission.expansion", role.commission.expansion),
+        commission_renewal=s.draw(f"{p}.commission.renewal", role.commission.renewal),
+        headcount=role.headcount,
+        starting_heads=role.starting_heads,
+        max_hires_per_month=role.max_hires_per_month,
+        reduce=role.reduce,
+    )
+
+
+def _allocation(scenario: Scenario, horizon: int) -> c.Allocation:
+    names = tuple(scenario.roles)
+    spec = scenario.allocation
+    points = spec if isinstance(spec, list) else [AllocationPoint(month=0, shares=spec)]
+    months = np.array([p.month for p in points], dtype=np.float64)
+    table = np.array([[p.shares.get(n, 0.0) for n in names] for p in points], dtype=np.float64)
+    grid = np.arange(horizon + 1, dtype=np.float64)
+    shares = np.column_stack([np.interp(grid, months, table[:, r]) for r in range(len(names))])
+    totals = shares.sum(axis=1, keepdims=True)
+    return c.Allocation(role_names=names, shares=shares / totals)

@@ -1,0 +1,115 @@
+"""Plain (non-distribution) field types shared by the scenario models.
+
+Every number accepts the forms of :func:`~coverage_sim.scenario.numbers.parse_number`
+(``80k``, ``85%``, ``1_000``) as well as YAML numbers; NaN and infinity are rejected.
+Booleans are never numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+from coverage_sim.scenario.numbers import NUMBER_FORMS, NUMBER_PATTERN, integral, parse_number
+
+SUM_TOLERANCE = 0.001
+
+NUMBER_JSON: dict[str, Any] = {
+    "anyOf": [{"type": "number"}, {"type": "string", "pattern": NUMBER_PATTERN}]
+}
+
+
+def _as_number(value: Any) -> Any:
+    """Turn number strings into floats; leave other types for strict validation to reject."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected {NUMBER_FORMS}; got the boolean {str(value).lower()}")
+    if isinstance(value, str):
+        return parse_number(value)
+    if isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:
+            raise ValueError("number is too large") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("expected a finite number; NaN and infinity are not allowed")
+    return value
+
+
+def _as_integer(value: Any) -> Any:
+    """Whole numbers written as ``10_000``, ``10k`` or ``1e4`` become ints."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number; got the boolean {str(value).lower()}")
+    if isinstance(value, (str, float)):
+        number = _as_number(value)
+        whole = integral(number)
+        if whole is None:
+            raise ValueError(f"expected a whole number; got {value!r}")
+        return whole
+    return value
+
+
+Number = Annotated[
+    float, BeforeValidator(_as_number), Field(allow_inf_nan=False), WithJsonSchema(NUMBER_JSON)
+]
+
+
+def _integer_json(minimum: int) -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": "integer", "minimum": minimum},
+            {"type": "string", "pattern": NUMBER_PATTERN},
+        ]
+    }
+
+
+NonNegativeInt = Annotated[
+    int, BeforeValidator(_as_integer), Field(ge=0), WithJsonSchema(_integer_json(0))
+]
+PositiveInt = Annotated[
+    int, BeforeValidator(_as_integer), Field(ge=1), WithJsonSchema(_integer_json(1))
+]
+
+
+class StrictModel(BaseModel):
+    """Strict, closed, immutable: unknown keys and type coercions are errors."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+Share = Annotated[
+    float,
+    BeforeValidator(_as_number),
+    Field(ge=0.0, le=1.0, allow_inf_nan=False),
+    WithJsonSchema(NUMBER_JSON | {"description": "A share in [0, 1]: 0.6 or 60%."}),
+]
+
+Name = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64),
+]
+"""A role name: letters, digits, ``_`` and ``-`` (no dots: dotted key paths stay unambiguous)."""
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The values a numeric field may take, and how the ``"A to B"`` shorthand fits it."""
+
+    label: str
+    low: float
+    high: float
+    low_open: bool  # True when ``low`` itself is not allowed
+    family: str  # "logitnormal" | "lognormal" | "normal"
+    hint: str
+
+    def contains(self, value: float) -> bool:
+        above = value > self.low if self.low_open else value >= self.low
+        return above and value <= self.high
+
+
+RATE = Domain("a rate in [0, 1]", 0.0, 1.0, False, "logitnormal", "write 85% or 0.85")
+NON_NEGATIVE = Domain("a number >= 0", 0.0, math.inf, False, "lognormal", "such as 80k or 3")
+POSITIVE = Domain("a number > 0", 0.0, math.inf, True, "lognormal", "such as 350k or 3")
+GROWTH = Domain("a growth rate above -100%", -1.0, math.inf, True, "normal", "such as 15% or -5%")

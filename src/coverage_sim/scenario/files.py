@@ -1,0 +1,161 @@
+"""Finding, loading and validating scenario files: the loader's public entry points."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from coverage_sim.errors import ScenarioError, ScenarioIssue
+from coverage_sim.scenario.extends import load_with_extends
+from coverage_sim.scenario.issues import did_you_mean, issues_from_validation, locate
+from coverage_sim.scenario.models import MISSING_TYPES, Scenario
+from coverage_sim.scenario.yaml_loader import KeyPath, YamlDocument, dotted, load_yaml
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load, merge (``extends``) and validate one scenario file.
+
+    Raises ``ScenarioError`` with every issue in the file (and the files it extends).
+    ``name`` defaults to the file stem. A complete ``template: true`` file loads; an
+    incomplete one is reported with the keys it lacks.
+    """
+    scenario, _ = _check(Path(path), partial=False)
+    if scenario is None:  # pragma: no cover - _check raises when not partial
+        raise ScenarioError([ScenarioIssue(str(path), "", "scenario is incomplete")])
+    return scenario
+
+
+def validate_scenario_file(path: str | Path) -> bool:
+    """Validate one file; return True when it is a template. Raises ``ScenarioError``.
+
+    A ``template: true`` file is checked as a partial document: every key must be
+    known and every value valid, but required keys may be missing.
+    """
+    _, is_template = _check(Path(path), partial=True)
+    return is_template
+
+
+def _check(path: Path, *, partial: bool) -> tuple[Scenario | None, bool]:
+    doc = load_with_extends(path)
+    if not doc.data:
+        raise ScenarioError(doc.issues or [ScenarioIssue(str(path), "", "file is empty")])
+    is_template = doc.data.get("template") is True
+    skip = MISSING_TYPES if (partial and is_template) else frozenset()
+    issues = list(doc.issues)
+    scenario: Scenario | None = None
+    try:
+        scenario = Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        issues.extend(issues_from_validation(exc, doc, skip_types=skip))
+    except (RecursionError, OverflowError, ValueError, TypeError) as exc:
+        issues.append(ScenarioIssue(str(path), "", f"cannot validate this document: {exc}"))
+    issues.extend(role_consistency(doc))
+    if issues:
+        if is_template and not partial:
+            issues.insert(
+                0,
+                ScenarioIssue(
+                    str(path),
+                    "template",
+                    "this file is a template (template: true): extend it from a scenario to run it",
+                ),
+            )
+        raise ScenarioError(_ordered(issues))
+    if scenario is not None:
+        if not scenario.name:
+            scenario = scenario.model_copy(update={"name": path.stem})
+        scenario._source = path
+    return scenario, is_template
+
+
+def _ordered(issues: list[ScenarioIssue]) -> list[ScenarioIssue]:
+    unique = list(dict.fromkeys(issues))
+    return sorted(unique, key=lambda i: (i.file, i.line or 0, i.column or 0))
+
+
+def role_consistency(doc: YamlDocument) -> list[ScenarioIssue]:
+    """Every role in ``allocation`` is defined under ``roles``, and every role has a share."""
+    roles, allocation = doc.data.get("roles"), doc.data.get("allocation")
+    if not isinstance(roles, dict):
+        return []
+    points: list[tuple[KeyPath, dict[str, Any]]] = []
+    if isinstance(allocation, dict):
+        points.append((("allocation",), allocation))
+    elif isinstance(allocation, list):
+        for index, point in enumerate(allocation):
+            if isinstance(point, dict) and isinstance(point.get("shares"), dict):
+                points.append((("allocation", index, "shares"), point["shares"]))
+    issues: list[ScenarioIssue] = []
+    for path, shares in points:
+        for name in shares:
+            if name not in roles:
+                where = locate(doc, (*path, name))
+                issues.append(
+                    ScenarioIssue(
+                        where.file,
+                        dotted((*path, name)),
+                        f"role {name!r} is not defined under roles"
+                        + did_you_mean(name, list(roles)),
+                        where.line,
+                        where.column,
+                    )
+                )
+        for name in roles:
+            if name not in shares:
+                where = locate(doc, path)
+                issues.append(
+                    ScenarioIssue(
+                        where.file,
+                        dotted(path),
+                        f"role {name!r} (defined under roles) has no share here; give it one "
+                        "(0 is allowed)",
+                        where.line,
+                        where.column,
+                    )
+                )
+    return issues
+
+
+def _is_template(path: Path) -> bool:
+    doc = load_yaml(path)
+    return doc.data.get("template") is True
+
+
+def scenario_files(paths: Sequence[str | Path], *, include_templates: bool) -> list[Path]:
+    """Expand ``paths``: a directory becomes its ``*.yaml`` files, sorted by name.
+
+    With ``include_templates=False`` files whose top level says ``template: true`` are
+    skipped when expanding a directory (a file named explicitly is always kept).
+    Raises ``ScenarioError`` for a missing path or a directory with no scenario.
+    """
+    found: list[Path] = []
+    issues: list[ScenarioIssue] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(
+                (p for p in path.iterdir() if p.suffix == ".yaml" and p.is_file()),
+                key=lambda p: p.name,
+            )
+            if not files:
+                issues.append(ScenarioIssue(str(path), "", "directory has no *.yaml files"))
+                continue
+            if not include_templates:
+                files = [p for p in files if not _is_template(p)]
+                if not files:
+                    issues.append(
+                        ScenarioIssue(
+                            str(path), "", "directory has only templates (template: true)"
+                        )
+                    )
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        else:
+            issues.append(ScenarioIssue(str(path), "", "file not found"))
+    if issues:
+        raise ScenarioError(issues)
+    return found

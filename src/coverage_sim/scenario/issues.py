@@ -1,0 +1,166 @@
+"""Turn pydantic validation errors into located ``ScenarioIssue``s.
+
+A pydantic ``loc`` is mapped back onto the document by walking the data alongside
+it (union tags such as ``dist:normal`` are skipped), then to the file, line and
+column recorded for that key path. Unknown keys and unknown names get a
+"did you mean ...?" from ``difflib``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from coverage_sim.errors import ScenarioIssue
+from coverage_sim.scenario.distributions import DIST_NAMES
+from coverage_sim.scenario.yaml_loader import KeyPath, Location, YamlDocument, dotted
+
+_ABSENT = object()
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or the list of choices."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    if choices:
+        return "; expected one of: " + ", ".join(sorted(choices))
+    return ""
+
+
+def data_path(data: Any, loc: tuple[Any, ...]) -> KeyPath:
+    """The document key path a pydantic ``loc`` points at (union tags dropped)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_list or (isinstance(node, dict) and part in node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(part, str) and (
+            ":" in part or part in ("number", "interval", "pair", "single", "[key]")
+        ):
+            continue
+        else:
+            path.append(part)
+            node = _ABSENT
+    return tuple(path)
+
+
+def locate(doc: YamlDocument, path: KeyPath) -> Location:
+    """The recorded location of ``path`` or of its nearest recorded ancestor."""
+    for end in range(len(path), -1, -1):
+        location = doc.marks.get(path[:end])
+        if location is not None:
+            return location
+    return Location(str(doc.path), 1, 1)
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    from coverage_sim.scenario.schema import scenario_schema
+
+    return scenario_schema()
+
+
+def _candidates(node: dict[str, Any]) -> list[dict[str, Any]]:
+    if "$ref" in node:
+        return _candidates(_schema()["$defs"][node["$ref"].rsplit("/", 1)[-1]])
+    options = node.get("anyOf", []) + node.get("oneOf", [])
+    found = [node]
+    for option in options:
+        found.extend(_candidates(option))
+    return found
+
+
+def allowed_keys(path: KeyPath) -> list[str]:
+    """Keys the schema allows in the mapping at ``path``."""
+    nodes = _candidates(_schema())
+    for part in path:
+        nxt: list[dict[str, Any]] = []
+        for node in nodes:
+            props = node.get("properties", {})
+            if isinstance(part, str) and part in props:
+                nxt.extend(_candidates(props[part]))
+            elif isinstance(part, str) and isinstance(node.get("additionalProperties"), dict):
+                nxt.extend(_candidates(node["additionalProperties"]))
+            elif isinstance(part, str) and node.get("patternProperties"):
+                for sub in node["patternProperties"].values():
+                    nxt.extend(_candidates(sub))
+            elif isinstance(part, int) and isinstance(node.get("items"), dict):
+                nxt.extend(_candidates(node["items"]))
+        nodes = nxt
+    keys: set[str] = set()
+    for node in nodes:
+        keys.update(node.get("properties", {}))
+    return sorted(keys)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _message(error: dict[str, Any], path: KeyPath) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        key = str(path[-1]) if path else ""
+        return f"unknown key {key!r}" + did_you_mean(key, allowed_keys(path[:-1]))
+    if kind == "missing":
+        return f"required key {str(path[-1])!r} is missing" if path else "required key missing"
+    if kind == "union_tag_invalid":
+        tag = str(ctx.get("tag", "")).removeprefix("dist:")
+        return f"unknown dist {tag!r}" + did_you_mean(tag, list(DIST_NAMES))
+    if kind == "union_tag_not_found":
+        pair = {"covered", "uncovered"} <= set(allowed_keys(path))
+        extra = ", or an {uncovered, covered} pair" if pair else ""
+        return (
+            'expected a number, an "A to B" interval, a distribution with a dist: key ('
+            + ", ".join(DIST_NAMES)
+            + ")"
+            + extra
+        )
+    if kind == "literal_error":
+        expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        given = error.get("input")
+        hint = did_you_mean(str(given), expected) if isinstance(given, str) else ""
+        return f"{error['msg'].replace('Input should be', 'expected')}; got {_shown(given)}" + (
+            hint if hint.startswith("; did") else ""
+        )
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if message.startswith("Input should be"):
+        message = message.replace("Input should be", "expected", 1)
+        given = error.get("input")
+        if not isinstance(given, (dict, list)):
+            message += f"; got {_shown(given)}"
+    return message
+
+
+def issues_from_validation(
+    exc: ValidationError, doc: YamlDocument, *, skip_types: frozenset[str] = frozenset()
+) -> list[ScenarioIssue]:
+    """One issue per pydantic error, located, de-duplicated, YAML-level issues not repeated."""
+    already = {issue.key_path for issue in doc.issues}
+    issues: list[ScenarioIssue] = []
+    seen: set[tuple[str, str]] = set()
+    for error in exc.errors():
+        if error["type"] in skip_types:
+            continue
+        path = data_path(doc.data, tuple(error["loc"]))
+        key = dotted(path)
+        if key in already:
+            continue
+        message = _message(dict(error), path)
+        if (key, message) in seen:
+            continue
+        seen.add((key, message))
+        where = locate(doc, path)
+        issues.append(ScenarioIssue(where.file, key, message, where.line, where.column))
+    return issues

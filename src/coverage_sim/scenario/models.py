@@ -1,0 +1,311 @@
+"""The scenario file as pydantic v2 models (strict, closed): MODEL.md §3.0 plus decisions.
+
+Numeric leaves typed ``Rate``/``NonNegative``/``Positive``/``Growth`` may be a number or a
+distribution (see ``distributions``). Structural leaves are plain numbers: horizon,
+``simulation.*``, ``company.starting_customers``, ``company.contract_months``, allocation
+shares and months, motion weights, ``headcount``/``starting_heads``/``max_hires_per_month``.
+Defaults are listed in docs/scenario-format.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic_core import PydanticCustomError
+
+from coverage_sim.scenario.distributions import Growth, NonNegative, Positive, Rate
+from coverage_sim.scenario.fields import (
+    SUM_TOLERANCE,
+    Name,
+    NonNegativeInt,
+    PositiveInt,
+    Share,
+    StrictModel,
+)
+
+MISSING_TYPES = frozenset({"missing", "missing_conditional"})
+"""Error types a ``template: true`` file may have: required keys its children supply."""
+
+
+def _missing(message: str) -> PydanticCustomError:
+    return PydanticCustomError("missing_conditional", message)
+
+
+class Simulation(StrictModel):
+    trials: PositiveInt = Field(default=10_000, le=10_000_000, description="Monte Carlo trials.")
+    seed: NonNegativeInt = Field(default=2026, le=2**63 - 1, description="Seed of all draws.")
+    sampling: Literal["monte_carlo", "lhs"] = Field(
+        default="monte_carlo",
+        description="monte_carlo (default) or lhs (Latin hypercube per input).",
+    )
+
+
+class Company(StrictModel):
+    starting_customers: NonNegativeInt = Field(description="Customers at month 0.")
+    starting_arr: NonNegative = Field(description="ARR at month 0.")
+    starting_adopted_share: Rate = Field(description="Share of starting customers adopted.")
+    gross_margin: Rate
+    other_opex_pct: Rate = Field(
+        default=0.0, description="Other operating cost as a share of revenue."
+    )
+    discount_rate: Rate = Field(description="Annual discount rate for NPV.")
+    contract_months: PositiveInt = Field(
+        default=12, le=120, description="Renewal every contract term."
+    )
+
+
+class Market(StrictModel):
+    addressable_accounts: Positive = Field(description="Accounts that could ever be landed.")
+
+
+class Budget(StrictModel):
+    """Exactly one of ``annual`` (+ ``growth``) or ``percent_of_revenue`` (+ ``floor``/``cap``)."""
+
+    annual: NonNegative | None = Field(
+        default=None, description="Coverage budget per year at month 0."
+    )
+    growth: Growth | None = Field(
+        default=None, description="Annual growth of `annual` (default 0)."
+    )
+    percent_of_revenue: Rate | None = Field(
+        default=None, description="Share of last month's revenue."
+    )
+    floor: NonNegative | None = Field(default=None, description="Lower bound, per year.")
+    cap: NonNegative | None = Field(default=None, description="Upper bound, per year.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Budget:
+        if self.annual is None and self.percent_of_revenue is None:
+            raise _missing("give budget.annual (with optional growth) or budget.percent_of_revenue")
+        if self.annual is not None and self.percent_of_revenue is not None:
+            raise ValueError("give only one of annual and percent_of_revenue, not both")
+        if self.annual is not None and (self.floor is not None or self.cap is not None):
+            raise ValueError("floor and cap apply to percent_of_revenue only")
+        if self.percent_of_revenue is not None and self.growth is not None:
+            raise ValueError("growth applies to annual only")
+        if isinstance(self.floor, float) and isinstance(self.cap, float) and self.floor > self.cap:
+            raise ValueError(f"floor ({self.floor:g}) is above cap ({self.cap:g})")
+        return self
+
+
+class Motions(StrictModel):
+    """Share of a role's effort on each LAER motion; the weights sum to 1."""
+
+    land: Share = 0.0
+    adopt: Share = 0.0
+    expand: Share = 0.0
+    renew: Share = 0.0
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> Motions:
+        total = self.land + self.adopt + self.expand + self.renew
+        if abs(total - 1.0) > SUM_TOLERANCE:
+            raise ValueError(f"motion weights must sum to 1; they sum to {total:.4g}")
+        return self
+
+    def weights(self) -> dict[str, float]:
+        pairs = {"land": self.land, "adopt": self.adopt, "expand": self.expand, "renew": self.renew}
+        return {motion: weight for motion, weight in pairs.items() if weight > 0}
+
+
+class Commission(StrictModel):
+    new: Rate = Field(default=0.0, description="Share of first-year ACV of new logos.")
+    expansion: Rate = Field(default=0.0, description="Share of expansion ARR.")
+    renewal: Rate = Field(default=0.0, description="Share of renewed ARR.")
+
+
+class Role(StrictModel):
+    motions: Motions
+    loaded_cost: Positive = Field(description="Fully loaded cost per head per year.")
+    ramp_months: NonNegative = Field(default=0.0, description="Months to full productivity.")
+    attrition: Rate = Field(default=0.0, description="Annual attrition rate.")
+    new_logos_per_month: NonNegative | None = Field(
+        default=None, description="New logos per fully ramped head per month (land roles)."
+    )
+    accounts_per_head: NonNegative | None = Field(
+        default=None, description="Accounts one head covers (adopt/expand/renew roles)."
+    )
+    commission: Commission = Commission()
+    headcount: NonNegativeInt | None = Field(
+        default=None, description="Fixed heads instead of budget."
+    )
+    starting_heads: NonNegativeInt | None = None
+    max_hires_per_month: NonNegativeInt | None = None
+    reduce: Literal["attrition", "immediate"] = "attrition"
+
+    @model_validator(mode="after")
+    def _motion_inputs(self) -> Role:
+        needed = []
+        if self.motions.land > 0 and self.new_logos_per_month is None:
+            needed.append("new_logos_per_month (the role has a land weight)")
+        post_sale = self.motions.adopt + self.motions.expand + self.motions.renew
+        if post_sale > 0 and self.accounts_per_head is None:
+            needed.append("accounts_per_head (the role has an adopt/expand/renew weight)")
+        if needed:
+            raise _missing("required key missing: " + " and ".join(needed))
+        return self
+
+
+class Response(StrictModel):
+    """How a rate moves with coverage: linear, or hill (diminishing returns)."""
+
+    shape: Literal["linear", "hill"] = "linear"
+    half_saturation: Positive | None = Field(
+        default=None, description="Hill constant h (shape: hill)."
+    )
+
+    @model_validator(mode="after")
+    def _hill_needs_h(self) -> Response:
+        if self.shape == "hill" and self.half_saturation is None:
+            raise ValueError("shape: hill needs half_saturation")
+        if self.shape == "linear" and self.half_saturation is not None:
+            raise ValueError("half_saturation applies to shape: hill only")
+        return self
+
+
+class RatePair(StrictModel):
+    """A rate that depends on coverage: ``uncovered`` at coverage 0, ``covered`` at 1."""
+
+    uncovered: Rate
+    covered: Rate
+    response: Response | None = None
+
+
+class PerYearPair(StrictModel):
+    """A per-year frequency that depends on coverage."""
+
+    uncovered: NonNegative
+    covered: NonNegative
+    response: Response | None = None
+
+
+def _pair_tag(value: Any) -> str:
+    is_pair = (
+        isinstance(value, dict)
+        and "dist" not in value
+        and ({"uncovered", "covered", "response"} & set(value))
+    )
+    return "pair" if is_pair else "single"
+
+
+CoverageRate = Annotated[
+    Annotated[RatePair, Tag("pair")] | Annotated[Rate, Tag("single")],
+    Discriminator(_pair_tag),
+]
+CoveragePerYear = Annotated[
+    Annotated[PerYearPair, Tag("pair")] | Annotated[NonNegative, Tag("single")],
+    Discriminator(_pair_tag),
+]
+
+
+class Adoption(StrictModel):
+    rate: CoverageRate = Field(description="Resolved onboarding -> adopted.")
+    decay: CoverageRate = Field(description="Monthly adopted -> at_risk.")
+    recovery: CoverageRate = Field(description="Monthly at_risk -> adopted.")
+
+
+class Renewal(StrictModel):
+    adopted: CoverageRate
+    at_risk: CoverageRate = Field(description="Also used for onboarding customers.")
+    downsell: Rate = Field(
+        default=0.0, description="ARR an at-risk account gives up when it renews."
+    )
+
+
+class Expansion(StrictModel):
+    upsell_monthly: CoverageRate = 0.0
+    cross_sell_per_year: CoveragePerYear = 0.0
+    cross_sell_size: NonNegative | None = Field(
+        default=None, description="Share of the account's ARR one cross-sell adds."
+    )
+
+    @model_validator(mode="after")
+    def _size_with_events(self) -> Expansion:
+        if self.cross_sell_size is None and self.cross_sell_per_year != 0.0:
+            raise _missing("required key missing: cross_sell_size (cross_sell_per_year is set)")
+        return self
+
+
+class Advocacy(StrictModel):
+    referrals_per_year: NonNegative = Field(
+        default=0.0, description="New logos per adopted customer."
+    )
+
+
+class Customers(StrictModel):
+    land_acv: Positive = Field(description="First-year ACV of a new logo.")
+    onboarding_months: Positive = Field(description="Mean time to value, months.")
+    onboarding_fee: NonNegative = Field(default=0.0, description="One-time revenue per new logo.")
+    response: Response | None = Field(default=None, description="Default response for every pair.")
+    adoption: Adoption
+    renewal: Renewal
+    expansion: Expansion = Expansion()
+    advocacy: Advocacy = Advocacy()
+
+
+class Valuation(StrictModel):
+    arr_multiple: NonNegative = Field(
+        default=0.0, description="Terminal value = multiple x ending ARR."
+    )
+
+
+def _shares_sum_to_one(shares: dict[str, float]) -> dict[str, float]:
+    if not shares:
+        raise ValueError("allocation needs at least one role")
+    total = sum(shares.values())
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        raise ValueError(
+            f"allocation shares must sum to 1 (+/- {SUM_TOLERANCE}); they sum to {total:.4g}"
+        )
+    return shares
+
+
+Shares = Annotated[dict[Name, Share], AfterValidator(_shares_sum_to_one)]
+
+
+class AllocationPoint(StrictModel):
+    month: NonNegativeInt
+    shares: Shares
+
+
+def _months_increase(points: list[AllocationPoint]) -> list[AllocationPoint]:
+    for index in range(1, len(points)):
+        if points[index].month <= points[index - 1].month:
+            raise ValueError(
+                f"allocation points must be in increasing month order: point {index} has "
+                f"month {points[index].month} after month {points[index - 1].month}"
+            )
+    return points
+
+
+Phased = Annotated[list[AllocationPoint], Field(min_length=1), AfterValidator(_months_increase)]
+AllocationSpec = Annotated[
+    Annotated[Shares, Tag("shares:constant")] | Annotated[Phased, Tag("shares:phased")],
+    Discriminator(lambda value: "shares:phased" if isinstance(value, list) else "shares:constant"),
+]
+
+
+class Scenario(StrictModel):
+    """One go-to-market plan (MODEL.md §3.0). ``source`` is the file it was loaded from."""
+
+    name: str = Field(default="", description="Shown in reports; defaults to the file name.")
+    description: str = ""
+    extends: str | None = Field(default=None, description="Relative path of a file to build on.")
+    template: bool = Field(default=False, description="Meant only to be extended; not run.")
+    horizon_months: PositiveInt = Field(default=60, le=600)
+    simulation: Simulation = Simulation()
+    company: Company
+    market: Market
+    budget: Budget
+    allocation: AllocationSpec
+    roles: Annotated[dict[Name, Role], Field(min_length=1)]
+    customers: Customers
+    valuation: Valuation = Valuation()
+
+    _source: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Path | None:
+        return self._source

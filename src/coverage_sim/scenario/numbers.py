@@ -1,0 +1,67 @@
+"""Numbers as analysts type them: ``80k``, ``50M``, ``1.5B``, ``85%``, ``1_000``, ``$350k``.
+
+The grammar (documented in docs/scenario-format.md):
+
+    [sign] [$] digits[_digits...][.digits] [e[sign]digits] [k|K|M|B|%]
+
+``k``/``K`` = 1e3, ``M`` = 1e6, ``B`` = 1e9, ``%`` = 1/100. A lowercase ``m`` is
+rejected because it is ambiguous (milli or million). Commas are rejected because
+they mean different things in different locales. The result must be finite.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+_SUFFIX_SCALE: dict[str, float] = {"": 1.0, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "%": 0.01}
+
+_DIGITS = r"[0-9]+(?:_[0-9]+)*"
+NUMBER_PATTERN = (
+    rf"^\s*[-+]?\$?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})"
+    r"(?:[eE][-+]?[0-9]+)?\s*[kKMB%]?\s*$"
+)
+_NUMBER_RE = re.compile(
+    rf"^(?P<sign>[-+]?)\$?(?P<body>(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})"
+    r"(?:[eE][-+]?[0-9]+)?)\s*(?P<suffix>[kKMB%]?)$"
+)
+
+NUMBER_FORMS = "a number such as 0.85, 85%, 80k, 50M, 1.5B or 1_000"
+
+
+def parse_number(text: str) -> float:
+    """Parse ``text`` as a finite number, honouring ``k``/``M``/``B``/``%``/``_``/``$``.
+
+    >>> parse_number("80k"), parse_number("85%"), parse_number("1_000")
+    (80000.0, 0.85, 1000.0)
+
+    Raises ``ValueError`` naming the accepted forms when ``text`` is not one of them.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"expected {NUMBER_FORMS}; got {text!r}")
+    stripped = text.strip()
+    match = _NUMBER_RE.match(stripped)
+    if match is None:
+        hint = ""
+        if stripped.endswith("m") and _NUMBER_RE.match(stripped[:-1]):
+            hint = " (write M for millions; lowercase m is ambiguous)"
+        elif "," in stripped:
+            hint = " (commas are not accepted; write 1_000 or 1000)"
+        raise ValueError(f"expected {NUMBER_FORMS}; got {text!r}{hint}")
+    try:
+        value = float(match.group("body").replace("_", ""))
+    except (ValueError, OverflowError) as exc:  # pragma: no cover - the regex admits only floats
+        raise ValueError(f"expected {NUMBER_FORMS}; got {text!r}") from exc
+    value *= _SUFFIX_SCALE[match.group("suffix")]
+    if match.group("sign") == "-":
+        value = -value
+    if not math.isfinite(value):
+        raise ValueError(f"number out of range: {text!r}")
+    return value
+
+
+def integral(value: float) -> int | None:
+    """``value`` as an ``int`` when it is a whole number, else ``None``."""
+    if math.isfinite(value) and value == int(value):
+        return int(value)
+    return None
