@@ -4,7 +4,7 @@ import csv
 import dataclasses
 import io
 
-from conftest import make_report, metric_summary, scenario_summary
+from report_factory import make_report, metric_summary, scenario_summary
 
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.report.csv_out import neutralize, render_csv

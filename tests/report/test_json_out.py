@@ -4,7 +4,7 @@ import dataclasses
 import json
 
 import numpy as np
-from conftest import make_report, scenario_summary
+from report_factory import make_report, scenario_summary
 
 from coverage_sim.metrics.definitions import METRICS, SERIES_NAMES
 from coverage_sim.metrics.summary_types import Band, Comparison

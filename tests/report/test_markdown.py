@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from conftest import make_report
+from report_factory import make_report
 
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.report.markdown import escape, render_markdown

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import make_report
+from report_factory import make_report
 
 from coverage_sim.report.render import OutputFormat, render
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from coverage_sim.metrics.definitions import BRIDGE_FIELDS, METRICS, SERIES_NAMES
 from coverage_sim.metrics.summary_types import (
@@ -101,13 +100,3 @@ def make_report(names: tuple[str, ...] = ("Traditional", "XaaS"), **kwargs: obje
         baseline=names[0],
         sources=[f"s{i}.yaml" for i in range(len(names))],
     )
-
-
-@pytest.fixture
-def comparison_report() -> RunReport:
-    return make_report()
-
-
-@pytest.fixture
-def single_report() -> RunReport:
-    return make_report(("XaaS coverage",))

@@ -1,0 +1,204 @@
+"""``--require "[SCENARIO:]METRIC.STAT OP NUMBER"``: CI gates, parsed and never evaluated.
+
+Grammar (docs/cli.md): METRIC is a metric id (MODEL.md §4); STAT is a summary
+statistic (mean, sd, p5, p10, p50, p90, p95) or a comparison statistic
+(prob_better, delta_p50, delta_mean); OP is one of ``< <= > >= == !=``; NUMBER is
+anything ``parse_number`` reads (80k, 50M, 85%, -2.5, 1_000). An optional
+``SCENARIO:`` prefix (a scenario name as displayed) targets one scenario.
+
+Scope without a prefix: a summary statistic must hold for every scenario (the
+baseline included); a comparison statistic for every scenario except the baseline.
+An undefined figure (``None``: no trial defined it) fails the requirement.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import operator
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from coverage_sim.errors import RequirementNotMet, UsageError
+from coverage_sim.metrics.definitions import COMPARISON_STATS, METRICS, SUMMARY_STATS
+from coverage_sim.report import formatting as fmt
+from coverage_sim.report.model import RunReport
+from coverage_sim.scenario import parse_number
+
+OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    "<=": operator.le,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+GRAMMAR = '"[SCENARIO:]METRIC.STAT OP NUMBER", e.g. "nrr.p50 >= 100%" or "npv.prob_better > 0.8"'
+
+_PATTERN = re.compile(
+    r"""^\s*
+    (?:(?P<scenario>.*\S)\s*:\s*)?          # optional scenario name, up to the last colon
+    (?P<metric>[A-Za-z_][A-Za-z0-9_]*)
+    \.(?P<stat>[A-Za-z_][A-Za-z0-9_]*)
+    \s*(?P<op><=|>=|==|!=|<|>)\s*
+    (?P<number>\S+)
+    \s*$""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One parsed ``--require``: ``text`` is what the user typed, for messages."""
+
+    text: str
+    metric: str
+    stat: str
+    op: str
+    threshold: float
+    scenario: str | None = None
+
+    @property
+    def is_comparison(self) -> bool:
+        return self.stat in COMPARISON_STATS
+
+    def holds(self, value: float) -> bool:
+        return OPERATORS[self.op](value, self.threshold)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A requirement that did not hold for one scenario, with the figure found."""
+
+    requirement: Requirement
+    scenario: str
+    value: float | None
+
+    def message(self) -> str:
+        req = self.requirement
+        figure = f"{req.metric}.{req.stat}"
+        if self.value is None:
+            return (
+                f'requirement "{req.text}" not met for {self.scenario!r}: {figure} is undefined '
+                "(no trial produced a value)"
+            )
+        return (
+            f'requirement "{req.text}" not met for {self.scenario!r}: '
+            f"{figure} = {_human(req, self.value)} ({self.value:.6g})"
+        )
+
+
+def _human(req: Requirement, value: float) -> str:
+    if req.stat == "prob_better":
+        return fmt.percent(value)
+    if req.stat in ("delta_p50", "delta_mean"):
+        return fmt.metric_delta(req.metric, value)
+    return fmt.metric_value(req.metric, value)
+
+
+def parse_requirement(text: str) -> Requirement:
+    """Parse one ``--require``; a malformed one, or an unknown metric or stat, is a UsageError."""
+    match = _PATTERN.match(text)
+    if match is None:
+        raise UsageError(f"--require {text!r}: expected {GRAMMAR}")
+    metric, stat = match["metric"].lower(), match["stat"].lower()
+    if metric not in METRICS:
+        raise UsageError(
+            f"--require {text!r}: unknown metric {match['metric']!r}; valid metrics: "
+            + ", ".join(METRICS)
+        )
+    valid_stats = SUMMARY_STATS + COMPARISON_STATS
+    if stat not in valid_stats:
+        raise UsageError(
+            f"--require {text!r}: unknown statistic {match['stat']!r}; valid statistics: "
+            + ", ".join(valid_stats)
+        )
+    if stat == "prob_better" and METRICS[metric].better is None:
+        raise UsageError(
+            f"--require {text!r}: {metric} has no better direction, so prob_better is "
+            "undefined; use delta_p50 or delta_mean"
+        )
+    try:
+        threshold = parse_number(match["number"])
+    except (ValueError, TypeError) as exc:
+        raise UsageError(
+            f"--require {text!r}: {match['number']!r} is not a number (80k, 50M, 85%, -2.5)"
+        ) from exc
+    return Requirement(text.strip(), metric, stat, match["op"], threshold, match["scenario"])
+
+
+def parse_requirements(texts: Sequence[str]) -> list[Requirement]:
+    return [parse_requirement(t) for t in texts]
+
+
+def check_targets(
+    requirements: Sequence[Requirement],
+    names: Sequence[str],
+    baseline: str | None,
+    aliases: Mapping[str, str] | None = None,
+) -> list[Requirement]:
+    """Before simulating: every ``SCENARIO:`` prefix names a scenario, comparisons need one.
+
+    ``aliases`` maps other accepted spellings (file stems) to scenario names. Returns the
+    requirements with each prefix replaced by the scenario's name.
+    """
+    resolved = []
+    for req in requirements:
+        if req.is_comparison and baseline is None:
+            raise UsageError(
+                f"--require {req.text!r}: {req.stat} compares against a baseline; "
+                "use `coverage-sim compare`"
+            )
+        if req.scenario is not None:
+            target = req.scenario if req.scenario in names else (aliases or {}).get(req.scenario)
+            if target is None:
+                raise UsageError(
+                    f"--require {req.text!r}: no scenario named {req.scenario!r}; scenarios: "
+                    + ", ".join(repr(n) for n in names)
+                )
+            if req.is_comparison and target == baseline:
+                raise UsageError(
+                    f"--require {req.text!r}: {target!r} is the baseline; "
+                    f"{req.stat} is only defined for the other scenarios"
+                )
+            req = dataclasses.replace(req, scenario=target)
+        resolved.append(req)
+    return resolved
+
+
+def _figure(req: Requirement, report: RunReport, scenario: str) -> float | None:
+    if req.is_comparison:
+        item = report.comparison(scenario, req.metric)
+        value = None if item is None else getattr(item, req.stat)
+    else:
+        summary = next(s for s in report.scenarios if s.name == scenario)
+        stats = summary.metrics.get(req.metric)
+        value = None if stats is None else getattr(stats, req.stat)
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def evaluate(requirements: Sequence[Requirement], report: RunReport) -> list[Shortfall]:
+    """Every requirement against every scenario in its scope; the ones that did not hold."""
+    names = [s.name for s in report.scenarios]
+    requirements = check_targets(requirements, names, report.baseline)
+    shortfalls = []
+    for req in requirements:
+        if req.scenario is not None:
+            targets = [req.scenario]
+        elif req.is_comparison:
+            targets = [n for n in names if n != report.baseline]
+        else:
+            targets = names
+        for name in targets:
+            value = _figure(req, report, name)
+            if value is None or not req.holds(value):
+                shortfalls.append(Shortfall(req, name, value))
+    return shortfalls
+
+
+def enforce(requirements: Sequence[Requirement], report: RunReport) -> None:
+    """Raise ``RequirementNotMet`` naming every shortfall (call after writing the output)."""
+    shortfalls = evaluate(requirements, report)
+    if shortfalls:
+        raise RequirementNotMet("\n".join(s.message() for s in shortfalls))

@@ -1,0 +1,242 @@
+"""Running several scenarios as one paired comparison: files -> load -> compile -> simulate.
+
+No argv, environment or TTY here: the CLI passes settings in and gets a ``RunReport``
+back. Every scenario of a run shares trials, seed, sampling and horizon, so the
+common-random-number draws pair trial by trial (MODEL.md §3.1). Settings a flag does
+not give come from the baseline scenario's file; a scenario whose own
+``simulation:`` block or horizon differs gets a warning (docs/cli.md, "Settings").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from coverage_sim import __version__
+from coverage_sim.engine import simulate
+from coverage_sim.errors import UsageError
+from coverage_sim.metrics import compare, summarize
+from coverage_sim.report.model import RunReport, RunSettings
+from coverage_sim.scenario import Scenario, compile_scenario, load_scenario, scenario_files
+
+SAMPLING_METHODS: tuple[str, ...] = ("monte_carlo", "lhs")
+
+# on_progress(scenario index, scenario name, trials done, trials in total)
+ProgressCallback = Callable[[int, str, int, int], None]
+
+
+@dataclass(frozen=True)
+class PlannedScenario:
+    """A loaded scenario and the name it is shown under (unique within the run)."""
+
+    path: Path
+    scenario: Scenario
+    name: str
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What will be simulated: scenarios in display order (baseline first), shared settings."""
+
+    scenarios: list[PlannedScenario]
+    settings: RunSettings
+    baseline: str | None
+    warnings: list[str]
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.scenarios]
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """File stems that name exactly one scenario (``xaas`` for ``scenarios/xaas.yaml``)."""
+        stems = [s.path.stem for s in self.scenarios]
+        return {s.path.stem: s.name for s in self.scenarios if stems.count(s.path.stem) == 1}
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+def _unique_paths(paths: Sequence[Path]) -> list[Path]:
+    """Expanded files, each once (a file named and also inside a named folder counts once)."""
+    unique: list[Path] = []
+    for path in paths:
+        if not any(_same_file(path, seen) for seen in unique):
+            unique.append(path)
+    return unique
+
+
+def _display_names(planned: list[tuple[Path, Scenario]]) -> list[str]:
+    """Scenario names, with the file path appended where two scenarios share a name."""
+    names = [scenario.name for _, scenario in planned]
+    return [
+        f"{name} ({path.as_posix()})" if names.count(name) > 1 else name
+        for name, (path, _) in zip(names, planned, strict=True)
+    ]
+
+
+def _pick_baseline(planned: list[PlannedScenario], baseline: str | None) -> int:
+    if baseline is None:
+        return 0
+    by_name = [i for i, p in enumerate(planned) if baseline in (p.name, p.scenario.name)]
+    if len(by_name) == 1:
+        return by_name[0]
+    by_path = [i for i, p in enumerate(planned) if _same_file(p.path, Path(baseline))]
+    if by_path:
+        return by_path[0]
+    if len(by_name) > 1:
+        raise UsageError(
+            f"--baseline {baseline!r}: several scenarios have that name; give the file path "
+            "instead: " + ", ".join(planned[i].path.as_posix() for i in by_name)
+        )
+    stems = [i for i, p in enumerate(planned) if p.path.stem == baseline]
+    if len(stems) == 1:
+        return stems[0]
+    raise UsageError(
+        f"--baseline {baseline!r}: not among the scenarios; give a name or a file path of one of: "
+        + ", ".join(f"{p.name!r} ({p.path.as_posix()})" for p in planned)
+    )
+
+
+def plan_run(
+    paths: Sequence[Path],
+    *,
+    baseline: str | None = None,
+    trials: int | None = None,
+    seed: int | None = None,
+    sampling: str | None = None,
+    months: int | None = None,
+    single: bool = False,
+) -> RunPlan:
+    """Expand and load the scenario files and settle the shared settings (nothing simulated).
+
+    ``single`` (the ``run`` command): exactly one scenario and no baseline. Otherwise at
+    least two; ``baseline`` (a name, file path or file stem) is moved to the front.
+    A ``baseline`` path that is not among ``paths`` is added as a scenario.
+    """
+    files = scenario_files(list(paths), include_templates=False)
+    extra = Path(baseline) if baseline is not None and not single else None
+    if extra is not None and extra.is_file() and not any(_same_file(extra, f) for f in files):
+        files = [extra, *files]
+    files = _unique_paths(files)
+    if not files:
+        raise UsageError(
+            "no scenario files found in "
+            + ", ".join(str(p) for p in paths)
+            + " (templates with `template: true` are skipped)"
+        )
+    if single and len(files) != 1:
+        raise UsageError(
+            f"run takes one scenario; {len(files)} found ("
+            + ", ".join(f.as_posix() for f in files)
+            + "); use `coverage-sim compare` for several"
+        )
+    if not single and len(files) < 2:
+        raise UsageError(
+            f"compare needs at least two scenarios; found only {files[0].as_posix()}"
+            " (use `coverage-sim run` for one)"
+        )
+    loaded = [(path, load_scenario(path)) for path in files]
+    planned = [
+        PlannedScenario(path, scenario, name)
+        for (path, scenario), name in zip(loaded, _display_names(loaded), strict=True)
+    ]
+    if not single:
+        first = _pick_baseline(planned, baseline)
+        planned.insert(0, planned.pop(first))
+    reference = planned[0].scenario
+    settings = RunSettings(
+        tool_version=__version__,
+        numpy_version=np.__version__,
+        seed=int(seed if seed is not None else reference.simulation.seed),
+        trials=int(trials if trials is not None else reference.simulation.trials),
+        months=int(months if months is not None else reference.horizon_months),
+        sampling=str(sampling if sampling is not None else reference.simulation.sampling),
+    )
+    _check_settings(settings)
+    warnings = _setting_warnings(
+        planned, trials=trials, seed=seed, sampling=sampling, months=months
+    )
+    return RunPlan(planned, settings, None if single else planned[0].name, warnings)
+
+
+def _check_settings(settings: RunSettings) -> None:
+    if settings.trials < 2:
+        raise UsageError(f"--trials must be at least 2; got {settings.trials}")
+    if settings.months < 1:
+        raise UsageError(f"--months must be at least 1; got {settings.months}")
+    if settings.seed < 0:
+        raise UsageError(f"--seed must be zero or positive; got {settings.seed}")
+    if settings.sampling not in SAMPLING_METHODS:
+        raise UsageError(
+            f"--sampling must be one of {', '.join(SAMPLING_METHODS)}; got {settings.sampling!r}"
+        )
+
+
+def _setting_warnings(
+    planned: list[PlannedScenario],
+    *,
+    trials: int | None,
+    seed: int | None,
+    sampling: str | None,
+    months: int | None,
+) -> list[str]:
+    """One warning per scenario whose own setting is overridden by the baseline's."""
+    reference = planned[0]
+    own = {
+        "trials": (trials, lambda s: s.simulation.trials),
+        "seed": (seed, lambda s: s.simulation.seed),
+        "sampling": (sampling, lambda s: s.simulation.sampling),
+        "horizon_months": (months, lambda s: s.horizon_months),
+    }
+    warnings = []
+    for item in planned[1:]:
+        for key, (flag, read) in own.items():
+            theirs, ours = read(item.scenario), read(reference.scenario)
+            if flag is None and theirs != ours:
+                warnings.append(
+                    f"{item.path.as_posix()}: {key} {theirs} ignored; every scenario uses the "
+                    f"baseline's {key} {ours} ({reference.path.as_posix()}) so that trials pair"
+                )
+    return warnings
+
+
+def execute(plan: RunPlan, *, on_progress: ProgressCallback | None = None) -> RunReport:
+    """Compile and simulate every planned scenario, then summarize and compare with the baseline."""
+    settings = plan.settings
+    outcomes = []
+    for index, item in enumerate(plan.scenarios):
+        compiled = compile_scenario(
+            item.scenario,
+            trials=settings.trials,
+            seed=settings.seed,
+            sampling=settings.sampling,
+            horizon_months=settings.months,
+        )
+
+        def progress(done: int, total: int, _index: int = index, _name: str = item.name) -> None:
+            if on_progress is not None:
+                on_progress(_index, _name, done, total)
+
+        outcome = simulate(compiled, settings.seed, on_progress=progress)
+        outcomes.append(dataclasses.replace(outcome, name=item.name))
+    summaries = [summarize(outcome) for outcome in outcomes]
+    comparisons = []
+    if plan.baseline is not None:
+        for outcome in outcomes[1:]:
+            comparisons.extend(compare(outcomes[0], outcome))
+    return RunReport(
+        settings=settings,
+        scenarios=summaries,
+        comparisons=comparisons,
+        baseline=plan.baseline,
+        sources=[item.path.as_posix() for item in plan.scenarios],
+    )

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from cli_helpers import FAST, FIXTURES, write_plan
+
+from coverage_sim.metrics.definitions import METRICS
+
+TRAD = FIXTURES / "traditional.yaml"
+XAAS = FIXTURES / "xaas.yaml"
+
+
+def test_run_prints_metrics_bridge_and_arr_band_and_exits_0(cli) -> None:
+    result = cli("run", TRAD, *FAST)
+    assert result.code == 0, result.stderr
+    assert "Scenario: Traditional" in result.stdout
+    assert "Ending ARR" in result.stdout
+    assert "ARR bridge" in result.stdout
+    assert "\x1b" not in result.stdout  # not a terminal: no colour
+    assert result.stderr == ""
+
+
+def test_compare_folder_skips_the_template_and_uses_the_first_as_baseline(cli) -> None:
+    result = cli("compare", FIXTURES, *FAST, "--format", "json")
+    assert result.code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [s["name"] for s in doc["scenarios"]] == ["Traditional", "XaaS"]
+    assert doc["baseline"] == "Traditional"
+    assert {c["scenario"] for c in doc["comparisons"]} == {"XaaS"}
+    assert {c["metric"] for c in doc["comparisons"]} == set(METRICS)
+    assert doc["settings"]["trials"] == 200 and doc["settings"]["months"] == 24
+
+
+@pytest.mark.parametrize("baseline", ["XaaS", "xaas", str(XAAS)])
+def test_baseline_by_name_stem_or_path_moves_it_first(cli, baseline: str) -> None:
+    result = cli("compare", TRAD, XAAS, *FAST, "--format", "json", "--baseline", baseline)
+    assert result.code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["baseline"] == "XaaS"
+    assert [s["name"] for s in doc["scenarios"]] == ["XaaS", "Traditional"]
+
+
+def test_a_baseline_path_outside_the_list_is_added(cli) -> None:
+    result = cli("compare", XAAS, "--baseline", TRAD, *FAST, "--format", "json")
+    assert result.code == 0, result.stderr
+    assert [s["name"] for s in json.loads(result.stdout)["scenarios"]] == ["Traditional", "XaaS"]
+
+
+def test_unknown_baseline_exits_2_and_lists_the_scenarios(cli) -> None:
+    result = cli("compare", TRAD, XAAS, *FAST, "--baseline", "nope")
+    assert result.code == 2
+    assert "'Traditional'" in result.stderr and "'XaaS'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_settings_default_to_the_baseline_file_and_differences_warn(cli, plans: Path) -> None:
+    write_plan(plans, "zz-other", "Other", "simulation: {trials: 150, seed: 11}\n")
+    result = cli("compare", plans, "--months", "12", "--format", "json")
+    assert result.code == 0, result.stderr
+    settings = json.loads(result.stdout)["settings"]
+    assert (settings["trials"], settings["seed"], settings["sampling"]) == (200, 11, "monte_carlo")
+    assert "warning: " in result.stderr
+    assert "zz-other.yaml: trials 150 ignored" in result.stderr
+    assert ": seed " not in result.stderr  # the same seed as the baseline: no warning
+
+
+def test_two_scenarios_with_one_name_are_told_apart_by_path(cli, plans: Path) -> None:
+    write_plan(plans, "twin", "XaaS")
+    result = cli("compare", plans / "xaas.yaml", plans / "twin.yaml", *FAST, "--format", "csv")
+    assert result.code == 0, result.stderr
+    names = {row["scenario"] for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert names == {
+        f"XaaS ({(plans / 'xaas.yaml').as_posix()})",
+        f"XaaS ({(plans / 'twin.yaml').as_posix()})",
+    }
+    ambiguous = cli("compare", plans / "xaas.yaml", plans / "twin.yaml", "--baseline", "XaaS")
+    assert ambiguous.code == 2
+    assert "give the file path" in ambiguous.stderr
+
+
+def test_run_of_a_folder_with_several_scenarios_exits_2(cli) -> None:
+    result = cli("run", FIXTURES, *FAST)
+    assert result.code == 2
+    assert "use `coverage-sim compare`" in result.stderr
+
+
+def test_compare_of_one_scenario_exits_2(cli) -> None:
+    result = cli("compare", TRAD, *FAST)
+    assert result.code == 2
+    assert "at least two" in result.stderr
+
+
+def test_a_missing_scenario_file_exits_2_without_traceback(cli, tmp_path: Path) -> None:
+    result = cli("run", tmp_path / "missing.yaml", *FAST)
+    assert result.code == 2
+    assert "missing.yaml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_invalid_scenario_exits_2_naming_the_key(cli, plans: Path) -> None:
+    bad = write_plan(plans, "bad", "Bad", "horizon_months: soon\n")
+    result = cli("run", bad, "--trials", "200")
+    assert result.code == 2
+    assert "bad.yaml" in result.stderr and "horizon_months" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--trials", "1"), ("--months", "0"), ("--sampling", "sobol")]
+)
+def test_bad_setting_flags_exit_2(cli, flag: str, value: str) -> None:
+    result = cli("run", TRAD, "--trials", "200", flag, value)
+    assert result.code == 2
+    assert flag.lstrip("-") in result.stderr
+
+
+def test_lhs_sampling_runs_and_is_recorded(cli) -> None:
+    result = cli("run", TRAD, *FAST, "--sampling", "lhs", "--format", "json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["settings"]["sampling"] == "lhs"
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["compare"]])
+def test_help_shows_an_example(cli, command: list[str]) -> None:
+    result = cli(*command, "--help")
+    assert result.code == 0
+    assert "Example" in result.stdout
+    assert "coverage-sim " in result.stdout.split("Example", 1)[1]
