@@ -1,10 +1,11 @@
-"""Customer counts and ARR by group x status x renewal month-of-term (MODEL.md §3.3).
+"""Customer counts and ARR by status x group x renewal month-of-term (MODEL.md §3.3).
 
-State arrays have shape ``(trials, groups, 3, contract_months)``: status 0 onboarding,
-1 adopted, 2 at_risk; slot ``s`` renews in the months ``t`` with ``t % contract_months ==
-s``. The land-cohort axis of MODEL.md is collapsed to what the metrics need: one group
-until the final-12-month window opens, then a second group for logos landed inside the
-window, so GRR/NRR are measured on the ARR that existed when the window opened.
+State arrays have shape ``(3, groups, contract_months, trials)`` (trials last, so every
+motion works on contiguous per-trial vectors): status 0 onboarding, 1 adopted, 2 at_risk;
+slot ``s`` renews in the months ``t`` with ``t % contract_months == s``. The land-cohort
+axis of MODEL.md is collapsed to what the metrics need: one group until the final
+12-month window opens, then a second group for logos landed inside the window, so GRR/NRR
+are measured on the ARR that existed when the window opened.
 
 Within a cell ARR is spread evenly over its customers: a transition that moves ``k`` of
 ``n`` customers moves ``k / n`` of the cell's ARR.
@@ -38,28 +39,28 @@ class CustomerBook:
         size = starting_arr.shape[0]
         k = max(int(contract_months), 1)
         self.contract_months = k
-        slots = np.arange(k)
+        slots = np.arange(k)[:, None]
         per_slot = starting_customers // k + (slots < starting_customers % k)
-        adopted_total = np.rint(
-            starting_customers * np.clip(starting_adopted_share, 0.0, 1.0)
-        ).astype(np.int64)
-        adopted = adopted_total[:, None] // k + (slots[None, :] < (adopted_total % k)[:, None])
-        self.counts = np.zeros((size, 1, 3, k), dtype=np.int64)
-        self.counts[:, 0, ADOPTED, :] = adopted
-        self.counts[:, 0, AT_RISK, :] = per_slot[None, :] - adopted
-        arr_each = starting_arr / starting_customers if starting_customers else 0.0 * starting_arr
-        self.arr = self.counts * np.asarray(arr_each, dtype=np.float64)[:, None, None, None]
+        share = np.clip(starting_adopted_share, 0.0, 1.0)
+        adopted_total = np.rint(starting_customers * share).astype(np.int64)
+        adopted = adopted_total // k + (slots < adopted_total % k)
+        self.counts = np.zeros((3, 1, k, size), dtype=np.int64)
+        self.counts[ADOPTED, 0] = adopted
+        self.counts[AT_RISK, 0] = per_slot - adopted
+        each = starting_arr / starting_customers if starting_customers else 0.0 * starting_arr
+        self.arr = self.counts * np.asarray(each, dtype=np.float64)
         self.ever_landed = np.full(size, float(starting_customers))
 
     # -- state read-outs -------------------------------------------------------------
     def active(self) -> IntArray:
-        return self.counts.sum(axis=(1, 2, 3))
+        return self.counts.sum(axis=(0, 1, 2))
 
     def adopted(self) -> IntArray:
-        return self.counts[:, :, ADOPTED, :].sum(axis=(1, 2))
+        return self.counts[ADOPTED].sum(axis=(0, 1))
 
     def arr_by_group(self) -> FloatArray:
-        return self.arr.sum(axis=(2, 3))
+        """ARR per group x trial."""
+        return self.arr.sum(axis=(0, 2))
 
     def open_window(self) -> None:
         """Start a second group: logos landed from now on are not in the GRR/NRR base."""
@@ -76,24 +77,23 @@ class CustomerBook:
         downsell: FloatArray,
     ) -> dict[str, FloatArray]:
         """Due slot renews: Binomial(n, p) stay, churned ARR leaves, at-risk and onboarding
-        renewals give up ``downsell`` of their ARR. Flows are per trial x group."""
+        renewals give up ``downsell`` of their ARR. Flows are per group x trial."""
         due = month % self.contract_months
-        n = self.counts[:, :, :, due].copy()
-        p = np.stack([p_at_risk, p_adopted, p_at_risk], axis=1)[:, None, :]
+        n = self.counts[:, :, due, :].copy()  # (3, groups, trials)
+        p = np.stack([p_at_risk, p_adopted, p_at_risk])[:, None, :]
         kept = streams.binomial(RENEW, n, p)
-        arr = self.arr[:, :, :, due].copy()
+        arr = self.arr[:, :, due, :]
         kept_arr = arr * _share(kept, n)
         churn_arr = arr - kept_arr
-        cut = np.zeros_like(kept_arr)
-        cut[:, :, ONBOARDING] = kept_arr[:, :, ONBOARDING] * downsell[:, None]
-        cut[:, :, AT_RISK] = kept_arr[:, :, AT_RISK] * downsell[:, None]
-        self.counts[:, :, :, due] = kept
-        self.arr[:, :, :, due] = kept_arr - cut
+        cut = kept_arr * (downsell * np.array([1.0, 0.0, 1.0])[:, None, None])
+        renewed = kept_arr - cut
+        self.counts[:, :, due, :] = kept
+        self.arr[:, :, due, :] = renewed
         return {
-            "churn": churn_arr.sum(axis=2),
-            "contraction": cut.sum(axis=2),
-            "renewed": (kept_arr - cut).sum(axis=2),
-            "churned_logos": (n - kept).sum(axis=2).astype(np.float64),
+            "churn": churn_arr.sum(axis=0),
+            "contraction": cut.sum(axis=0),
+            "renewed": renewed.sum(axis=0),
+            "churned_logos": (n - kept).sum(axis=0).astype(np.float64),
         }
 
     def adopt(
@@ -107,25 +107,25 @@ class CustomerBook:
         """Onboarding resolves w.p. ``resolve``, to adopted w.p. ``adoption_rate`` else at
         risk; adopted decay, at-risk recover. All three act on the start-of-step counts."""
         counts, arr = self.counts, self.arr
-        onboarding = counts[:, :, ONBOARDING, :]
-        resolved = streams.binomial(ADOPT, onboarding, resolve[:, None, None], sparse=True)
-        to_adopted = streams.binomial(ADOPT, resolved, adoption_rate[:, None, None], sparse=True)
-        p_moves = np.stack([decay, recovery], axis=1)[:, None, :, None]
-        moves = streams.binomial(ADOPT, counts[:, :, ADOPTED:, :], p_moves)
-        decayed, recovered = moves[:, :, 0, :], moves[:, :, 1, :]
+        onboarding = counts[ONBOARDING]
+        resolved = streams.binomial(ADOPT, onboarding, resolve)
+        to_adopted = streams.binomial(ADOPT, resolved, adoption_rate)
+        moves = streams.binomial(
+            ADOPT, counts[ADOPTED:], np.stack([decay, recovery])[:, None, None]
+        )
+        decayed, recovered = moves[0], moves[1]
 
-        onboarding_arr = arr[:, :, ONBOARDING, :]
-        resolved_arr = onboarding_arr * _share(resolved, onboarding)
+        resolved_arr = arr[ONBOARDING] * _share(resolved, onboarding)
         to_adopted_arr = resolved_arr * _share(to_adopted, resolved)
-        decayed_arr = arr[:, :, ADOPTED, :] * _share(decayed, counts[:, :, ADOPTED, :])
-        recovered_arr = arr[:, :, AT_RISK, :] * _share(recovered, counts[:, :, AT_RISK, :])
+        decayed_arr = arr[ADOPTED] * _share(decayed, counts[ADOPTED])
+        recovered_arr = arr[AT_RISK] * _share(recovered, counts[AT_RISK])
 
-        counts[:, :, ONBOARDING, :] -= resolved
-        counts[:, :, ADOPTED, :] += to_adopted - decayed + recovered
-        counts[:, :, AT_RISK, :] += resolved - to_adopted + decayed - recovered
-        arr[:, :, ONBOARDING, :] -= resolved_arr
-        arr[:, :, ADOPTED, :] += to_adopted_arr - decayed_arr + recovered_arr
-        arr[:, :, AT_RISK, :] += (resolved_arr - to_adopted_arr) + decayed_arr - recovered_arr
+        counts[ONBOARDING] -= resolved
+        counts[ADOPTED] += to_adopted - decayed + recovered
+        counts[AT_RISK] += resolved - to_adopted + decayed - recovered
+        arr[ONBOARDING] -= resolved_arr
+        arr[ADOPTED] += to_adopted_arr - decayed_arr + recovered_arr
+        arr[AT_RISK] += (resolved_arr - to_adopted_arr) + decayed_arr - recovered_arr
 
     def expand(
         self,
@@ -136,15 +136,13 @@ class CustomerBook:
     ) -> FloatArray:
         """Adopted ARR grows by ``upsell``; cross-sell events ~ Poisson(adopted x rate), each
         adding ``cross_sell_size`` x an average adopted account's ARR, spread over the adopted
-        book in proportion to ARR. Returns expansion ARR per trial x group."""
+        book in proportion to ARR. Returns expansion ARR per group x trial."""
         adopted = self.adopted()
         events = streams.poisson(EXPAND, adopted * cross_sell_per_month)
-        cross_rate = _share(events, adopted) * cross_sell_size
-        growth = upsell + cross_rate
-        adopted_arr = self.arr[:, :, ADOPTED, :]
-        added = adopted_arr * growth[:, None, None]
-        self.arr[:, :, ADOPTED, :] = adopted_arr + added
-        return added.sum(axis=2)
+        growth = upsell + _share(events, adopted) * cross_sell_size
+        added = self.arr[ADOPTED] * growth
+        self.arr[ADOPTED] += added
+        return added.sum(axis=1)
 
     def land(
         self, streams: NoiseStreams, month: int, rate: FloatArray, acv: FloatArray
@@ -152,7 +150,7 @@ class CustomerBook:
         """New logos ~ Poisson(rate) enter onboarding in the slot of their anniversary."""
         new_logos = streams.poisson(LAND, rate)
         slot = month % self.contract_months
-        self.counts[:, -1, ONBOARDING, slot] += new_logos
-        self.arr[:, -1, ONBOARDING, slot] += new_logos * acv
+        self.counts[ONBOARDING, -1, slot] += new_logos
+        self.arr[ONBOARDING, -1, slot] += new_logos * acv
         self.ever_landed += new_logos
         return new_logos

@@ -55,17 +55,17 @@ class RoleWorkforce:
         longest = float(np.max(ramp)) if ramp.size else 0.0
         self.bins = math.ceil(max(longest, 0.0)) + 1
         months = np.arange(1, self.bins + 1, dtype=np.float64)
-        self.productivity = month_productivity(ramp[:, None], months[None, :])
-        self.productivity[:, -1] = 1.0
+        self.productivity = month_productivity(ramp[None, :], months[:, None])  # (bins, trials)
+        self.productivity[-1] = 1.0
         self.hazard = 1.0 - (1.0 - np.clip(role.attrition[trials], 0.0, 1.0)) ** (1.0 / 12.0)
         self.purpose = attrition_purpose(role.name)
-        self.tenure = np.zeros((ramp.size, self.bins), dtype=np.int64)
+        self.tenure = np.zeros((self.bins, ramp.size), dtype=np.int64)  # (bins, trials)
         if role.starting_heads is not None:
-            self.tenure[:, -1] = role.starting_heads
+            self.tenure[-1] = role.starting_heads
         else:
-            self.tenure[:, -1] = starting_target
-        self.heads = self.tenure.sum(axis=1)
-        self.ramped = self.tenure[:, -1].astype(np.float64)
+            self.tenure[-1] = starting_target
+        self.heads = self.tenure.sum(axis=0)
+        self.ramped = self.tenure[-1].astype(np.float64)
         self.hires = np.zeros(ramp.size, dtype=np.int64)
         self.leavers = np.zeros(ramp.size, dtype=np.int64)
 
@@ -73,22 +73,22 @@ class RoleWorkforce:
         """Age, attrition, then hire up to (or, if ``reduce: immediate``, cut down to) target."""
         tenure = self.tenure
         if self.bins > 1:
-            tenure[:, -1] += tenure[:, -2]
-            tenure[:, 1:-1] = tenure[:, :-2]
-            tenure[:, 0] = 0
-        leaving = streams.binomial(self.purpose, tenure, self.hazard[:, None], sparse=True)
+            tenure[-1] += tenure[-2]
+            tenure[1:-1] = tenure[:-2].copy()
+            tenure[0] = 0
+        leaving = streams.binomial(self.purpose, tenure, self.hazard)
         tenure -= leaving
-        self.leavers = leaving.sum(axis=1)
-        heads = tenure.sum(axis=1)
+        self.leavers = leaving.sum(axis=0)
+        heads = tenure.sum(axis=0)
         hires = np.maximum(target - heads, 0)
         if self.role.max_hires_per_month is not None:
             hires = np.minimum(hires, self.role.max_hires_per_month)
-        tenure[:, 0] += hires
+        tenure[0] += hires
         if self.role.reduce == "immediate":
             excess = np.maximum(heads - target, 0)
             if excess.any():
-                before = np.cumsum(tenure, axis=1) - tenure
-                tenure -= np.clip(excess[:, None] - before, 0, tenure)
+                before = np.cumsum(tenure, axis=0) - tenure
+                tenure -= np.clip(excess - before, 0, tenure)
         self.hires = hires
-        self.heads = tenure.sum(axis=1)
-        self.ramped = (tenure * self.productivity).sum(axis=1)
+        self.heads = tenure.sum(axis=0)
+        self.ramped = (tenure * self.productivity).sum(axis=0)

@@ -123,9 +123,9 @@ class ChunkRecord:
 
         year = i // 12
         self.bridge["new"][:, year] += new_acv
-        self.bridge["expansion"][:, year] += expansion.sum(axis=1)
-        self.bridge["contraction"][:, year] += renewal["contraction"].sum(axis=1)
-        self.bridge["churn"][:, year] += renewal["churn"].sum(axis=1)
+        self.bridge["expansion"][:, year] += expansion.sum(axis=0)
+        self.bridge["contraction"][:, year] += renewal["contraction"].sum(axis=0)
+        self.bridge["churn"][:, year] += renewal["churn"].sum(axis=0)
         if month % 12 == 0 or month == s.horizon_months:
             self.bridge["end"][:, year] = arr
             if year + 1 < self.bridge["start"].shape[1]:
@@ -140,11 +140,11 @@ class ChunkRecord:
         t["npv"] += contribution * self.discount[:, i]
         t["new_logos"] += new_logos
         t["new_acv"] += new_acv
-        t["churned_logos"] += renewal["churned_logos"].sum(axis=1)
+        t["churned_logos"] += renewal["churned_logos"].sum(axis=0)
         if self.window_open:
-            self.window["churn"] += renewal["churn"][:, 0]
-            self.window["contraction"] += renewal["contraction"][:, 0]
-            self.window["expansion"] += expansion[:, 0]
+            self.window["churn"] += renewal["churn"][0]
+            self.window["contraction"] += renewal["contraction"][0]
+            self.window["expansion"] += expansion[0]
         self.ending_arr, self.ending_customers = arr, customers.astype(np.float64)
 
     def coverage(self) -> tuple[FloatArray, FloatArray, FloatArray]:

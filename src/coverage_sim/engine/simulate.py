@@ -111,9 +111,9 @@ def _simulate_chunk(
     resolve = np.clip(1.0 / np.maximum(customers.onboarding_months[trials], 1e-9), 0.0, 1.0)
     acv = customers.land_acv[trials]
     window_opens = max(scenario.horizon_months - 12, 0)
-    record.start(book.arr_by_group()[:, 0])
+    record.start(book.arr_by_group()[0])
     if window_opens == 0:
-        record.open_window(book.arr_by_group()[:, 0])
+        record.open_window(book.arr_by_group()[0])
         book.open_window()
 
     for month in range(1, scenario.horizon_months + 1):
@@ -170,11 +170,11 @@ def _simulate_chunk(
             capacity_shares(book_cap["expand"]),
             capacity_shares(book_cap["renew"]),
             new_acv,
-            expansion.sum(axis=1),
-            renewal["renewed"].sum(axis=1),
+            expansion.sum(axis=0),
+            renewal["renewed"].sum(axis=0),
         )
         arr_by_group = book.arr_by_group()
-        arr_total = arr_by_group.sum(axis=1)
+        arr_total = arr_by_group.sum(axis=0)
         revenue = arr_total / 12.0 + customers.onboarding_fee[trials] * new_logos
         record.month(
             month,
@@ -191,7 +191,7 @@ def _simulate_chunk(
         )
         last_revenue = revenue
         if month == window_opens:
-            record.open_window(arr_by_group[:, 0])
+            record.open_window(arr_by_group[0])
             book.open_window()
 
     record.finish(trace_cohort(customers, company, *record.coverage(), trials=trials))

@@ -59,7 +59,6 @@ class NoiseStreams:
         n_blocks = -(-size // BLOCK_TRIALS)
         starts = [b * BLOCK_TRIALS for b in range(n_blocks)]
         self._bounds = [(s, min(s + BLOCK_TRIALS, size)) for s in starts]
-        self._starts = np.array(starts, dtype=np.int64)
         entropy = root.entropy
         prefix = tuple(root.spawn_key)
         self._gens: dict[int, list[np.random.Generator]] = {
@@ -76,41 +75,26 @@ class NoiseStreams:
             for purpose in purposes
         }
 
-    def binomial(
-        self, purpose: int, n: IntArray, p: npt.ArrayLike, *, sparse: bool = False
-    ) -> IntArray:
-        """Binomial(n, p) per cell; ``n`` has the chunk's trials on axis 0, ``p`` broadcasts.
+    def binomial(self, purpose: int, n: IntArray, p: npt.ArrayLike) -> IntArray:
+        """Binomial(n, p) per cell; trials on the LAST axis of ``n``; ``p`` broadcasts.
 
-        ``sparse=True`` draws only the cells with ``n > 0`` (most onboarding and tenure cells
-        are empty); the result is the same distribution, drawn from fewer variates.
+        Each block of trials draws its cells from its own generator, in C order of the
+        block's sub-array, so the draws of a trial do not depend on the chunk it runs in.
         """
         gens = self._gens[purpose]
-        p_full = np.clip(np.broadcast_to(np.asarray(p, dtype=np.float64), n.shape), 0.0, 1.0)
-        if not sparse:
-            out = np.empty(n.shape, dtype=np.int64)
-            for gen, (lo, hi) in zip(gens, self._bounds, strict=True):
-                out[lo:hi] = gen.binomial(n[lo:hi], p_full[lo:hi])
-            return out
-        flat_n = n.reshape(-1)
-        out_flat = np.zeros(flat_n.shape, dtype=np.int64)
-        cells = np.flatnonzero(flat_n)
-        if cells.size == 0:
-            return out_flat.reshape(n.shape)
-        per_trial = flat_n.size // max(n.shape[0], 1)
-        cuts = np.searchsorted(cells, self._starts * per_trial)
-        cuts = np.append(cuts, cells.size)
-        flat_p = p_full.reshape(-1)
-        for b, gen in enumerate(gens):
-            chosen = cells[cuts[b] : cuts[b + 1]]
-            if chosen.size:
-                out_flat[chosen] = gen.binomial(flat_n[chosen], flat_p[chosen])
-        return out_flat.reshape(n.shape)
+        p_arr = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
+        per_trial_p = p_arr.ndim > 0 and p_arr.shape[-1] == n.shape[-1]
+        out = np.empty(n.shape, dtype=np.int64)
+        for gen, (lo, hi) in zip(gens, self._bounds, strict=True):
+            p_block = p_arr[..., lo:hi] if per_trial_p else p_arr
+            out[..., lo:hi] = gen.binomial(n[..., lo:hi], p_block)
+        return out
 
     def poisson(self, purpose: int, lam: npt.NDArray[np.float64]) -> IntArray:
-        """Poisson(lam) per cell; ``lam`` has the chunk's trials on axis 0."""
+        """Poisson(lam) per cell; trials on the last axis."""
         gens = self._gens[purpose]
         lam = np.maximum(lam, 0.0)
         out = np.empty(lam.shape, dtype=np.int64)
         for gen, (lo, hi) in zip(gens, self._bounds, strict=True):
-            out[lo:hi] = gen.poisson(lam[lo:hi])
+            out[..., lo:hi] = gen.poisson(lam[..., lo:hi])
         return out
