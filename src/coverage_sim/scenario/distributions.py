@@ -40,6 +40,9 @@ from coverage_sim.scenario.fields import (
 )
 from coverage_sim.scenario.numbers import parse_number
 
+NEGLIGIBLE_MASS = 1e-6
+"""A normal/lognormal whose chance of leaving the field's domain is at most this is
+accepted without ``clip`` and clipped to the domain; above it, ``clip`` is required."""
 Z95 = float(special.ndtri(0.95))  # 1.6448536...: a 90% interval spans mean +/- Z95 * sd
 DIST_NAMES: tuple[str, ...] = ("normal", "lognormal", "beta", "uniform", "triangular", "pert")
 
@@ -63,6 +66,10 @@ class _Distribution(StrictModel):
 
     def _problems(self) -> list[str]:
         return []
+
+    def mass_outside(self, low: float, high: float) -> float | None:
+        """Probability of a draw outside [low, high] (before clip); None when bounded."""
+        return None
 
     @model_validator(mode="after")
     def _check(self) -> _Distribution:
@@ -99,6 +106,11 @@ class Normal(_Distribution):
     def _problems(self) -> list[str]:
         return [] if self.sd > 0 else [f"sd must be > 0 (got {self.sd:g})"]
 
+    def mass_outside(self, low: float, high: float) -> float:
+        below = special.ndtr((low - self.mean) / self.sd)
+        above = special.ndtr((self.mean - high) / self.sd)
+        return float(below + above)
+
     def _natural_support(self) -> Support:
         return -math.inf, math.inf, False, False
 
@@ -121,6 +133,12 @@ class LogNormal(_Distribution):
 
     def _natural_support(self) -> Support:
         return 0.0, math.inf, False, False
+
+    def mass_outside(self, low: float, high: float) -> float:
+        log_median = math.log(self.median)
+        below = special.ndtr((math.log(low) - log_median) / self.sigma) if low > 0 else 0.0
+        above = special.ndtr((log_median - math.log(high)) / self.sigma) if high < math.inf else 0.0
+        return float(below + above)
 
     def _raw_ppf(self, u: FloatArray) -> FloatArray:
         return self.median * np.exp(self.sigma * special.ndtri(u))
@@ -307,14 +325,19 @@ def in_domain(domain: Domain) -> Any:
             return _fit_interval(value, domain)
         low, high, low_in, _ = value.support()
         low_ok = low > domain.low or (low == domain.low and not (low_in and domain.low_open))
-        if not (low_ok and high <= domain.high):
-            alt = ', or use beta or the "A to B" shorthand' if domain is RATE else ""
-            raise ValueError(
-                f"a {value.dist} distribution here can take values in [{_show(low)}, "
-                f"{_show(high)}], outside {domain.label}; add clip: [lo, hi] inside the "
-                f"domain{alt}"
-            )
-        return value
+        if low_ok and high <= domain.high:
+            return value
+        outside = value.mass_outside(domain.low, domain.high) if value.clip is None else None
+        if outside is not None and outside <= NEGLIGIBLE_MASS:
+            return value.model_copy(update={"clip": [domain.low, domain.high]})
+        alt = ', or use beta or the "A to B" shorthand' if domain is RATE else ""
+        if outside is not None:
+            spread = f"puts {outside:.2%} of its draws outside {domain.label}"
+        else:
+            spread = f"can take values in [{_show(low)}, {_show(high)}], outside {domain.label}"
+        raise ValueError(
+            f"a {value.dist} distribution here {spread}; add clip: [lo, hi] inside the domain{alt}"
+        )
 
     return AfterValidator(check)
 
