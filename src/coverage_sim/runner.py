@@ -212,7 +212,8 @@ def _setting_warnings(
 def execute(plan: RunPlan, *, on_progress: ProgressCallback | None = None) -> RunReport:
     """Compile and simulate every planned scenario, then summarize and compare with the baseline."""
     settings = plan.settings
-    outcomes = []
+    summaries = []
+    per_trial_metrics = []  # series and bridge are summarized at once; only metrics pair
     for index, item in enumerate(plan.scenarios):
         compiled = compile_scenario(
             item.scenario,
@@ -226,13 +227,16 @@ def execute(plan: RunPlan, *, on_progress: ProgressCallback | None = None) -> Ru
             if on_progress is not None:
                 on_progress(_index, _name, done, total)
 
-        outcome = simulate(compiled, settings.seed, on_progress=progress)
-        outcomes.append(dataclasses.replace(outcome, name=item.name))
-    summaries = [summarize(outcome) for outcome in outcomes]
+        outcome = dataclasses.replace(
+            simulate(compiled, settings.seed, on_progress=progress), name=item.name
+        )
+        summaries.append(summarize(outcome))
+        per_trial_metrics.append(dataclasses.replace(outcome, series={}, bridge={}))
+        del outcome, compiled
     comparisons = []
     if plan.baseline is not None:
-        for outcome in outcomes[1:]:
-            comparisons.extend(compare(outcomes[0], outcome))
+        for other in per_trial_metrics[1:]:
+            comparisons.extend(compare(per_trial_metrics[0], other))
     return RunReport(
         settings=settings,
         scenarios=summaries,
