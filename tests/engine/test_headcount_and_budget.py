@@ -8,8 +8,9 @@ from scenario_factory import per_trial, role, scenario
 from coverage_sim.compiled import Budget, CoverageResponse
 from coverage_sim.engine import simulate
 from coverage_sim.engine.budget import monthly_budget
-from coverage_sim.engine.headcount import month_productivity, target_heads
+from coverage_sim.engine.headcount import RoleWorkforce, month_productivity, target_heads
 from coverage_sim.engine.response import coverage_of, rate_at
+from coverage_sim.engine.streams import NoiseStreams, attrition_purpose
 
 
 def test_annual_budget_steps_up_once_a_year() -> None:
@@ -81,3 +82,19 @@ def test_hill_response_matches_linear_at_the_ends_with_diminishing_returns() -> 
 def test_coverage_is_capacity_over_accounts_capped_at_one() -> None:
     got = coverage_of(np.array([50.0, 500.0, 0.0, 5.0]), np.array([100.0, 100.0, 0.0, 0.0]))
     assert got.tolist() == [0.5, 1.0, 0.0, 1.0]
+
+
+def test_attrition_from_ramping_bins_hits_every_bin_at_the_same_hazard() -> None:
+    trials, annual = 4000, 0.9
+    hazard = 1 - (1 - annual) ** (1 / 12)
+    ae = role("ae", {"land": 1.0}, trials, ramp_months=5.0, attrition=annual, headcount=0)
+    force = RoleWorkforce(ae, slice(0, trials), np.zeros(trials, dtype=np.int64))
+    force.tenure[:] = np.array([10, 0, 3, 1, 6, 20])[:, None]
+    streams = NoiseStreams(np.random.SeedSequence(3), 0, trials, (attrition_purpose("ae"),))
+    leavers = force._attrition(streams)
+    lost = np.array([10, 0, 3, 1, 6, 20])[:, None] - force.tenure
+    assert (force.tenure >= 0).all() and (lost.sum(axis=0) == leavers).all()
+    for start, lost_in_bin in zip([10, 0, 3, 1, 6, 20], lost, strict=True):
+        se = np.sqrt(start * hazard * (1 - hazard) / trials)
+        # 4 standard errors: six bins are checked at once
+        assert abs(lost_in_bin.mean() - start * hazard) <= 4 * se + 1e-12

@@ -90,6 +90,16 @@ class NoiseStreams:
             out[..., lo:hi] = gen.binomial(n[..., lo:hi], p_block)
         return out
 
+    def uniform_for(self, purpose: int, trials: IntArray) -> npt.NDArray[np.float64]:
+        """One U[0, 1) per listed trial (ascending chunk indices), from each trial's block."""
+        gens = self._gens[purpose]
+        out = np.empty(trials.size)
+        cuts = np.searchsorted(trials, [lo for lo, _ in self._bounds] + [self.size])
+        for b, gen in enumerate(gens):
+            if cuts[b + 1] > cuts[b]:
+                out[cuts[b] : cuts[b + 1]] = gen.random(cuts[b + 1] - cuts[b])
+        return out
+
     def poisson(self, purpose: int, lam: npt.NDArray[np.float64]) -> IntArray:
         """Poisson(lam) per cell; trials on the last axis."""
         gens = self._gens[purpose]
