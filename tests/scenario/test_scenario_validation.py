@@ -213,6 +213,18 @@ def _fails(cli, write, model_text: str, old: str, new: str) -> tuple[str, str]:
             "required key missing: accounts_per_head (the role has an adopt/expand/renew weight)",
         ),
         (
+            "name: XaaS coverage",
+            "name: 2027",
+            "name",
+            "expected text; got 2027 (put text in quotes)",
+        ),
+        (
+            "market:\n  addressable_accounts: 20000",
+            "market: 5",
+            "market",
+            "expected a mapping of keys; got 5",
+        ),
+        (
             'land_acv: "60k to 140k"',
             'land_acv: "140k to 60k"',
             "customers.land_acv",

@@ -137,10 +137,33 @@ def _message(error: dict[str, Any], path: KeyPath) -> str:
         message = message.removeprefix(prefix)
     if message.startswith("Input should be"):
         message = message.replace("Input should be", "expected", 1)
+        message = re.sub(r"a valid dictionary( or instance of \w+)?", "a mapping of keys", message)
+        for plain, wording in _WORDING:
+            message = message.replace(plain, wording)
         given = error.get("input")
-        if not isinstance(given, (dict, list)):
-            message += f"; got {_shown(given)}"
+        message += f"; got {_kind(given)}"
+        if kind == "string_type" and isinstance(given, (int, float)):
+            message += " (put text in quotes)"
     return message
+
+
+_WORDING = (
+    ("a valid string", "text"),
+    ("a valid list", "a list"),
+    ("a valid number", "a number"),
+    ("a valid boolean", "true or false"),
+    ("greater than or equal to", ">="),
+    ("less than or equal to", "<="),
+    ("greater than", ">"),
+)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return _shown(value)
 
 
 def issues_from_validation(
