@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from scenario_factory import per_trial, typical
+from scenario_factory import per_trial, quiet_customers, response, role, scenario, typical
 
 from coverage_sim.engine import simulate
 from coverage_sim.outcome import ScenarioOutcome
@@ -66,3 +66,28 @@ def test_bad_arguments_are_rejected() -> None:
         simulate(typical(10, 3), seed=1, chunk_trials=0)
     with pytest.raises(ValueError, match="seed"):
         simulate(typical(10, 3), seed=-1)
+
+
+def test_the_first_blocks_of_a_larger_run_equal_a_smaller_run() -> None:
+    # constant inputs, so only the process noise could differ
+    def run(trials: int) -> ScenarioOutcome:
+        customers = quiet_customers(
+            trials,
+            renewal_adopted=response(0.9, None, trials),
+            adoption_decay=response(0.05, None, trials),
+            adoption_recovery=response(0.1, None, trials),
+        )
+        ae = role(
+            "ae",
+            {"land": 1.0},
+            trials,
+            headcount=5,
+            new_logos_per_month=0.5,
+            attrition=0.3,
+            ramp_months=3,
+        )
+        return simulate(scenario(trials, 15, (ae,), customers=customers), seed=12)
+
+    small, large = run(1000), run(2500)
+    for metric in small.metrics:
+        np.testing.assert_array_equal(small.metrics[metric], large.metrics[metric][:1000])
