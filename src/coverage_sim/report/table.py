@@ -13,6 +13,7 @@ import math
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -106,7 +107,7 @@ def _compare_metrics(report: RunReport) -> Table:
                 chance = fmt.probability(item.prob_better)
                 style = _delta_style(metric, item.prob_better)
             table.add_row(
-                Text("  ") + Text(summary.name),
+                Padding(Text(summary.name), (0, 0, 0, 2)),  # wrapped lines stay indented
                 *(fmt.metric_value(metric, v) for v in (stats.p10, stats.p50, stats.p90)),
                 Text(delta, style=style),
                 Text(chance, style=style),
