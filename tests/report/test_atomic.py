@@ -62,3 +62,30 @@ def test_relative_output_path_in_the_current_directory(
     write_atomic(Path("plain.md"), "# hi\n")
     assert (tmp_path / "plain.md").read_text() == "# hi\n"
     assert os.listdir(tmp_path) == ["plain.md"]
+
+
+def test_a_device_is_written_directly_never_replaced() -> None:
+    devnull = Path(os.devnull)
+    before = devnull.stat()
+    write_atomic(devnull, "discarded\n")
+    after = devnull.stat()
+    assert (after.st_mode, after.st_rdev, after.st_ino) == (
+        before.st_mode,
+        before.st_rdev,
+        before.st_ino,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_written_directly(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    write_atomic(fifo, "through the pipe\n")
+    reader.join(timeout=10)
+    assert received == ["through the pipe\n"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]

@@ -19,6 +19,8 @@ from coverage_sim.errors import UsageError
 
 def check_writable(path: Path) -> None:
     """Fail early (before a long run) if ``path`` cannot be an output file."""
+    if _is_special(path):
+        return
     if path.is_dir():
         raise UsageError(f"--output {path}: is a directory; give a file name")
     parent = path.parent if str(path.parent) else Path(".")
@@ -38,8 +40,27 @@ def _new_file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def _is_special(path: Path) -> bool:
+    """An existing non-regular file: /dev/null, /dev/stdout, a named pipe."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode) and not path.is_dir()
+    except OSError:
+        return False
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically: all of it, or nothing changes."""
+    """Write ``text`` (UTF-8) to ``path`` atomically: all of it, or nothing changes.
+
+    A device or pipe (``--output /dev/null``) cannot be replaced, and must not be:
+    it is written directly.
+    """
+    if _is_special(path):
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise UsageError(f"--output {path}: cannot write: {exc.strerror or exc}") from exc
+        return
     check_writable(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
