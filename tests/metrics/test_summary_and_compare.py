@@ -63,7 +63,7 @@ def test_summaries_of_a_simulation_never_contain_nan() -> None:
     summary = summarize(simulate(no_land, seed=1))
     assert summary.metrics["cac"].mean is None
     assert summary.series.keys() >= {"arr", "post_sale_share", "heads.csm"}
-    values = _floats(asdict(summary))
+    values = _floats(asdict(summary)) + _floats(asdict(summarize(simulate(typical(60, 13), 2))))
     assert values and all(math.isfinite(v) for v in values)
 
 
