@@ -85,6 +85,11 @@ def _targets(
     return out
 
 
+def _total(parts: list[FloatArray], size: int) -> FloatArray:
+    """Sum over roles (zeros for a scenario without roles)."""
+    return np.sum(parts, axis=0) if parts else np.zeros(size)
+
+
 def _simulate_chunk(
     scenario: CompiledScenario,
     root: np.random.SeedSequence,
@@ -130,9 +135,9 @@ def _simulate_chunk(
             for m in ("adopt", "expand", "renew")
         }
         active = book.active().astype(np.float64)
-        c_adopt = coverage_of(np.sum(book_cap["adopt"], axis=0), active)
-        c_renew = coverage_of(np.sum(book_cap["renew"], axis=0), active)
-        c_expand = coverage_of(np.sum(book_cap["expand"], axis=0), book.adopted().astype(float))
+        c_adopt = coverage_of(_total(book_cap["adopt"], size), active)
+        c_renew = coverage_of(_total(book_cap["renew"], size), active)
+        c_expand = coverage_of(_total(book_cap["expand"], size), book.adopted().astype(float))
 
         renewal = book.renew(
             streams,
@@ -156,7 +161,7 @@ def _simulate_chunk(
         )
         addressable = scenario.market.addressable_accounts[trials]
         saturation = np.maximum(1.0 - book.ever_landed / addressable, 0.0)
-        land_rate = np.sum(land_cap, axis=0) * saturation + (
+        land_rate = _total(land_cap, size) * saturation + (
             customers.referrals_per_year[trials] / 12.0 * book.adopted()
         )
         new_logos = book.land(streams, month, land_rate, acv)
