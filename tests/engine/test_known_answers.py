@@ -143,3 +143,36 @@ def test_cohort_lens_without_expansion_or_churn_books_four_more_years() -> None:
     out = simulate(sc, seed=4)
     np.testing.assert_allclose(out.metrics["expansion_multiple"], 4.0, rtol=1e-12)
     np.testing.assert_allclose(out.metrics["post_booking_share"], 0.8, rtol=1e-12)
+
+
+def test_at_risk_renewals_churn_at_their_rate_and_give_up_the_downsell() -> None:
+    trials = 1000
+    customers = quiet_customers(
+        trials, renewal_at_risk=response(0.5, None, trials), downsell=per_trial(0.1, trials)
+    )
+    sc = scenario(
+        trials,
+        12,
+        (role("csm", {"adopt": 1.0}, trials),),
+        customers=customers,
+        starting_adopted_share=0.0,
+    )
+    out = simulate(sc, seed=6)
+    kept = out.metrics["ending_customers"]
+    _within_3_se(kept, 60.0)
+    np.testing.assert_allclose(out.metrics["ending_arr"], kept * 100_000 * 0.9)
+    np.testing.assert_allclose(out.metrics["grr"], kept * 0.9 / 120)
+
+
+def test_customers_still_onboarding_renew_at_the_at_risk_rate() -> None:
+    trials = 2000
+    customers = quiet_customers(
+        trials,
+        onboarding_months=per_trial(1e12, trials),  # never reach value
+        renewal_at_risk=response(0.5, None, trials),
+    )
+    ae = role("ae", {"land": 1.0}, trials, new_logos_per_month=0.5, headcount=10)
+    sc = scenario(trials, 13, (ae,), customers=customers, starting_customers=0, starting_arr=0.0)
+    out = simulate(sc, seed=6)
+    # month 13 renews the logos landed in month 1: Poisson(5) of them, each kept w.p. 0.5
+    _within_3_se(out.metrics["churned_logos"], 2.5)
