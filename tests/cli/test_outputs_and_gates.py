@@ -194,3 +194,14 @@ def test_colour_on_a_terminal_and_none_with_no_color(
         assert ("\x1b[" in text) is expect_escape
         plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
         assert max(len(line) for line in plain.splitlines()) <= 80
+
+
+def test_table_written_to_a_file_is_plain_text_without_trailing_spaces(cli, tmp_path: Path) -> None:
+    target = tmp_path / "table.txt"
+    result = cli("compare", TRAD, XAAS, *FAST, "--output", target)
+    assert result.code == 0, result.stderr
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert "\x1b" not in "".join(lines)
+    assert all(line == line.rstrip() for line in lines)
+    assert max(len(line) for line in lines) <= 100
+    assert any("P(better)" in line for line in lines)

@@ -1,0 +1,71 @@
+"""Property tests: any scenario name is safe in CSV and Markdown; --require never evaluates."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from report_factory import make_report
+
+from coverage_sim.errors import UsageError
+from coverage_sim.report.csv_out import render_csv
+from coverage_sim.report.markdown import render_markdown
+from coverage_sim.require import parse_requirement
+
+# Characters that mean something to CSV, Markdown or a spreadsheet, mixed with any others.
+_SPECIAL = st.sampled_from(list("|\\*_`[]<>~=+-@,'\"\t\r\n"))
+names = st.text(alphabet=st.one_of(_SPECIAL, st.characters()), min_size=1, max_size=30).filter(
+    lambda s: s.strip() == s and s != "Base"
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=names)
+def test_any_name_reads_back_from_csv_and_never_starts_a_formula(name: str) -> None:
+    rows = list(csv.reader(io.StringIO(render_csv(make_report(("Base", name))), newline="")))
+    cells = {row[0] for row in rows[1:]}
+    assert len(cells) == 2
+    formula = name.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert (cells - {"Base"}).pop() == ("'" + name if formula else name)
+    for row in rows[1:]:
+        assert len(row) == 9
+        assert all(cell == "" or float(cell) == float(cell) for cell in row[2:])
+
+
+def _cells(row: str) -> list[str]:
+    """Split a Markdown table row on the pipes that are not backslash-escaped."""
+    cells, current, escaped = [], "", False
+    for char in row:
+        if escaped:
+            current, escaped = current + char, False
+        elif char == "\\":
+            current, escaped = current + char, True
+        elif char == "|":
+            cells.append(current)
+            current = ""
+        else:
+            current += char
+    return [*cells, current]
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=names)
+def test_any_name_keeps_markdown_tables_rectangular(name: str) -> None:
+    text = render_markdown(make_report(("Base", name)))
+    for section in text.split("\n### ")[1:]:
+        rows = [line for line in section.splitlines() if line.startswith("|")]
+        assert rows, section
+        assert len({len(_cells(row)) for row in rows}) == 1, rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=60))
+def test_require_either_parses_or_is_a_usage_error(text: str) -> None:
+    try:
+        req = parse_requirement(text)
+    except UsageError:
+        return
+    assert req.op in ("<", "<=", ">", ">=", "==", "!=")
+    assert isinstance(req.threshold, float)
