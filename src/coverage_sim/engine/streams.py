@@ -76,7 +76,10 @@ class NoiseStreams:
         }
 
     def binomial(self, purpose: int, n: IntArray, p: npt.ArrayLike) -> IntArray:
-        """Binomial(n, p) per cell; trials on the LAST axis of ``n``; ``p`` broadcasts.
+        """Binomial(n, p) per cell; trials on the LAST axis of ``n``.
+
+        ``p`` is a scalar or an array that broadcasts against ``n`` with its last axis
+        either the trials (sliced per block) or of length 1.
 
         Each block of trials draws its cells from its own generator, in C order of the
         block's sub-array, so the draws of a trial do not depend on the chunk it runs in.
