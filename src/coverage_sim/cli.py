@@ -240,7 +240,7 @@ def compare(
 
 @app.command(epilog="Example: coverage-sim validate scenarios/ my-plan.yaml")
 def validate(
-    paths: list[str] = typer.Argument(..., help="Scenario files, or folders of *.yaml files."),
+    paths: Annotated[list[str], typer.Argument(help="Scenario files, or folders of *.yaml files.")],
 ) -> None:
     """Check scenario files against the format; nothing is simulated.
 
