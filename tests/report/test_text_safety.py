@@ -16,7 +16,9 @@ from coverage_sim.require import parse_requirement
 
 # Characters that mean something to CSV, Markdown or a spreadsheet, mixed with any others.
 _SPECIAL = st.sampled_from(list("|\\*_`[]<>~=+-@,'\"\t\r\n"))
-names = st.text(alphabet=st.one_of(_SPECIAL, st.characters()), min_size=1, max_size=30).filter(
+# NUL is left out: Python 3.10's csv reader (used here to read the output back) rejects it.
+_ANY = st.characters(exclude_characters="\x00")
+names = st.text(alphabet=st.one_of(_SPECIAL, _ANY), min_size=1, max_size=30).filter(
     lambda s: s.strip() == s and s != "Base"
 )
 
