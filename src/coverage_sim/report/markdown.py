@@ -105,9 +105,10 @@ def render_markdown(report: RunReport) -> str:
     if report.baseline is not None:
         lines += [
             "",
-            f"Baseline: {escape(report.baseline)}. Δ are paired differences "
-            "(scenario minus baseline, trial by trial); P(better) is the share of trials "
-            "in which the scenario beats the baseline on that metric.",
+            f"Baseline: {escape(report.baseline)}. Δ mean and Δ p50 are the mean and the "
+            "median of the paired differences (scenario minus baseline, trial by trial); "
+            "P(better) is the share of trials in which the scenario beats the baseline on "
+            "that metric (ties count half).",
         ]
     lines += ["", "### Metrics", "", *_metrics_table(report)]
     for summary in report.scenarios:
