@@ -60,3 +60,9 @@ def test_sparkline_spans_the_shared_scale_and_keeps_both_ends() -> None:
     assert line[0] == "▁"
     assert line[-1] == "█"
     assert fmt.sparkline([5.0, 5.0], low=0.0, high=10.0, width=10) == "▅▅"
+
+
+def test_a_partial_last_bridge_year_says_how_many_months_it_covers() -> None:
+    assert [fmt.bridge_year(y, 18) for y in (1, 2)] == ["1", "2 (6 mo)"]
+    assert [fmt.bridge_year(y, 24) for y in (1, 2)] == ["1", "2"]
+    assert fmt.bridge_year(1, 6) == "1 (6 mo)"

@@ -101,6 +101,12 @@ def probability(value: float | None) -> str:
     return f"{value * 100:.0f}%"
 
 
+def bridge_year(year: int, months: int) -> str:
+    """A bridge row's label; a last, partial year says how many months it covers: ``2 (6 mo)``."""
+    partial = months % 12
+    return f"{year} ({partial} mo)" if partial and year == months // 12 + 1 else str(year)
+
+
 def sparkline(values: Sequence[float], *, low: float, high: float, width: int) -> str:
     """``values`` on a shared ``low``..``high`` scale as at most ``width`` block characters.
 

@@ -75,13 +75,13 @@ def _metrics_table(report: RunReport) -> list[str]:
     return lines
 
 
-def _bridge_table(summary: ScenarioSummary) -> list[str]:
+def _bridge_table(summary: ScenarioSummary, months: int) -> list[str]:
     head = ["Year", "Start", "New", "Expansion", "Contraction", "Churn", "End"]
     lines = [_row(head), _row(["---:"] * len(head))]
     for year in summary.bridge:
         lines.append(
             _row(
-                [str(year.year)]
+                [fmt.bridge_year(year.year, months)]
                 + [
                     fmt.money(v)
                     for v in (
@@ -113,5 +113,10 @@ def render_markdown(report: RunReport) -> str:
     lines += ["", "### Metrics", "", *_metrics_table(report)]
     for summary in report.scenarios:
         if summary.bridge:
-            lines += ["", f"### ARR bridge: {escape(summary.name)}", "", *_bridge_table(summary)]
+            lines += [
+                "",
+                f"### ARR bridge: {escape(summary.name)}",
+                "",
+                *_bridge_table(summary, report.settings.months),
+            ]
     return "\n".join(lines) + "\n"

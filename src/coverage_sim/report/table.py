@@ -116,7 +116,7 @@ def _compare_metrics(report: RunReport) -> Table:
     return table
 
 
-def _bridge(summary: ScenarioSummary) -> Table:
+def _bridge(summary: ScenarioSummary, months: int) -> Table:
     title = Text("ARR bridge (trial means): ")
     title.append(summary.name, style="bold")
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
@@ -124,7 +124,7 @@ def _bridge(summary: ScenarioSummary) -> Table:
     _number_columns(table, ["Start", "New", "Expansion", "Contraction", "Churn", "End"])
     for year in summary.bridge:
         table.add_row(
-            str(year.year),
+            fmt.bridge_year(year.year, months),
             *(
                 fmt.money(v)
                 for v in (year.start, year.new, year.expansion, -year.contraction, -year.churn)
@@ -181,7 +181,7 @@ def render_table(report: RunReport, console: Console) -> None:
         console.print(_compare_metrics(report))
     for summary in report.scenarios:
         if summary.bridge:
-            console.print(_bridge(summary))
+            console.print(_bridge(summary, report.settings.months))
     band = _arr_band(report)
     if band is not None:
         console.print(band)
