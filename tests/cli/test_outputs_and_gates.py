@@ -205,3 +205,23 @@ def test_table_written_to_a_file_is_plain_text_without_trailing_spaces(cli, tmp_
     assert all(line == line.rstrip() for line in lines)
     assert max(len(line) for line in lines) <= 100
     assert any("P(better)" in line for line in lines)
+
+
+def test_progress_on_a_terminal_stderr_shows_names_literally_and_keeps_stdout_clean(
+    cli, plans: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coverage_sim.cli import main
+
+    marked = write_plan(plans, "marked", "[bold]Plan[/]")
+    plain = cli("compare", plans / "traditional.yaml", marked, *FAST, "--format", "csv")
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    assert (
+        main(["compare", str(plans / "traditional.yaml"), str(marked), *FAST, "--format", "csv"])
+        == 0
+    )
+    assert out.getvalue() == plain.stdout
+    assert "[bold]Plan[/]" in terminal.getvalue()
+    assert "200/200" in terminal.getvalue()
