@@ -62,3 +62,13 @@ def test_table_shows_an_arr_band_for_each_scenario() -> None:
 def test_table_is_byte_identical_for_the_same_report() -> None:
     first = render(make_report(), OutputFormat.table, width=80, color=False)
     assert first == render(make_report(), OutputFormat.table, width=80, color=False)
+
+
+def test_compare_table_states_the_monte_carlo_precision_of_p_better() -> None:
+    from coverage_sim.report.table import probability_precision
+
+    assert probability_precision(10_000) == (
+        "P(better) is within ±1.0 points (95%, Monte Carlo) at 10,000 trials."
+    )
+    text = render(make_report(), OutputFormat.table, width=80, color=False)
+    assert "P(better) is within ±4.9 points (95%, Monte Carlo) at 400 trials." in text

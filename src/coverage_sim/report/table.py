@@ -83,12 +83,25 @@ def _delta_style(metric: str, prob_better: float | None) -> str:
     return ""
 
 
+def probability_precision(trials: int) -> str:
+    """How precise a P(better) is: the widest 95% Monte Carlo half-width, 1.96·√(0.25 / n)."""
+    half_width = 1.96 * math.sqrt(0.25 / trials) * 100 if trials > 0 else float("inf")
+    return f"P(better) is within ±{half_width:.1f} points (95%, Monte Carlo) at {trials:,} trials."
+
+
 def _compare_metrics(report: RunReport) -> Table:
     base = report.baseline or ""
     title = Text("Key metrics (Δ p50 = median of paired differences vs ")
     title.append(base, style="bold")
     title.append(")")
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table = Table(
+        title=title,
+        caption=probability_precision(report.settings.trials),
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption_justify="left",
+        pad_edge=False,
+    )
     table.add_column("Metric / scenario", overflow="fold", ratio=1)
     _number_columns(table, ["P10", "P50", "P90", "Δ p50", "P(better)"])
     available = set(report.scenarios[0].metrics) if report.scenarios else set()
@@ -179,6 +192,7 @@ def render_table(report: RunReport, console: Console) -> None:
         console.print(_run_metrics(summary))
     else:
         console.print(_compare_metrics(report))
+        console.print()  # the caption sits under the table; keep the next title apart
     for summary in report.scenarios:
         if summary.bridge:
             console.print(_bridge(summary, report.settings.months))
