@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -202,3 +202,30 @@ def typical(trials: int = 400, horizon: int = 36, **changes: Any) -> CompiledSce
         "renewal_specialist": 0.05,
     }
     return scenario(trials, horizon, roles, shares, **kwargs)
+
+
+def with_ramp(sc: CompiledScenario, role_name: str, ramp_months: FloatArray) -> CompiledScenario:
+    """``sc`` with one role's per-trial ramp replaced."""
+    roles = tuple(
+        replace(r, ramp_months=np.asarray(ramp_months, dtype=np.float64))
+        if r.name == role_name
+        else r
+        for r in sc.roles
+    )
+    return replace(sc, roles=roles)
+
+
+def first_trials(sc: CompiledScenario, n: int) -> CompiledScenario:
+    """The first ``n`` trials of ``sc``: every per-trial input array cut to its first ``n``
+    values (what a loader with the prefix property gives for a run of ``n`` trials)."""
+
+    def cut(value: Any) -> Any:
+        if isinstance(value, np.ndarray) and value.ndim == 1 and value.shape[0] == sc.trials:
+            return value[:n].copy()
+        if isinstance(value, tuple):
+            return tuple(cut(v) for v in value)
+        if is_dataclass(value) and not isinstance(value, (type, Allocation)):
+            return replace(value, **{f.name: cut(getattr(value, f.name)) for f in fields(value)})
+        return value
+
+    return replace(cut(sc), trials=n)

@@ -84,17 +84,65 @@ def test_coverage_is_capacity_over_accounts_capped_at_one() -> None:
     assert got.tolist() == [0.5, 1.0, 0.0, 1.0]
 
 
-def test_attrition_from_ramping_bins_hits_every_bin_at_the_same_hazard() -> None:
+def test_attrition_hits_the_pool_and_every_ramping_bin_at_the_same_hazard() -> None:
     trials, annual = 4000, 0.9
     hazard = 1 - (1 - annual) ** (1 / 12)
     ae = role("ae", {"land": 1.0}, trials, ramp_months=5.0, attrition=annual, headcount=0)
-    force = RoleWorkforce(ae, slice(0, trials), np.zeros(trials, dtype=np.int64))
-    force.tenure[:] = np.array([10, 0, 3, 1, 6, 20])[:, None]
+    force = RoleWorkforce(ae, slice(0, trials), np.zeros(trials, dtype=np.int64), 12)
+    start_bins, start_pool = np.array([10, 0, 3, 1, 6]), 20
+    force.ramping[:] = start_bins[:, None]
+    force.productive[:] = start_pool
     streams = NoiseStreams(np.random.SeedSequence(3), 0, trials, (attrition_purpose("ae"),))
     leavers = force._attrition(streams)
-    lost = np.array([10, 0, 3, 1, 6, 20])[:, None] - force.tenure
-    assert (force.tenure >= 0).all() and (lost.sum(axis=0) == leavers).all()
-    for start, lost_in_bin in zip([10, 0, 3, 1, 6, 20], lost, strict=True):
+    lost = np.vstack([start_pool - force.productive, start_bins[:, None] - force.ramping])
+    assert (force.ramping >= 0).all() and (force.productive >= 0).all()
+    assert (lost.sum(axis=0) == leavers).all()
+    for start, lost_in_cell in zip([start_pool, *start_bins], lost, strict=True):
         se = np.sqrt(start * hazard * (1 - hazard) / trials)
-        # 4 standard errors: six bins are checked at once
-        assert abs(lost_in_bin.mean() - start * hazard) <= 4 * se + 1e-12
+        # 4 standard errors: six cells are checked at once
+        assert abs(lost_in_cell.mean() - start * hazard) <= 4 * se + 1e-12
+
+
+def test_a_trials_heads_do_not_depend_on_the_ramps_of_other_trials() -> None:
+    # trial 0 has a 3.5-month ramp; trial 1's ramp sets how many bins the chunk keeps
+    def heads_of_trial_0(other_ramp: float) -> list[tuple[int, float]]:
+        ae = role(
+            "ae",
+            {"land": 1.0},
+            2,
+            ramp_months=np.array([3.5, other_ramp]),
+            attrition=0.6,
+            headcount=30,
+            starting_heads=0,
+        )
+        force = RoleWorkforce(ae, slice(0, 2), np.zeros(2, dtype=np.int64), 24)
+        streams = NoiseStreams(np.random.SeedSequence(8), 0, 2, (attrition_purpose("ae"),))
+        path = []
+        for month in range(1, 25):
+            streams.begin_month(month)
+            force.step(streams, np.array([30, 30]))
+            path.append((int(force.heads[0]), float(force.ramped[0])))
+        return path
+
+    reference = heads_of_trial_0(2.0)
+    assert reference == heads_of_trial_0(9.3) == heads_of_trial_0(40.0)
+    assert reference[0] == (30, 30 * 0.5 / 3.5)  # hired in month 1, half a month ramped
+    assert all(ramped <= heads for heads, ramped in reference)
+    assert reference[-1][1] > reference[0][1]  # ramping up over two years
+
+
+def test_hires_graduate_into_the_productive_pool_after_their_own_ramp() -> None:
+    ae = role("ae", {"land": 1.0}, 2, ramp_months=np.array([2.5, 0.0]), starting_heads=0)
+    force = RoleWorkforce(ae, slice(0, 2), np.zeros(2, dtype=np.int64), 12)
+    streams = NoiseStreams(np.random.SeedSequence(1), 0, 2, (attrition_purpose("ae"),))
+    ramped = []
+    for month, target in enumerate([4, 4, 4, 4], start=1):
+        streams.begin_month(month)
+        force.step(streams, np.array([target, target]))
+        ramped.append(force.ramped.tolist())
+    # ramp 2.5: months average 0.2, 0.6, then (2.5^2 - 4) / 5 + 0.5 = 0.95, then 1
+    np.testing.assert_allclose(
+        [r[0] for r in ramped], [4 * 0.2, 4 * 0.6, 4 * 0.95, 4.0], rtol=1e-12
+    )
+    assert [r[1] for r in ramped] == [4.0] * 4  # no ramp: productive at once
+    assert force.productive.tolist() == [4, 4] and force.ramping.sum() == 0

@@ -6,7 +6,16 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from scenario_factory import per_trial, quiet_customers, response, role, scenario, typical
+from scenario_factory import (
+    first_trials,
+    per_trial,
+    quiet_customers,
+    response,
+    role,
+    scenario,
+    typical,
+    with_ramp,
+)
 
 from coverage_sim.engine import simulate
 from coverage_sim.outcome import ScenarioOutcome
@@ -41,6 +50,34 @@ def test_chunk_size_does_not_change_any_result() -> None:
     reference = simulate(sc, seed=7, chunk_trials=1000)
     _assert_same(reference, simulate(sc, seed=7, chunk_trials=3000))
     _assert_same(reference, simulate(sc, seed=7, chunk_trials=1))  # rounds up to one block
+
+
+def _unbounded_ramp(trials: int) -> np.ndarray:
+    """Lognormal AE ramps (the bundled "3 to 8" form), the longest in trial 2,000: the chunk
+    holding it keeps more tenure bins than the others."""
+    ramp = np.random.default_rng(3).lognormal(np.log(4.9), 0.3, trials)
+    ramp[2000] = 21.5
+    return ramp
+
+
+def test_chunk_size_does_not_change_any_result_with_an_unbounded_ramp() -> None:
+    sc = with_ramp(typical(2500, 20), "account_executive", _unbounded_ramp(2500))
+    reference = simulate(sc, seed=7, chunk_trials=1000)
+    _assert_same(reference, simulate(sc, seed=7, chunk_trials=3000))
+    _assert_same(reference, simulate(sc, seed=7, chunk_trials=2000))
+
+
+def test_the_first_trials_of_a_run_equal_a_run_of_that_many_trials() -> None:
+    # prefix property for any trial count, with an unbounded ramp (one chunk per run)
+    large_scenario = with_ramp(typical(2500, 20), "account_executive", _unbounded_ramp(2500))
+    large = simulate(large_scenario, seed=7)
+    for n in (1000, 1700):
+        small = simulate(first_trials(large_scenario, n), seed=7)
+        for group in ("metrics", "bridge", "series"):
+            for key, values in getattr(small, group).items():
+                np.testing.assert_array_equal(
+                    values, getattr(large, group)[key][:n], err_msg=f"{n}: {group}.{key}"
+                )
 
 
 def test_progress_is_reported_after_each_chunk() -> None:

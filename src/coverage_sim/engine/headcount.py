@@ -1,17 +1,20 @@
 """Heads by role, tracked by tenure (MODEL.md §3.2).
 
-Each role keeps a tenure histogram per trial: bin ``j`` holds heads in their ``j + 1``-th
-month of employment, and the last bin holds everyone past the longest ramp of any trial
-(fully productive). Each month: everyone ages one month; attrition removes
-``Binomial(heads_in_bin, 1 - (1 - attrition) ** (1 / 12))`` from every bin; hiring fills
-the gap to the target (at most ``max_hires_per_month`` if set) into bin 0; with
-``reduce: immediate`` heads over target are cut at once, newest first (last in, first out),
-otherwise they leave by attrition only.
+Each role keeps, per trial, the heads still ramping by tenure (bin ``j`` holds heads in
+their ``j + 1``-th month, for the ``ceil(R)`` months of that trial's ramp ``R``) and one pool
+of fully productive heads (tenure past the trial's own ramp). Each month: everyone ages one
+month (the last ramping bin joins the pool); attrition removes
+``Binomial(heads, 1 - (1 - attrition) ** (1 / 12))`` from the pool and from every ramping
+bin; hiring fills the gap to the target (at most ``max_hires_per_month`` if set) into bin 0
+(into the pool when ``R = 0``); with ``reduce: immediate`` heads over target are cut at
+once, newest first (last in, first out), otherwise they leave by attrition only.
+
+A trial's cells depend only on its own ramp, and the attrition draw reads the pool first
+and bin ``j`` at row ``1 + j``: whichever other trials share the chunk (however many bins
+they need), a trial's draws are the same.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -49,68 +52,66 @@ def target_heads(monthly_budget: FloatArray, share: float, loaded_cost: FloatArr
 class RoleWorkforce:
     """One role's heads over a chunk of trials."""
 
-    def __init__(self, role: Role, trials: slice, starting_target: IntArray) -> None:
+    def __init__(
+        self, role: Role, trials: slice, starting_target: IntArray, horizon_months: int
+    ) -> None:
         self.role = role
-        ramp = role.ramp_months[trials]
-        longest = float(np.max(ramp)) if ramp.size else 0.0
-        self.bins = math.ceil(max(longest, 0.0)) + 1
-        months = np.arange(1, self.bins + 1, dtype=np.float64)
-        self.productivity = month_productivity(ramp[None, :], months[:, None])  # (bins, trials)
-        self.productivity[-1] = 1.0
+        ramp = np.maximum(role.ramp_months[trials], 0.0)
+        # months with productivity below 1; a head never gets past month H of tenure, so
+        # bins beyond the horizon would stay empty and are not kept
+        self.ramp_bins = np.minimum(np.ceil(ramp), max(horizon_months, 0)).astype(np.int64)
+        bins = int(self.ramp_bins.max()) if ramp.size else 0
+        month = np.arange(1, bins + 1, dtype=np.float64)[:, None]
+        self.in_ramp = np.arange(bins)[:, None] < self.ramp_bins[None, :]  # (bins, trials)
+        self.productivity = np.where(self.in_ramp, month_productivity(ramp[None, :], month), 0.0)
         self.hazard = 1.0 - (1.0 - np.clip(role.attrition[trials], 0.0, 1.0)) ** (1.0 / 12.0)
         self.purpose = attrition_purpose(role.name)
-        self.tenure = np.zeros((self.bins, ramp.size), dtype=np.int64)  # (bins, trials)
-        if role.starting_heads is not None:
-            self.tenure[-1] = role.starting_heads
-        else:
-            self.tenure[-1] = starting_target
-        self.heads = self.tenure.sum(axis=0)
-        self.ramped = self.tenure[-1].astype(np.float64)
+        self.ramping = np.zeros((bins, ramp.size), dtype=np.int64)  # (bins, trials)
+        start = role.starting_heads if role.starting_heads is not None else starting_target
+        self.productive = np.zeros(ramp.size, dtype=np.int64) + start
+        self.heads = self.productive.copy()
+        self.ramped = self.productive.astype(np.float64)
         self.hires = np.zeros(ramp.size, dtype=np.int64)
         self.leavers = np.zeros(ramp.size, dtype=np.int64)
 
     def step(self, streams: NoiseStreams, target: IntArray) -> None:
         """Age, attrition, then hire up to (or, if ``reduce: immediate``, cut down to) target."""
-        tenure = self.tenure
-        if self.bins > 1:
-            tenure[-1] += tenure[-2]
-            tenure[1:-1] = tenure[:-2].copy()
-            tenure[0] = 0
+        ramping = self.ramping
+        if ramping.shape[0]:
+            last = np.maximum(self.ramp_bins - 1, 0)[None, :]
+            graduating = np.take_along_axis(ramping, last, axis=0)[0]
+            self.productive += np.where(self.ramp_bins > 0, graduating, 0)
+            ramping[1:] = ramping[:-1].copy()
+            ramping[0] = 0
+            ramping *= self.in_ramp  # the row past each trial's ramp held the graduates
         self.leavers = self._attrition(streams)
-        heads = tenure.sum(axis=0)
+        heads = self.productive + ramping.sum(axis=0)
         hires = np.maximum(target - heads, 0)
         if self.role.max_hires_per_month is not None:
             hires = np.minimum(hires, self.role.max_hires_per_month)
-        tenure[0] += hires
+        if ramping.shape[0]:
+            ramping[0] += np.where(self.ramp_bins > 0, hires, 0)
+            self.productive += np.where(self.ramp_bins > 0, 0, hires)
+        else:
+            self.productive += hires
         if self.role.reduce == "immediate":
             excess = np.maximum(heads - target, 0)
             if excess.any():
-                before = np.cumsum(tenure, axis=0) - tenure
-                tenure -= np.clip(excess - before, 0, tenure)
+                newest_first = np.concatenate([ramping, self.productive[None, :]])
+                before = np.cumsum(newest_first, axis=0) - newest_first
+                newest_first -= np.clip(excess - before, 0, newest_first)
+                ramping[:] = newest_first[:-1]
+                self.productive = newest_first[-1].copy()
         self.hires = hires
-        self.heads = tenure.sum(axis=0)
-        self.ramped = (tenure * self.productivity).sum(axis=0)
+        self.heads = self.productive + ramping.sum(axis=0)
+        self.ramped = self.productive + (ramping * self.productivity).sum(axis=0)
 
     def _attrition(self, streams: NoiseStreams) -> IntArray:
-        """Remove Binomial(heads, hazard) leavers from every tenure bin; returns leavers.
-
-        Every head has the same hazard, so the draw is made on two cells per trial: the
-        fully ramped bin and the ramping bins together. Leavers from the ramping bins are
-        then a uniformly random subset of the ramping heads: picked one at a time (without
-        replacement) with a uniform draw over the remaining heads. This is the same
-        distribution as one binomial per bin, at a fraction of the draws.
-        """
-        tenure = self.tenure
-        ramping = tenure[:-1]
-        pooled = np.stack([tenure[-1], ramping.sum(axis=0)])
-        leaving = streams.binomial(self.purpose, pooled, self.hazard)
-        tenure[-1] -= leaving[0]
-        to_pick = leaving[1].copy()
-        while to_pick.any():
-            who = np.flatnonzero(to_pick)
-            remaining = np.cumsum(ramping[:, who], axis=0)
-            point = streams.uniform_for(self.purpose, who) * remaining[-1]
-            bin_of = (remaining <= point[None, :]).sum(axis=0)
-            ramping[bin_of, who] -= 1
-            to_pick[who] -= 1
+        """Remove Binomial(heads, hazard) leavers from the productive pool and from every
+        ramping bin (one draw per cell, the pool at row 0, bin ``j`` at row ``1 + j``);
+        returns the leavers per trial."""
+        cells = np.concatenate([self.productive[None, :], self.ramping])
+        leaving = streams.binomial(self.purpose, cells, self.hazard)
+        self.productive -= leaving[0]
+        self.ramping -= leaving[1:]
         return leaving.sum(axis=0)

@@ -2,8 +2,10 @@
 
 Per month ``t = 1..H``, in this order: budget ``B_t``; headcount (age, attrition, hire or
 cut to target); coverage from the heads' ramped capacity and the start-of-month book;
-renew (due slot); adopt; expand; land; money. Process noise is binomial / Poisson counts
-drawn per block of trials (``streams.py``), so outcomes do not depend on ``chunk_trials``.
+renew (due slot); adopt; expand; land; money. Process noise is binomial / Poisson counts,
+each from one uniform by inversion, at stream positions fixed per block of trials and per
+month (``streams.py``): outcomes do not depend on ``chunk_trials`` or on the number of
+trials, and two scenarios with the same seed share the noise cell by cell.
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ def _simulate_chunk(
     last_revenue = company.starting_arr[trials] / 12.0
     budget0 = monthly_budget(scenario.budget, 0, last_revenue, trials)
     forces = [
-        RoleWorkforce(role, trials, target)
+        RoleWorkforce(role, trials, target, scenario.horizon_months)
         for role, target in zip(roles, _targets(scenario, budget0, 0, trials), strict=True)
     ]
     weight = {m: [r.motions.get(m, 0.0) for r in roles] for m in MOTIONS}
@@ -122,6 +124,7 @@ def _simulate_chunk(
         book.open_window()
 
     for month in range(1, scenario.horizon_months + 1):
+        streams.begin_month(month)
         budget = monthly_budget(scenario.budget, month, last_revenue, trials)
         for force, target in zip(forces, _targets(scenario, budget, month, trials), strict=True):
             force.step(streams, target)

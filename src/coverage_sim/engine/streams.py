@@ -1,11 +1,15 @@
-"""Process-noise random streams, keyed so results do not depend on the chunk size.
+"""Process-noise random streams: common random numbers by inversion, one uniform per cell.
 
 Trials are grouped in fixed blocks of ``BLOCK_TRIALS``. Every (block, purpose) pair has its
-own ``numpy.random.Generator`` seeded from ``SeedSequence(seed)`` with spawn key
-``(NOISE_DOMAIN, block, purpose)``. A chunk is a whole number of blocks and draws each
-block's cells from that block's generator, in the same order whatever the chunk size, so
-trial ``i`` sees the same noise whether it runs in a chunk of 1,000 or 100,000 trials. Two
-scenarios run with the same seed use the same streams (pairing, MODEL.md §3.1).
+own ``numpy.random.Generator`` (PCG64) seeded from ``SeedSequence(seed)`` with spawn key
+``(NOISE_DOMAIN, block, purpose)``. A draw of cells with shape ``(*cells, trials)`` takes
+``cells x BLOCK_TRIALS`` uniforms from each block's stream, cell-major, whatever the number
+of trials actually in the block, and each month's draws start at a fixed stream position
+(``month x MONTH_STRIDE``). So the uniform behind a cell of trial ``i`` depends only on
+(seed, purpose, month, the cell's place in the month's draws, ``i``): not on the chunk size,
+the number of trials, or any simulated value. Each uniform becomes a count by the inverse
+CDF (``inverse.py``), so two scenarios run with the same seed get counts that differ only
+where their distributions differ (pairing, MODEL.md §3.1).
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ import zlib
 import numpy as np
 import numpy.typing as npt
 
+from coverage_sim.engine.inverse import binomial_quantile, poisson_quantile
+
 BLOCK_TRIALS = 1000
 NOISE_DOMAIN = 0x6E6F6973  # "nois": keeps process noise apart from input-sampling streams
+MONTH_STRIDE = 2**40  # uniforms reserved per month in every (block, purpose) stream
 IntArray = npt.NDArray[np.int64]
 
 # Fixed purpose ids: the motions draw from separate streams, so a change in one motion's
@@ -61,53 +68,59 @@ class NoiseStreams:
         self._bounds = [(s, min(s + BLOCK_TRIALS, size)) for s in starts]
         entropy = root.entropy
         prefix = tuple(root.spawn_key)
-        self._gens: dict[int, list[np.random.Generator]] = {
+        self._bits: dict[int, list[np.random.PCG64]] = {
             purpose: [
-                np.random.Generator(
-                    np.random.PCG64(
-                        np.random.SeedSequence(
-                            entropy, spawn_key=(*prefix, NOISE_DOMAIN, first_block + b, purpose)
-                        )
+                np.random.PCG64(
+                    np.random.SeedSequence(
+                        entropy, spawn_key=(*prefix, NOISE_DOMAIN, first_block + b, purpose)
                     )
                 )
                 for b in range(n_blocks)
             ]
             for purpose in purposes
         }
+        self._gens = {
+            purpose: [np.random.Generator(bits) for bits in block_bits]
+            for purpose, block_bits in self._bits.items()
+        }
+        self._position = dict.fromkeys(purposes, 0)  # uniforms used so far, per block stream
+
+    def begin_month(self, month: int) -> None:
+        """Move every stream to the month's fixed start: what a month draws (e.g. how many
+        tenure bins the chunk needs) cannot shift the uniforms of later months."""
+        start = month * MONTH_STRIDE
+        for purpose, block_bits in self._bits.items():
+            ahead = start - self._position[purpose]
+            if ahead < 0:
+                raise RuntimeError("a month drew more uniforms than MONTH_STRIDE allows")
+            if ahead:
+                for bits in block_bits:
+                    bits.advance(ahead)
+            self._position[purpose] = start
+
+    def uniforms(self, purpose: int, shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
+        """One U[0, 1) per cell of ``shape`` (trials last).
+
+        Each block fills a full ``(cells, BLOCK_TRIALS)`` array from its own stream and keeps
+        the columns of the trials it has, so trial ``i`` gets the same uniforms in a chunk or
+        run of any size (the prefix property holds for every number of trials).
+        """
+        cells = int(np.prod(shape[:-1], dtype=np.int64))
+        out = np.empty(shape)
+        for gen, (lo, hi) in zip(self._gens[purpose], self._bounds, strict=True):
+            block = gen.random((cells, BLOCK_TRIALS))
+            out[..., lo:hi] = block[:, : hi - lo].reshape((*shape[:-1], hi - lo))
+        self._position[purpose] += cells * BLOCK_TRIALS
+        return out
 
     def binomial(self, purpose: int, n: IntArray, p: npt.ArrayLike) -> IntArray:
-        """Binomial(n, p) per cell; trials on the LAST axis of ``n``.
+        """Binomial(n, p) per cell by inversion; trials on the LAST axis of ``n``.
 
-        ``p`` is a scalar or an array that broadcasts against ``n`` with its last axis
-        either the trials (sliced per block) or of length 1.
-
-        Each block of trials draws its cells from its own generator, in C order of the
-        block's sub-array, so the draws of a trial do not depend on the chunk it runs in.
+        ``p`` is a scalar or an array that broadcasts against ``n`` (clipped to [0, 1]).
+        Every cell consumes one uniform, empty or not.
         """
-        gens = self._gens[purpose]
-        p_arr = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
-        per_trial_p = p_arr.ndim > 0 and p_arr.shape[-1] == n.shape[-1]
-        out = np.empty(n.shape, dtype=np.int64)
-        for gen, (lo, hi) in zip(gens, self._bounds, strict=True):
-            p_block = p_arr[..., lo:hi] if per_trial_p else p_arr
-            out[..., lo:hi] = gen.binomial(n[..., lo:hi], p_block)
-        return out
-
-    def uniform_for(self, purpose: int, trials: IntArray) -> npt.NDArray[np.float64]:
-        """One U[0, 1) per listed trial (ascending chunk indices), from each trial's block."""
-        gens = self._gens[purpose]
-        out = np.empty(trials.size)
-        cuts = np.searchsorted(trials, [lo for lo, _ in self._bounds] + [self.size])
-        for b, gen in enumerate(gens):
-            if cuts[b + 1] > cuts[b]:
-                out[cuts[b] : cuts[b + 1]] = gen.random(cuts[b + 1] - cuts[b])
-        return out
+        return binomial_quantile(self.uniforms(purpose, n.shape), n, p)
 
     def poisson(self, purpose: int, lam: npt.NDArray[np.float64]) -> IntArray:
-        """Poisson(lam) per cell; trials on the last axis."""
-        gens = self._gens[purpose]
-        lam = np.maximum(lam, 0.0)
-        out = np.empty(lam.shape, dtype=np.int64)
-        for gen, (lo, hi) in zip(gens, self._bounds, strict=True):
-            out[..., lo:hi] = gen.poisson(lam[..., lo:hi])
-        return out
+        """Poisson(lam) per cell by inversion; trials on the last axis."""
+        return poisson_quantile(self.uniforms(purpose, lam.shape), np.maximum(lam, 0.0))
