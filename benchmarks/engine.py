@@ -3,7 +3,8 @@
 The floor is what any trial-by-month Monte Carlo of this model must at least pay: numpy's
 default generator drawing, per month, 1 Poisson and 4 binomial arrays of 10,000 variates
 (new logos, renewals, onboarding resolution, decay, recovery) with parameters typical of
-the bundled scenarios. Both are timed in the same run, best of ``--repeats``. Then the
+the bundled scenarios. Both are timed in the same run, best of ``--repeats``, and so are the
+same floor draws made the engine's way (one uniform each, inverse CDF). Then the
 peak memory of one run at 10,000 trials x 120 months (tracemalloc, engine only, plus the
 process's maximum resident set size).
 
@@ -18,11 +19,14 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from coverage_sim.compiled import CompiledScenario
 from coverage_sim.engine import simulate
+from coverage_sim.engine.inverse import binomial_quantile, poisson_quantile
 from coverage_sim.scenario.compile import compile_scenario
 from coverage_sim.scenario.files import load_scenario
 
@@ -46,6 +50,48 @@ def sampling_floor(trials: int, months: int, seed: int) -> None:
         rng.binomial(at_risk, 0.05)
 
 
+def inversion_floor(trials: int, months: int, seed: int) -> None:
+    """The same draws as ``sampling_floor``, each from one uniform by the engine's inverse CDF
+    (what the engine's sampling method costs on these cells)."""
+    rng = np.random.default_rng(seed)
+    shape = (trials,)
+    cells = [
+        (np.full(shape, 40, dtype=np.int64), 0.92),
+        (np.full(shape, 8, dtype=np.int64), 1 / 3),
+        (np.full(shape, 25, dtype=np.int64), 0.01),
+        (np.full(shape, 15, dtype=np.int64), 0.05),
+    ]
+    land_rate = np.full(shape, 8.0)
+    for _ in range(months):
+        poisson_quantile(rng.random(shape), land_rate)
+        for n, p in cells:
+            binomial_quantile(rng.random(shape), n, p)
+
+
+def scaled(scenario: CompiledScenario, factor: int) -> CompiledScenario:
+    """The same company ``factor`` times larger: customers, ARR, budget and market."""
+    if factor == 1:
+        return scenario
+    company, budget = scenario.company, scenario.budget
+    return replace(
+        scenario,
+        company=replace(
+            company,
+            starting_customers=company.starting_customers * factor,
+            starting_arr=company.starting_arr * factor,
+        ),
+        budget=replace(
+            budget,
+            annual=None if budget.annual is None else budget.annual * factor,
+            floor=None if budget.floor is None else budget.floor * factor,
+            cap=None if budget.cap is None else budget.cap * factor,
+        ),
+        market=replace(
+            scenario.market, addressable_accounts=scenario.market.addressable_accounts * factor
+        ),
+    )
+
+
 def best_of(repeats: int, run: Callable[[], object]) -> float:
     best = float("inf")
     for _ in range(repeats):
@@ -63,21 +109,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-months", type=int, default=120)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=1,
+        help="multiply starting customers, starting ARR, budget and market (a larger company)",
+    )
     args = parser.parse_args(argv)
 
     definition = load_scenario(args.scenario)
-    compiled = compile_scenario(
-        definition, trials=args.trials, seed=args.seed, horizon_months=args.months
+    compiled = scaled(
+        compile_scenario(
+            definition, trials=args.trials, seed=args.seed, horizon_months=args.months
+        ),
+        args.scale,
     )
     engine = best_of(args.repeats, lambda: simulate(compiled, args.seed))
     floor = best_of(args.repeats, lambda: sampling_floor(args.trials, args.months, args.seed))
-    print(f"numpy {np.__version__}, python {sys.version.split()[0]}, scenario {args.scenario.name}")
+    by_inversion = best_of(
+        args.repeats, lambda: inversion_floor(args.trials, args.months, args.seed)
+    )
+    print(
+        f"numpy {np.__version__}, python {sys.version.split()[0]}, scenario {args.scenario.name}"
+        + (f" x{args.scale}" if args.scale != 1 else "")
+    )
     print(f"engine : {engine:8.3f} s  ({args.trials} trials x {args.months} months)")
     print(f"floor  : {floor:8.3f} s  (1 Poisson + 4 binomial draws per trial-month)")
     print(f"ratio  : {engine / floor:8.2f} x floor")
+    print(f"same draws by inversion: {by_inversion:8.3f} s ({by_inversion / floor:.2f} x floor)")
 
-    long_run = compile_scenario(
-        definition, trials=args.trials, seed=args.seed, horizon_months=args.memory_months
+    long_run = scaled(
+        compile_scenario(
+            definition, trials=args.trials, seed=args.seed, horizon_months=args.memory_months
+        ),
+        args.scale,
     )
     tracemalloc.start()
     simulate(long_run, args.seed)

@@ -37,31 +37,32 @@ _DENSE_PASSES = 64  # at most this many passes over every cell before walking th
 def binomial_quantile(u: FloatArray, n: IntArray, p: npt.ArrayLike) -> IntArray:
     """``F^{-1}(u)`` of Binomial(n, p), elementwise (``u`` in [0, 1), same shape as ``n``;
     ``p`` broadcasts against ``n`` and is clipped to [0, 1])."""
-    p_full = np.broadcast_to(np.clip(p, 0.0, 1.0), n.shape)
+    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
+    if np.count_nonzero(n) * 2 >= n.size:  # mostly non-empty: every cell (n = 0 gives 0)
+        return _binomial_cells(u, n, p)
     live = np.flatnonzero(n)
-    if live.size * 2 >= n.size:  # mostly non-empty: work on every cell (n = 0 gives 0)
-        return _binomial_cells(u, n, p_full)
     out = np.zeros(n.shape, dtype=np.int64)
-    out.reshape(-1)[live] = _binomial_cells(
-        u.reshape(-1)[live], n.reshape(-1)[live], p_full.reshape(-1)[live]
-    )
+    p_live = np.broadcast_to(p, n.shape).reshape(-1)[live]
+    out.reshape(-1)[live] = _binomial_cells(u.reshape(-1)[live], n.reshape(-1)[live], p_live)
     return out
 
 
 def _binomial_cells(u: FloatArray, n: IntArray, p: FloatArray) -> IntArray:
+    """Per-``p`` terms are computed at ``p``'s own shape (often one value per trial)."""
     # walk on the rarer outcome: with s = 1 - p, successes = n - F_s^{-1}(1 - u)
     flip = p > 0.5
     s = np.where(flip, 1.0 - p, p)
+    ratio = s / (1.0 - s)
     level = np.where(flip, 1.0 - u, u)
     trials = n.astype(np.float64)
     big = trials * s > SEARCH_MEAN
     if big.any():
         trials = np.where(big, 0.0, trials)  # walked as empty cells, replaced below
-    ratio = s / (1.0 - s)
     first = np.exp(trials * np.log1p(-s))  # exactly 1 for n = 0 or s = 0: the walk ends at 0
-    rare = np.minimum(_walk(level, first, trials * ratio, ratio), n)
+    b = np.broadcast_to(ratio, n.shape)
+    rare = np.minimum(_walk(level, first, trials * ratio, b), n)
     if big.any():
-        rare[big] = _binomial_correct(level[big], n[big], s[big])
+        rare[big] = _binomial_correct(level[big], n[big], np.broadcast_to(s, n.shape)[big])
     return np.where(flip, n - rare, rare)
 
 
@@ -86,17 +87,21 @@ def _walk(level: FloatArray, first: FloatArray, a: FloatArray, b: FloatArray) ->
     kept for the next passes. A walk also ends once past the mean with a next term below
     ``1e-17`` of the CDF: float rounding can leave the CDF a hair under a level near 1.
     """
-    count = np.zeros(level.shape, dtype=np.int64)
-    flat = count.reshape(-1)
-    idx: IntArray | None = None  # None: every cell (no gather yet)
+    count = np.zeros(level.size, dtype=np.int64)
+    idx: IntArray | None = None  # cells in play; None: all of them (no gather yet)
     pmf, cdf = first.reshape(-1).copy(), first.reshape(-1).copy()
     a, b, level = a.reshape(-1), b.reshape(-1), level.reshape(-1)
     below = cdf < level
-    flat += below
+    steps = below.astype(np.int64)  # k so far, for the cells in play
+    term = np.empty_like(pmf)
     k = 0
     while True:
         walking = int(np.count_nonzero(below))
         if walking * 4 < below.size or k >= _DENSE_PASSES:
+            if idx is None:
+                count[:] = steps
+            else:
+                count[idx] = steps
             if not walking:
                 break
             keep = np.flatnonzero(below)
@@ -107,18 +112,17 @@ def _walk(level: FloatArray, first: FloatArray, a: FloatArray, b: FloatArray) ->
                 if not keep.size:
                     break
             idx = keep if idx is None else idx[keep]
-            pmf, cdf, a, b, level = (x[keep] for x in (pmf, cdf, a, b, level))
-            below = np.ones(keep.size, dtype=bool)
+            pmf, cdf, a, b, level, steps = (x[keep] for x in (pmf, cdf, a, b, level, steps))
+            below, term = np.ones(keep.size, dtype=bool), np.empty(keep.size)
         k += 1
-        pmf *= a - (k - 1) * b
-        pmf *= 1.0 / k
+        np.multiply(b, k - 1, out=term)
+        np.subtract(a, term, out=term)
+        term *= 1.0 / k
+        pmf *= term
         cdf += pmf
         np.less(cdf, level, out=below)
-        if idx is None:
-            flat += below
-        else:
-            flat[idx] += below
-    return count
+        steps += below
+    return count.reshape(first.shape)
 
 
 def _binomial_correct(level: FloatArray, n: IntArray, s: FloatArray) -> IntArray:
