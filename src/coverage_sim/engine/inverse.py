@@ -9,13 +9,14 @@ counts, and by little (common random numbers with a monotone coupling).
 Two exact methods, chosen per cell by its mean:
 
 - small mean (``<= SEARCH_MEAN``): walk up from 0 with the pmf recurrence, summing the
-  CDF, until it reaches ``u`` (vectorized; each pass keeps only the cells still walking).
+  CDF, until it reaches ``u`` (vectorized: passes over every cell, then over the
+  stragglers alone once fewer than a quarter still walk).
   The binomial walks on the rarer outcome (``min(p, 1 - p)``) so the walk stays short.
 - large mean: a normal guess (Cornish-Fisher for the binomial, Wilson-Hilferty for the
   Poisson), then corrected up and down with the exact CDF (``scipy.special.bdtr`` /
   ``pdtr``) until ``F(k - 1) < u <= F(k)``.
 
-``n = 0``, ``p = 0``, ``p = 1`` and ``lam = 0`` are exact without any search.
+``n = 0``, ``p = 0``, ``p = 1`` and ``lam = 0`` are exact: their walk ends at once.
 """
 
 from __future__ import annotations
@@ -56,12 +57,13 @@ def _binomial_cells(u: FloatArray, n: IntArray, p: FloatArray) -> IntArray:
     level = np.where(flip, 1.0 - u, u)
     trials = n.astype(np.float64)
     big = trials * s > SEARCH_MEAN
-    if big.any():
+    has_big = bool(big.any())
+    if has_big:
         trials = np.where(big, 0.0, trials)  # walked as empty cells, replaced below
     first = np.exp(trials * np.log1p(-s))  # exactly 1 for n = 0 or s = 0: the walk ends at 0
     b = np.broadcast_to(ratio, n.shape)
     rare = np.minimum(_walk(level, first, trials * ratio, b), n)
-    if big.any():
+    if has_big:
         rare[big] = _binomial_correct(level[big], n[big], np.broadcast_to(s, n.shape)[big])
     return np.where(flip, n - rare, rare)
 
@@ -70,9 +72,10 @@ def poisson_quantile(u: FloatArray, lam: npt.ArrayLike) -> IntArray:
     """``F^{-1}(u)`` of Poisson(lam), elementwise (``lam <= 0`` gives 0)."""
     lam = np.broadcast_to(np.maximum(lam, 0.0), u.shape)
     big = lam > SEARCH_MEAN
-    walked = np.where(big, 0.0, lam) if big.any() else lam
+    has_big = bool(big.any())
+    walked = np.where(big, 0.0, lam) if has_big else lam
     out = _walk(u, np.exp(-walked), walked, np.zeros_like(walked))
-    if big.any():
+    if has_big:
         out[big] = _poisson_correct(u[big], lam[big])
     return out
 
