@@ -102,6 +102,24 @@ def test_bridge_identity_holds_in_every_trial_to_the_cent() -> None:
     np.testing.assert_array_equal(b["start"][:, 1:], b["end"][:, :-1])
 
 
+def test_monthly_logo_series_sum_to_the_logo_metrics_in_every_trial() -> None:
+    sc = typical(300, 30)
+    out = simulate(sc, seed=6)
+    new, churned = out.series["new_logos"], out.series["churned_logos"]
+    assert new.shape == churned.shape == (300, 30)
+    assert new.sum() > 0 and churned.sum() > 0  # both flows happen, so the sums mean something
+    np.testing.assert_array_equal(new.sum(axis=1), out.metrics["new_logos"])
+    np.testing.assert_array_equal(churned.sum(axis=1), out.metrics["churned_logos"])
+    # active customers change only by landing and churn, month by month
+    customers = np.concatenate([np.full((300, 1), 500.0), out.series["customers"]], axis=1)
+    np.testing.assert_array_equal(np.diff(customers, axis=1), new - churned)
+    # each year's landed logos at the trial's ACV are the bridge's new ARR
+    yearly_new = np.add.reduceat(new, [0, 12, 24], axis=1)
+    np.testing.assert_allclose(
+        yearly_new * sc.customers.land_acv[:, None], out.bridge["new"], rtol=1e-12
+    )
+
+
 def test_no_expansion_gives_nrr_equal_to_grr() -> None:
     trials = 300
     sc = typical(trials, 30)

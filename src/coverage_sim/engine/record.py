@@ -116,6 +116,9 @@ class ChunkRecord:
         post = np.zeros_like(spend.total)
         np.divide(spend.post_sale, spend.total, out=post, where=spend.total > 0)
         series["post_sale_share"][:, i] = post
+        churned_logos = renewal["churned_logos"].sum(axis=0)
+        series["new_logos"][:, i] = new_logos
+        series["churned_logos"][:, i] = churned_logos
         for role, count in zip(s.roles, heads, strict=True):
             series[f"heads.{role.name}"][:, i] = count
         for k, c in enumerate(coverage):
@@ -140,7 +143,7 @@ class ChunkRecord:
         t["npv"] += contribution * self.discount[:, i]
         t["new_logos"] += new_logos
         t["new_acv"] += new_acv
-        t["churned_logos"] += renewal["churned_logos"].sum(axis=0)
+        t["churned_logos"] += churned_logos
         if self.window_open:
             self.window["churn"] += renewal["churn"][0]
             self.window["contraction"] += renewal["contraction"][0]

@@ -98,5 +98,7 @@ SERIES_NAMES: tuple[str, ...] = (
     "spend",
     "contribution",
     "post_sale_share",  # that month's share of coverage spend on adopt/expand/renew
+    "new_logos",  # logos landed that month
+    "churned_logos",  # logos lost that month (not renewed at their anniversary)
 )
 # plus one series per role: "heads.<role name>"
