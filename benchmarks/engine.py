@@ -8,7 +8,7 @@ same floor draws made the engine's way (one uniform each, inverse CDF). Then the
 peak memory of one run at 10,000 trials x 120 months (tracemalloc, engine only, plus the
 process's maximum resident set size).
 
-    /work/venv/bin/python benchmarks/engine.py [--scenario scenarios/xaas.yaml]
+    .venv/bin/python benchmarks/engine.py [--scenario scenarios/xaas.yaml]
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ the same seed (paired, common random numbers) and, for reference, the twin with 
 seed (independent process noise, same inputs). Printed per metric: mean of the paired
 differences, sd of the paired and of the unpaired differences, and P(twin better).
 
-    /work/venv/bin/python benchmarks/pairing.py [--scenario scenarios/xaas.yaml]
+    .venv/bin/python benchmarks/pairing.py [--scenario scenarios/xaas.yaml]
 """
 
 from __future__ import annotations

@@ -66,10 +66,16 @@ def _root(
 
 # --- run / compare (issue 4): settings from flags, else from the baseline scenario file ---
 
-_TRIALS_HELP = "Trials per scenario (default: the baseline file's simulation.trials)."
-_SEED_HELP = "Random seed; the same seed gives byte-identical output (default: from the file)."
-_MONTHS_HELP = "Horizon in months (default: the baseline file's horizon_months)."
-_SAMPLING_HELP = "monte_carlo or lhs (default: the baseline file's simulation.sampling)."
+_TRIALS_HELP = (
+    "Trials per scenario (default: simulation.trials of the scenario file, or the baseline's)."
+)
+_SEED_HELP = "Random seed; the same seed gives byte-identical output (default: simulation.seed)."
+_MONTHS_HELP = (
+    "Horizon in months (default: horizon_months of the scenario file, or the baseline's)."
+)
+_SAMPLING_HELP = (
+    "monte_carlo or lhs (default: simulation.sampling of the scenario file, or the baseline's)."
+)
 _FORMAT_HELP = "table for people; json, csv or markdown for machines and documents."
 _OUTPUT_HELP = "Write the output to this file (atomically) instead of stdout."
 _REQUIRE_HELP = (
@@ -175,13 +181,17 @@ def _progress_bars() -> Iterator[Callable[[int, str, int, int], None]]:
         yield on_progress
 
 
-TrialsOption = Annotated[int | None, typer.Option("--trials", help=_TRIALS_HELP)]
-SeedOption = Annotated[int | None, typer.Option("--seed", help=_SEED_HELP)]
-MonthsOption = Annotated[int | None, typer.Option("--months", help=_MONTHS_HELP)]
-SamplingOption = Annotated[str | None, typer.Option("--sampling", help=_SAMPLING_HELP)]
+TrialsOption = Annotated[int | None, typer.Option("--trials", metavar="N", help=_TRIALS_HELP)]
+SeedOption = Annotated[int | None, typer.Option("--seed", metavar="S", help=_SEED_HELP)]
+MonthsOption = Annotated[int | None, typer.Option("--months", metavar="H", help=_MONTHS_HELP)]
+SamplingOption = Annotated[
+    str | None, typer.Option("--sampling", metavar="METHOD", help=_SAMPLING_HELP)
+]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help=_FORMAT_HELP)]
-OutputOption = Annotated[Path | None, typer.Option("--output", help=_OUTPUT_HELP)]
-RequireOption = Annotated[list[str] | None, typer.Option("--require", help=_REQUIRE_HELP)]
+OutputOption = Annotated[Path | None, typer.Option("--output", metavar="PATH", help=_OUTPUT_HELP)]
+RequireOption = Annotated[
+    list[str] | None, typer.Option("--require", metavar="EXPR", help=_REQUIRE_HELP)
+]
 
 
 @app.command(
@@ -190,7 +200,9 @@ RequireOption = Annotated[list[str] | None, typer.Option("--require", help=_REQU
     ),
 )
 def run(
-    scenario: Annotated[Path, typer.Argument(help="A scenario file (or a folder holding one).")],
+    scenario: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="A scenario file (or a folder holding one).")
+    ],
     trials: TrialsOption = None,
     seed: SeedOption = None,
     months: MonthsOption = None,
@@ -207,18 +219,22 @@ def run(
 @app.command(
     epilog=(
         "Example: coverage-sim compare scenarios/ --baseline traditional "
-        '--require "xaas:npv.prob_better >= 80%" --format markdown'
+        '--require "xaas:nrr.prob_better >= 90%" --format markdown'
     ),
 )
 def compare(
     scenarios: Annotated[
         list[Path],
-        typer.Argument(help="Scenario files or folders (a folder means its *.yaml files)."),
+        typer.Argument(
+            metavar="SCENARIO",
+            help="Scenario files or folders (a folder means its *.yaml files).",
+        ),
     ],
     baseline: Annotated[
         str | None,
         typer.Option(
             "--baseline",
+            metavar="NAME|PATH",
             help="Scenario name, file stem or path to compare against (default: the first).",
         ),
     ] = None,
@@ -240,7 +256,10 @@ def compare(
 
 @app.command(epilog="Example: coverage-sim validate scenarios/ my-plan.yaml")
 def validate(
-    paths: Annotated[list[str], typer.Argument(help="Scenario files, or folders of *.yaml files.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="FILE|DIR", help="Scenario files, or folders of *.yaml files."),
+    ],
 ) -> None:
     """Check scenario files against the format; nothing is simulated.
 
@@ -282,18 +301,16 @@ def schema() -> None:
 
 @app.command(epilog="Example: coverage-sim init plans/my-plan.yaml")
 def init(
-    path: str = typer.Argument(..., help="File to write, e.g. my-plan.yaml."),
+    path: str = typer.Argument(..., metavar="PATH", help="File to write, e.g. my-plan.yaml."),
     force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
 ) -> None:
     """Write a commented starter scenario that validates; edit its illustrative numbers.
 
     Refuses to overwrite an existing file (exit 2) unless --force.
     """
-    from pathlib import Path as _Path
-
     from coverage_sim.scenario.starter import write_starter
 
-    written = write_starter(_Path(path), force=force)
+    written = write_starter(Path(path), force=force)
     typer.echo(f"wrote {written}; check it with: coverage-sim validate {written}")
 
 
