@@ -59,6 +59,16 @@ def test_table_shows_an_arr_band_for_each_scenario() -> None:
     assert "▁" in text and "█" in text
 
 
+def test_a_long_name_that_wraps_keeps_its_band_lines_together() -> None:
+    name = "Best-in-class XaaS (AGI Cloud Sales Index) with a long name"
+    text = render(make_report(("Traditional", name)), OutputFormat.table, width=80, color=False)
+    lines = text.splitlines()
+    band = [i for i, line in enumerate(lines) if re.search(r"\bp(90|50|10)\b +[▁-█]", line)]
+    assert len(band) == 6
+    assert band[3:] == [band[3], band[3] + 1, band[3] + 2]  # p90, p50, p10 on consecutive lines
+    assert lines[band[3]].startswith(" Best-in-class")
+
+
 def test_table_is_byte_identical_for_the_same_report() -> None:
     first = render(make_report(), OutputFormat.table, width=80, color=False)
     assert first == render(make_report(), OutputFormat.table, width=80, color=False)

@@ -169,17 +169,21 @@ def _arr_band(report: RunReport) -> Table | None:
     table.add_column("Trend", no_wrap=True)
     table.add_column("End", justify="right", no_wrap=True)
     for position, (name, band) in enumerate(bands):
-        for label, arr in (("p90", band.p90), ("p50", band.p50), ("p10", band.p10)):
-            table.add_row(
-                Text(name) if label == "p90" else "",
-                label,
-                Text(
-                    fmt.sparkline(list(arr), low=low, high=high, width=SPARK_WIDTH),
-                    style="cyan" if label == "p50" else "dim",
-                ),
-                fmt.money(float(arr[-1]) if len(arr) else None),
-                end_section=label == "p10" and position < len(bands) - 1,
-            )
+        # One row per scenario with three-line cells, so a long name that wraps stays
+        # beside its own band instead of pushing the p50 / p10 lines apart.
+        quantiles = (("p90", band.p90, "dim"), ("p50", band.p50, "cyan"), ("p10", band.p10, "dim"))
+        trend = Text()
+        for line, (_, arr, style) in enumerate(quantiles):
+            if line:
+                trend.append("\n")
+            trend.append(fmt.sparkline(list(arr), low=low, high=high, width=SPARK_WIDTH), style)
+        table.add_row(
+            Text(name),
+            "\n".join(label for label, _, _ in quantiles),
+            trend,
+            "\n".join(fmt.money(float(arr[-1]) if len(arr) else None) for _, arr, _ in quantiles),
+            end_section=position < len(bands) - 1,
+        )
     return table
 
 
