@@ -6,14 +6,47 @@ from dataclasses import dataclass
 
 from coverage_sim.compiled import FloatArray
 
+# The engine -> metrics contract: what every ``ScenarioOutcome`` holds. The metric ids are
+# MODEL.md §4's; ``coverage_sim.metrics.definitions.METRICS`` describes each, in this order.
+METRIC_IDS: tuple[str, ...] = (
+    "ending_arr",
+    "total_revenue",
+    "total_spend",
+    "contribution",
+    "npv",
+    "new_logos",
+    "churned_logos",
+    "ending_customers",
+    "grr",
+    "nrr",
+    "cac",
+    "cac_payback_months",
+    "clv",
+    "clv_cac",
+    "expansion_multiple",
+    "post_booking_share",
+    "post_sale_share",
+)
+BRIDGE_FIELDS: tuple[str, ...] = ("start", "new", "expansion", "contraction", "churn", "end")
+SERIES_NAMES: tuple[str, ...] = (
+    "arr",
+    "customers",
+    "revenue",
+    "spend",
+    "contribution",
+    "post_sale_share",  # that month's share of coverage spend on adopt/expand/renew
+    "new_logos",  # logos landed that month
+    "churned_logos",  # logos lost that month (not renewed at their anniversary)
+)
+# plus one series per role: "heads.<role name>"
+
 
 @dataclass(frozen=True)
 class ScenarioOutcome:
     """Per-trial results of one simulated scenario.
 
     ``metrics[id]``: shape ``(trials,)``, one value per trial for every id in
-    ``coverage_sim.metrics.definitions.METRICS`` (NaN where undefined in a trial,
-    e.g. CAC with no new logo).
+    ``METRIC_IDS`` (NaN where undefined in a trial, e.g. CAC with no new logo).
     ``bridge[field]``: shape ``(trials, years)`` for each of
     ``BRIDGE_FIELDS``; ``start + new + expansion - contraction - churn == end``.
     ``series[name]``: shape ``(trials, months)``; names in ``SERIES_NAMES`` plus

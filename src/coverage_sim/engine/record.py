@@ -17,8 +17,7 @@ import numpy as np
 
 from coverage_sim.compiled import CompiledScenario, FloatArray
 from coverage_sim.engine.money import MonthSpend, monthly_discount
-from coverage_sim.metrics.definitions import BRIDGE_FIELDS, METRICS, SERIES_NAMES
-from coverage_sim.outcome import ScenarioOutcome
+from coverage_sim.outcome import BRIDGE_FIELDS, METRIC_IDS, SERIES_NAMES, ScenarioOutcome
 
 IntLike = np.ndarray
 
@@ -36,7 +35,7 @@ class OutcomeArrays:
         n, h = scenario.trials, scenario.horizon_months
         years = -(-h // 12)
         self.scenario = scenario
-        self.metrics = {m: np.full(n, np.nan) for m in METRICS}
+        self.metrics = {m: np.full(n, np.nan) for m in METRIC_IDS}
         self.bridge = {f: np.zeros((n, years)) for f in BRIDGE_FIELDS}
         names = [*SERIES_NAMES, *(f"heads.{r.name}" for r in scenario.roles)]
         self.series = {name: np.zeros((n, h)) for name in names}

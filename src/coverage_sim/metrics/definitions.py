@@ -5,6 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from coverage_sim.outcome import BRIDGE_FIELDS, METRIC_IDS, SERIES_NAMES
+
+__all__ = [
+    "BRIDGE_FIELDS",
+    "COMPARISON_STATS",
+    "METRICS",
+    "SERIES_NAMES",
+    "SUMMARY_STATS",
+    "Better",
+    "MetricDefinition",
+]
+
 Better = Literal["higher", "lower"] | None
 
 
@@ -17,7 +29,7 @@ class MetricDefinition:
     meaning: str
 
 
-METRICS: dict[str, MetricDefinition] = {
+_DEFINITIONS: dict[str, MetricDefinition] = {
     m.id: m
     for m in (
         MetricDefinition("ending_arr", "Ending ARR", "money", "higher", "ARR at the last month"),
@@ -88,17 +100,9 @@ METRICS: dict[str, MetricDefinition] = {
     )
 }
 
+# One definition per id of the engine's contract (``coverage_sim.outcome.METRIC_IDS``), in
+# its order.
+METRICS: dict[str, MetricDefinition] = {m: _DEFINITIONS[m] for m in METRIC_IDS}
+
 SUMMARY_STATS: tuple[str, ...] = ("mean", "sd", "p5", "p10", "p50", "p90", "p95")
 COMPARISON_STATS: tuple[str, ...] = ("delta_mean", "delta_p50", "prob_better")
-BRIDGE_FIELDS: tuple[str, ...] = ("start", "new", "expansion", "contraction", "churn", "end")
-SERIES_NAMES: tuple[str, ...] = (
-    "arr",
-    "customers",
-    "revenue",
-    "spend",
-    "contribution",
-    "post_sale_share",  # that month's share of coverage spend on adopt/expand/renew
-    "new_logos",  # logos landed that month
-    "churned_logos",  # logos lost that month (not renewed at their anniversary)
-)
-# plus one series per role: "heads.<role name>"
