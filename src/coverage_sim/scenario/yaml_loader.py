@@ -185,6 +185,7 @@ def load_yaml(path: Path) -> YamlDocument:
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
+        message += _tab_hint(text, exc)
         doc.issues.append(ScenarioIssue(shown, "", f"invalid YAML: {message}", line, column))
         return doc
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
@@ -301,6 +302,18 @@ def _number(text: str) -> int | float:
         return int(text) if _INT_RE.match(text) else float(text)
     except ValueError:  # more digits than int() accepts
         return float("-inf") if text.startswith("-") else float("inf")
+
+
+def _tab_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
+    """A hint when the scanner stopped at a tab: in the indentation, or elsewhere."""
+    mark = exc.problem_mark
+    if mark is None or "'\\t'" not in str(exc.problem):
+        return ""
+    lines = text.splitlines()
+    before = lines[mark.line][: mark.column] if mark.line < len(lines) else ""
+    if before.strip() == "":
+        return " (YAML indentation must use spaces, not tabs)"
+    return " (YAML does not allow a tab here; use spaces)"
 
 
 def _shown_tag(tag: str) -> str:
