@@ -40,11 +40,16 @@ def validate_scenario_file(path: str | Path) -> bool:
 
 def _check(path: Path, *, partial: bool) -> tuple[Scenario | None, bool]:
     doc = load_with_extends(path)
+    if doc.issues:
+        # The document could not be read or merged completely (YAML syntax, tags, aliases,
+        # duplicate keys, extends): keys and values are not checked, so the cause is not
+        # buried under the "required key missing" errors it leads to.
+        raise ScenarioError(_ordered(doc.issues))
     if not doc.data:
-        raise ScenarioError(doc.issues or [ScenarioIssue(str(path), "", "file is empty")])
+        raise ScenarioError([ScenarioIssue(str(path), "", "file is empty")])
     is_template = doc.data.get("template") is True
     skip = MISSING_TYPES if (partial and is_template) else frozenset()
-    issues = list(doc.issues)
+    issues: list[ScenarioIssue] = []
     scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(doc.data)
