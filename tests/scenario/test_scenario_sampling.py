@@ -11,7 +11,7 @@ from pydantic import TypeAdapter
 
 from coverage_sim.errors import UsageError
 from coverage_sim.scenario import compile_scenario, load_scenario
-from coverage_sim.scenario.distributions import Growth, NonNegative, Rate
+from coverage_sim.scenario.params import Growth, Money, Rate
 from coverage_sim.scenario.sampling import path_key, uniforms
 
 MODEL_EXAMPLE = Path(__file__).parent / "data" / "model_example.yaml"
@@ -26,7 +26,7 @@ def _draws(field_type: object, spec: object, n: int = 40_000, path: str = "x") -
     ("field_type", "text", "low", "high"),
     [
         (Rate, "85% to 95%", 0.85, 0.95),
-        (NonNegative, "60k to 140k", 60e3, 140e3),
+        (Money, "60k to 140k", 60e3, 140e3),
         (Growth, "-5% to 25%", -0.05, 0.25),
     ],
 )
@@ -43,7 +43,7 @@ def test_a_to_b_is_a_90_percent_interval_in_each_domain(
 def test_a_to_b_families_follow_the_domain() -> None:
     rate = _draws(Rate, "85% to 95%")
     assert rate.min() > 0 and rate.max() < 1
-    money = _draws(NonNegative, "60k to 140k")
+    money = _draws(Money, "60k to 140k")
     assert money.min() > 0
     assert np.median(money) == pytest.approx(math.sqrt(60e3 * 140e3), rel=0.01)  # lognormal
     growth = _draws(Growth, "-5% to 25%")
@@ -55,20 +55,20 @@ def test_a_to_b_families_follow_the_domain() -> None:
     [
         (Growth, {"dist": "normal", "mean": 0.2, "sd": 0.03}, 0.2, 0.2),
         (
-            NonNegative,
+            Money,
             {"dist": "lognormal", "median": 80000, "sigma": 0.4},
             80000 * math.exp(0.08),
             80000,
         ),
         (Rate, {"dist": "beta", "mean": 0.9, "sd": 0.03}, 0.9, None),
-        (NonNegative, {"dist": "uniform", "low": 4, "high": 8}, 6, 6),
+        (Money, {"dist": "uniform", "low": 4, "high": 8}, 6, 6),
         (
-            NonNegative,
+            Money,
             {"dist": "triangular", "low": 4, "mode": 6, "high": 9},
             19 / 3,
             9 - math.sqrt(0.5 * 5 * 3),
         ),
-        (NonNegative, {"dist": "pert", "low": 4, "mode": 6, "high": 9}, (4 + 4 * 6 + 9) / 6, None),
+        (Money, {"dist": "pert", "low": 4, "mode": 6, "high": 9}, (4 + 4 * 6 + 9) / 6, None),
     ],
 )
 def test_distribution_draws_match_closed_form_moments(
@@ -83,7 +83,7 @@ def test_distribution_draws_match_closed_form_moments(
 
 
 def test_clip_bounds_every_draw() -> None:
-    x = _draws(NonNegative, {"dist": "normal", "mean": 5, "sd": 3, "clip": [1, 8]})
+    x = _draws(Money, {"dist": "normal", "mean": 5, "sd": 3, "clip": [1, 8]})
     assert x.min() == 1 and x.max() == 8
 
 

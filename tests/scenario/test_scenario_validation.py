@@ -109,7 +109,7 @@ def _fails(cli, write, model_text: str, old: str, new: str) -> tuple[str, str]:
             "downsell: 10%",
             "downsell: 120%",
             "customers.renewal.downsell",
-            "expected a rate in [0, 1]; got 1.2",
+            "got 120%; a rate must be between 0% and 100%",
         ),
         (
             "growth: 15%",

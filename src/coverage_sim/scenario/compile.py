@@ -14,6 +14,7 @@ import numpy as np
 from coverage_sim import compiled as c
 from coverage_sim.errors import UsageError
 from coverage_sim.scenario.distributions import ParamValue
+from coverage_sim.scenario.fields import MAX_TRIALS
 from coverage_sim.scenario.models import (
     AllocationPoint,
     PerYearPair,
@@ -24,7 +25,6 @@ from coverage_sim.scenario.models import (
 )
 from coverage_sim.scenario.sampling import SAMPLING_METHODS, uniforms
 
-MAX_TRIALS = 10_000_000
 MAX_HORIZON = 600
 
 

@@ -4,9 +4,9 @@ Each form validates its own parameters, knows its support, and maps uniforms
 ``u`` in (0, 1) to draws through its inverse CDF (``ppf``), so common random
 numbers and Latin hypercube sampling work the same way for every form.
 
-A parameter field is ``Annotated[Param, AfterValidator(in_domain(D))]``: after the
-form is validated, its support (after ``clip``) must lie inside the field's domain
-``D``. A normal on a rate, say, is rejected unless ``clip`` keeps it in [0, 1].
+A parameter field (``params``) is ``ParamUnion`` checked by :func:`keep_in_domain`:
+after the form is validated, its support (after ``clip``) must lie inside the field's
+domain. A normal on a rate, say, is rejected unless ``clip`` keeps it in [0, 1].
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import (
-    AfterValidator,
     BeforeValidator,
     Discriminator,
     Field,
@@ -30,9 +29,6 @@ from scipy import special
 
 from coverage_sim.compiled import FloatArray
 from coverage_sim.scenario.fields import (
-    GROWTH,
-    NON_NEGATIVE,
-    POSITIVE,
     RATE,
     Domain,
     Number,
@@ -225,7 +221,7 @@ class Pert(_Bounded):
         return self.low + width * special.betaincinv(a, b, u)
 
 
-_INTERVAL_RE = re.compile(r"^\s*(?P<low>\S+)\s+to\s+(?P<high>\S+)\s*$")
+INTERVAL_RE = re.compile(r"^\s*(?P<low>\S+)\s+to\s+(?P<high>\S+)\s*$")
 INTERVAL_PATTERN = r"^\s*\S+\s+to\s+\S+\s*$"
 
 
@@ -256,7 +252,7 @@ class Interval90(StrictModel):
 def _parse_interval(value: Any) -> Any:
     if isinstance(value, Interval90):
         return value
-    match = _INTERVAL_RE.match(value) if isinstance(value, str) else None
+    match = INTERVAL_RE.match(value) if isinstance(value, str) else None
     if match is None:
         raise ValueError(f'expected "A to B" such as "60k to 140k"; got {value!r}')
     low, high = parse_number(match["low"]), parse_number(match["high"])
@@ -284,14 +280,14 @@ def _param_tag(value: Any) -> str | None:
     if isinstance(value, dict):
         name = value.get("dist")
         return f"dist:{name}" if isinstance(name, str) else None
-    if isinstance(value, str) and _INTERVAL_RE.match(value):
+    if isinstance(value, str) and INTERVAL_RE.match(value):
         return "interval"
     return "number"
 
 
 ParamValue = float | Interval90 | Distribution
 
-_ParamUnion = Annotated[
+ParamUnion = Annotated[
     (
         Annotated[Number, Tag("number")]
         | Annotated[IntervalText, Tag("interval")]
@@ -310,36 +306,33 @@ def _show(bound: float) -> str:
     return f"{bound:g}"
 
 
-def in_domain(domain: Domain) -> Any:
-    """An after-validator: the parameter's values must stay inside ``domain``."""
-
-    def check(value: ParamValue) -> ParamValue:
-        if isinstance(value, float):
-            if not domain.contains(value):
-                hint = domain.hint
-                if domain is RATE and 1 < value <= 100:
-                    hint = f"did you mean {value:g}%?"
-                raise ValueError(f"expected {domain.label}; got {value:g} ({hint})")
-            return value
-        if isinstance(value, Interval90):
-            return _fit_interval(value, domain)
-        low, high, low_in, _ = value.support()
-        low_ok = low > domain.low or (low == domain.low and not (low_in and domain.low_open))
-        if low_ok and high <= domain.high:
-            return value
-        outside = value.mass_outside(domain.low, domain.high) if value.clip is None else None
-        if outside is not None and outside <= NEGLIGIBLE_MASS:
-            return value.model_copy(update={"clip": [domain.low, domain.high]})
-        alt = ', or use beta or the "A to B" shorthand' if domain is RATE else ""
-        if outside is not None:
-            spread = f"puts {outside:.2%} of its draws outside {domain.label}"
-        else:
-            spread = f"can take values in [{_show(low)}, {_show(high)}], outside {domain.label}"
-        raise ValueError(
-            f"a {value.dist} distribution here {spread}; add clip: [lo, hi] inside the domain{alt}"
-        )
-
-    return AfterValidator(check)
+def keep_in_domain(value: ParamValue, domain: Domain) -> ParamValue:
+    """``value`` when it stays inside ``domain`` (a negligible normal/lognormal tail is
+    clipped to it); otherwise ``ValueError`` saying how it leaves the domain."""
+    if isinstance(value, float):
+        if not domain.contains(value):
+            hint = domain.hint
+            if domain is RATE and 1 < value <= 100:
+                hint = f"did you mean {value:g}%?"
+            raise ValueError(f"expected {domain.label}; got {value:g} ({hint})")
+        return value
+    if isinstance(value, Interval90):
+        return _fit_interval(value, domain)
+    low, high, low_in, _ = value.support()
+    low_ok = low > domain.low or (low == domain.low and not (low_in and domain.low_open))
+    if low_ok and high <= domain.high:
+        return value
+    outside = value.mass_outside(domain.low, domain.high) if value.clip is None else None
+    if outside is not None and outside <= NEGLIGIBLE_MASS:
+        return value.model_copy(update={"clip": [domain.low, domain.high]})
+    alt = ', or use beta or the "A to B" shorthand' if domain is RATE else ""
+    if outside is not None:
+        spread = f"puts {outside:.2%} of its draws outside {domain.label}"
+    else:
+        spread = f"can take values in [{_show(low)}, {_show(high)}], outside {domain.label}"
+    raise ValueError(
+        f"a {value.dist} distribution here {spread}; add clip: [lo, hi] inside the domain{alt}"
+    )
 
 
 def _fit_interval(interval: Interval90, domain: Domain) -> Interval90:
@@ -361,22 +354,3 @@ def _fit_interval(interval: Interval90, domain: Domain) -> Interval90:
     return interval.model_copy(
         update={"family": domain.family, "bounds": (domain.low, domain.high)}
     )
-
-
-def _param_json(domain: Domain) -> dict[str, Any]:
-    return {
-        "description": (
-            f"{domain.label[0].upper()}{domain.label[1:]}: a number, a 90% interval "
-            '"A to B", or a distribution {dist: normal|lognormal|beta|uniform|triangular|pert}.'
-        )
-    }
-
-
-Rate = Annotated[_ParamUnion, in_domain(RATE), Field(json_schema_extra=_param_json(RATE))]
-NonNegative = Annotated[
-    _ParamUnion, in_domain(NON_NEGATIVE), Field(json_schema_extra=_param_json(NON_NEGATIVE))
-]
-Positive = Annotated[
-    _ParamUnion, in_domain(POSITIVE), Field(json_schema_extra=_param_json(POSITIVE))
-]
-Growth = Annotated[_ParamUnion, in_domain(GROWTH), Field(json_schema_extra=_param_json(GROWTH))]

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from coverage_sim.scenario.numbers import NUMBER_FORMS, NUMBER_PATTERN, integral, parse_number
 
@@ -42,6 +42,8 @@ def _as_integer(value: Any) -> Any:
     """Whole numbers written as ``10_000``, ``10k`` or ``1e4`` become ints."""
     if isinstance(value, bool):
         raise ValueError(f"expected a whole number; got the boolean {str(value).lower()}")
+    if isinstance(value, str) and value.strip().endswith("%"):
+        raise ValueError(f"expected a whole number, not a percentage; got {value.strip()}")
     if isinstance(value, (str, float)):
         number = _as_number(value)
         whole = integral(number)
@@ -56,13 +58,11 @@ Number = Annotated[
 ]
 
 
-def _integer_json(minimum: int) -> dict[str, Any]:
-    return {
-        "anyOf": [
-            {"type": "integer", "minimum": minimum},
-            {"type": "string", "pattern": NUMBER_PATTERN},
-        ]
-    }
+def _integer_json(minimum: int, maximum: int | None = None) -> dict[str, Any]:
+    integer: dict[str, Any] = {"type": "integer", "minimum": minimum}
+    if maximum is not None:
+        integer["maximum"] = maximum
+    return {"anyOf": [integer, {"type": "string", "pattern": NUMBER_PATTERN}]}
 
 
 NonNegativeInt = Annotated[
@@ -71,6 +71,26 @@ NonNegativeInt = Annotated[
 PositiveInt = Annotated[
     int, BeforeValidator(_as_integer), Field(ge=1), WithJsonSchema(_integer_json(1))
 ]
+
+MIN_TRIALS, MAX_TRIALS = 2, 10_000_000
+
+
+def _enough_trials(trials: int) -> int:
+    if not MIN_TRIALS <= trials <= MAX_TRIALS:
+        raise ValueError(
+            f"expected a whole number of trials from {MIN_TRIALS} to {MAX_TRIALS:_}; got {trials} "
+            "(a run needs at least 2 trials for a spread and percentiles)"
+        )
+    return trials
+
+
+Trials = Annotated[
+    int,
+    BeforeValidator(_as_integer),
+    AfterValidator(_enough_trials),
+    WithJsonSchema(_integer_json(MIN_TRIALS, MAX_TRIALS)),
+]
+"""``simulation.trials``: 2 to 10,000,000, the range the runner accepts."""
 
 
 class StrictModel(BaseModel):
@@ -103,13 +123,34 @@ class Domain:
     low_open: bool  # True when ``low`` itself is not allowed
     family: str  # "logitnormal" | "lognormal" | "normal"
     hint: str
+    percent_rule: str  # what an out-of-range percentage is told
 
     def contains(self, value: float) -> bool:
         above = value > self.low if self.low_open else value >= self.low
         return above and value <= self.high
 
 
-RATE = Domain("a rate in [0, 1]", 0.0, 1.0, False, "logitnormal", "write 85% or 0.85")
-NON_NEGATIVE = Domain("a number >= 0", 0.0, math.inf, False, "lognormal", "such as 80k or 3")
-POSITIVE = Domain("a number > 0", 0.0, math.inf, True, "lognormal", "such as 350k or 3")
-GROWTH = Domain("a growth rate above -100%", -1.0, math.inf, True, "normal", "such as 15% or -5%")
+RATE = Domain(
+    "a rate in [0, 1]",
+    0.0,
+    1.0,
+    False,
+    "logitnormal",
+    "write 85% or 0.85",
+    "a rate must be between 0% and 100%",
+)
+NON_NEGATIVE = Domain(
+    "a number >= 0", 0.0, math.inf, False, "lognormal", "such as 80k or 3", "it must be 0% or more"
+)
+POSITIVE = Domain(
+    "a number > 0", 0.0, math.inf, True, "lognormal", "such as 350k or 3", "it must be above 0%"
+)
+GROWTH = Domain(
+    "a growth rate above -100%",
+    -1.0,
+    math.inf,
+    True,
+    "normal",
+    "such as 15% or -5%",
+    "a growth rate must be above -100%",
+)

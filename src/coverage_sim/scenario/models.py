@@ -1,6 +1,7 @@
 """The scenario file as pydantic v2 models (strict, closed): MODEL.md §3.0 plus decisions.
 
-Numeric leaves typed ``Rate``/``NonNegative``/``Positive``/``Growth`` may be a number or a
+Numeric leaves typed ``Rate``, ``Growth``, ``Ratio``, ``Money``, ``Months``, ``Count``,
+``Multiple`` (see ``params``: a domain and a unit) may be a number, an interval or a
 distribution (see ``distributions``). Structural leaves are plain numbers: horizon,
 ``simulation.*``, ``company.starting_customers``, ``company.contract_months``, allocation
 shares and months, motion weights, ``headcount``/``starting_heads``/``max_hires_per_month``.
@@ -15,7 +16,6 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Discriminator, Field, PrivateAttr, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
-from coverage_sim.scenario.distributions import Growth, NonNegative, Positive, Rate
 from coverage_sim.scenario.fields import (
     SUM_TOLERANCE,
     Name,
@@ -23,6 +23,20 @@ from coverage_sim.scenario.fields import (
     PositiveInt,
     Share,
     StrictModel,
+    Trials,
+)
+from coverage_sim.scenario.params import (
+    Count,
+    Growth,
+    Money,
+    Months,
+    Multiple,
+    PositiveCount,
+    PositiveMoney,
+    PositiveMonths,
+    PositiveRatio,
+    Rate,
+    Ratio,
 )
 
 MISSING_TYPES = frozenset({"missing", "missing_conditional"})
@@ -34,7 +48,7 @@ def _missing(message: str) -> PydanticCustomError:
 
 
 class Simulation(StrictModel):
-    trials: PositiveInt = Field(default=10_000, le=10_000_000, description="Monte Carlo trials.")
+    trials: Trials = Field(default=10_000, description="Monte Carlo trials (at least 2).")
     seed: NonNegativeInt = Field(default=2026, le=2**63 - 1, description="Seed of all draws.")
     sampling: Literal["monte_carlo", "lhs"] = Field(
         default="monte_carlo",
@@ -44,7 +58,7 @@ class Simulation(StrictModel):
 
 class Company(StrictModel):
     starting_customers: NonNegativeInt = Field(description="Customers at month 0.")
-    starting_arr: NonNegative = Field(description="ARR at month 0.")
+    starting_arr: Money = Field(description="ARR at month 0.")
     starting_adopted_share: Rate = Field(description="Share of starting customers adopted.")
     gross_margin: Rate
     other_opex_pct: Rate = Field(
@@ -57,23 +71,21 @@ class Company(StrictModel):
 
 
 class Market(StrictModel):
-    addressable_accounts: Positive = Field(description="Accounts that could ever be landed.")
+    addressable_accounts: PositiveCount = Field(description="Accounts that could ever be landed.")
 
 
 class Budget(StrictModel):
     """Exactly one of ``annual`` (+ ``growth``) or ``percent_of_revenue`` (+ ``floor``/``cap``)."""
 
-    annual: NonNegative | None = Field(
-        default=None, description="Coverage budget per year at month 0."
-    )
+    annual: Money | None = Field(default=None, description="Coverage budget per year at month 0.")
     growth: Growth | None = Field(
         default=None, description="Annual growth of `annual` (default 0)."
     )
     percent_of_revenue: Rate | None = Field(
         default=None, description="Share of last month's revenue."
     )
-    floor: NonNegative | None = Field(default=None, description="Lower bound, per year.")
-    cap: NonNegative | None = Field(default=None, description="Upper bound, per year.")
+    floor: Money | None = Field(default=None, description="Lower bound, per year.")
+    cap: Money | None = Field(default=None, description="Upper bound, per year.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> Budget:
@@ -118,13 +130,13 @@ class Commission(StrictModel):
 
 class Role(StrictModel):
     motions: Motions
-    loaded_cost: Positive = Field(description="Fully loaded cost per head per year.")
-    ramp_months: NonNegative = Field(default=0.0, description="Months to full productivity.")
+    loaded_cost: PositiveMoney = Field(description="Fully loaded cost per head per year.")
+    ramp_months: Months = Field(default=0.0, description="Months to full productivity.")
     attrition: Rate = Field(default=0.0, description="Annual attrition rate.")
-    new_logos_per_month: NonNegative | None = Field(
+    new_logos_per_month: Count | None = Field(
         default=None, description="New logos per fully ramped head per month (land roles)."
     )
-    accounts_per_head: NonNegative | None = Field(
+    accounts_per_head: Count | None = Field(
         default=None, description="Accounts one head covers (adopt/expand/renew roles)."
     )
     commission: Commission = Commission()
@@ -152,7 +164,7 @@ class Response(StrictModel):
     """How a rate moves with coverage: linear, or hill (diminishing returns)."""
 
     shape: Literal["linear", "hill"] = "linear"
-    half_saturation: Positive | None = Field(
+    half_saturation: PositiveRatio | None = Field(
         default=None, description="Hill constant h (shape: hill)."
     )
 
@@ -176,8 +188,8 @@ class RatePair(StrictModel):
 class PerYearPair(StrictModel):
     """A per-year frequency that depends on coverage."""
 
-    uncovered: NonNegative
-    covered: NonNegative
+    uncovered: Ratio
+    covered: Ratio
     response: Response | None = None
 
 
@@ -195,7 +207,7 @@ CoverageRate = Annotated[
     Discriminator(_pair_tag),
 ]
 CoveragePerYear = Annotated[
-    Annotated[PerYearPair, Tag("pair")] | Annotated[NonNegative, Tag("single")],
+    Annotated[PerYearPair, Tag("pair")] | Annotated[Ratio, Tag("single")],
     Discriminator(_pair_tag),
 ]
 
@@ -217,7 +229,7 @@ class Renewal(StrictModel):
 class Expansion(StrictModel):
     upsell_monthly: CoverageRate = 0.0
     cross_sell_per_year: CoveragePerYear = 0.0
-    cross_sell_size: NonNegative | None = Field(
+    cross_sell_size: Ratio | None = Field(
         default=None, description="Share of the account's ARR one cross-sell adds."
     )
 
@@ -229,15 +241,13 @@ class Expansion(StrictModel):
 
 
 class Advocacy(StrictModel):
-    referrals_per_year: NonNegative = Field(
-        default=0.0, description="New logos per adopted customer."
-    )
+    referrals_per_year: Ratio = Field(default=0.0, description="New logos per adopted customer.")
 
 
 class Customers(StrictModel):
-    land_acv: Positive = Field(description="First-year ACV of a new logo.")
-    onboarding_months: Positive = Field(description="Mean time to value, months.")
-    onboarding_fee: NonNegative = Field(default=0.0, description="One-time revenue per new logo.")
+    land_acv: PositiveMoney = Field(description="First-year ACV of a new logo.")
+    onboarding_months: PositiveMonths = Field(description="Mean time to value, months.")
+    onboarding_fee: Money = Field(default=0.0, description="One-time revenue per new logo.")
     response: Response | None = Field(default=None, description="Default response for every pair.")
     adoption: Adoption
     renewal: Renewal
@@ -246,7 +256,7 @@ class Customers(StrictModel):
 
 
 class Valuation(StrictModel):
-    arr_multiple: NonNegative = Field(
+    arr_multiple: Multiple = Field(
         default=0.0, description="Terminal value = multiple x ending ARR."
     )
 

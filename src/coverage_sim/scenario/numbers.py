@@ -6,7 +6,9 @@ The grammar (documented in docs/scenario-format.md):
 
 ``k``/``K`` = 1e3, ``M`` = 1e6, ``B`` = 1e9, ``%`` = 1/100. A lowercase ``m`` is
 rejected because it is ambiguous (milli or million). Commas are rejected because
-they mean different things in different locales. The result must be finite.
+they mean different things in different locales, and spaces inside a number
+(``$15 M``, ``15 %``) are rejected with a hint (the grammar is strict everywhere).
+Surrounding spaces are ignored. The result must be finite.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ _SUFFIX_SCALE: dict[str, float] = {"": 1.0, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1
 _DIGITS = r"[0-9]+(?:_[0-9]+)*"
 NUMBER_PATTERN = (
     rf"^\s*[-+]?\$?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})"
-    r"(?:[eE][-+]?[0-9]+)?\s*[kKMB%]?\s*$"
+    r"(?:[eE][-+]?[0-9]+)?[kKMB%]?\s*$"
 )
 _NUMBER_RE = re.compile(
     rf"^(?P<sign>[-+]?)\$?(?P<body>(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})"
-    r"(?:[eE][-+]?[0-9]+)?)\s*(?P<suffix>[kKMB%]?)$"
+    r"(?:[eE][-+]?[0-9]+)?)(?P<suffix>[kKMB%]?)$"
 )
 
 NUMBER_FORMS = "a number such as 0.85, 85%, 80k, 50M, 1.5B or 1_000"
@@ -43,10 +45,13 @@ def parse_number(text: str) -> float:
     match = _NUMBER_RE.match(stripped)
     if match is None:
         hint = ""
-        if stripped.endswith("m") and _NUMBER_RE.match(stripped[:-1]):
+        joined = "".join(stripped.split())
+        if joined.endswith("m") and _NUMBER_RE.match(joined[:-1]):
             hint = " (write M for millions; lowercase m is ambiguous)"
         elif "," in stripped:
             hint = " (commas are not accepted; write 1_000 or 1000)"
+        elif joined != stripped and _NUMBER_RE.match(joined):
+            hint = f" (no spaces inside a number: write {joined})"
         raise ValueError(f"expected {NUMBER_FORMS}; got {text!r}{hint}")
     try:
         value = float(match.group("body").replace("_", ""))
