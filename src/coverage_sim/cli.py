@@ -19,7 +19,7 @@ import typer
 
 from coverage_sim import __version__
 from coverage_sim.errors import RequirementNotMet, ScenarioError, UsageError
-from coverage_sim.report.render import OutputFormat
+from coverage_sim.report.formats import OutputFormat
 
 
 class ExitCode(IntEnum):

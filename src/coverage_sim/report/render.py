@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import io
-from enum import Enum
 
 from rich.console import Console
 
 from coverage_sim.report.csv_out import render_csv
+from coverage_sim.report.formats import OutputFormat
 from coverage_sim.report.json_out import render_json
 from coverage_sim.report.markdown import render_markdown
 from coverage_sim.report.model import RunReport
 from coverage_sim.report.table import render_table
 
-
-class OutputFormat(str, Enum):
-    """``--format``: ``table`` for people, the others for machines and documents."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
+__all__ = ["OutputFormat", "render"]
 
 
 def render(
