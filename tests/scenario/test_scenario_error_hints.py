@@ -215,6 +215,24 @@ def test_negative_percentage_on_a_rate_and_growth_below_minus_100_are_explained(
     assert "budget.growth: got -150%; a growth rate must be above -100%" in err
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("120%", "got 120%; a share must be between 0% and 100%"),
+        ("60", "expected a share in [0, 1]; got 60 (did you mean 60%?)"),
+        ("-0.1", "expected a share in [0, 1]; got -0.1"),
+    ],
+)
+def test_out_of_range_allocation_share_is_explained_like_a_rate(
+    cli, write, model_text: str, typed: str, message: str
+) -> None:
+    text, err = _invalid(
+        cli, write, model_text, "account_executive: 60%", f"account_executive: {typed}"
+    )
+    line = _line(text, f"account_executive: {typed}")
+    assert f"bad.yaml:{line}:3: allocation.account_executive: {message}" in err
+
+
 # --- 4. simulation.trials agrees with the runner -------------------------------------------------
 
 

@@ -99,10 +99,22 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+def _as_share(value: Any) -> Any:
+    """A share in [0, 1]; out of range, ``120%`` is explained in percent and a bare
+    number above 1 (``60``) gets "did you mean 60%?"."""
+    number = _as_number(value)
+    if isinstance(number, float) and not 0.0 <= number <= 1.0:
+        if isinstance(value, str) and value.strip().endswith("%"):
+            raise ValueError(f"got {value.strip()}; a share must be between 0% and 100%")
+        hint = f" (did you mean {number:g}%?)" if 1 < number <= 100 else ""
+        raise ValueError(f"expected a share in [0, 1]; got {number:g}{hint}")
+    return number
+
+
 Share = Annotated[
     float,
-    BeforeValidator(_as_number),
-    Field(ge=0.0, le=1.0, allow_inf_nan=False),
+    BeforeValidator(_as_share),
+    Field(allow_inf_nan=False),
     WithJsonSchema(NUMBER_JSON | {"description": "A share in [0, 1]: 0.6 or 60%."}),
 ]
 
