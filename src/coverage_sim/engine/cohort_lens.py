@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from coverage_sim.compiled import Company, Customers, FloatArray
+from coverage_sim.engine.customers import onboarding_resolution
+from coverage_sim.engine.money import monthly_discount
 from coverage_sim.engine.response import rate_at
 
 LENS_MONTHS = 60
@@ -50,12 +52,14 @@ def trace_cohort(
         / 12.0
         * customers.cross_sell_size[trials][:, None]
     )
-    clip = np.clip
-    renew_adopted, renew_at_risk = clip(renew_adopted, 0, 1), clip(renew_at_risk, 0, 1)
-    adoption, decay, recovery = clip(adoption, 0, 1), clip(decay, 0, 1), clip(recovery, 0, 1)
+    renew_adopted = np.clip(renew_adopted, 0, 1)
+    renew_at_risk = np.clip(renew_at_risk, 0, 1)
+    adoption = np.clip(adoption, 0, 1)
+    decay = np.clip(decay, 0, 1)
+    recovery = np.clip(recovery, 0, 1)
 
     acv = customers.land_acv[trials]
-    resolve = np.clip(1.0 / np.maximum(customers.onboarding_months[trials], 1e-9), 0.0, 1.0)
+    resolve = onboarding_resolution(customers.onboarding_months[trials])
     downsell = customers.downsell[trials]
     k = max(company.contract_months, 1)
     # expected customers and ARR by status: onboarding, adopted, at_risk
@@ -97,8 +101,7 @@ def trace_cohort(
     with np.errstate(divide="ignore", invalid="ignore"):
         multiple = np.where(acv > 0, after_booking / acv, np.nan)
         share = np.where(total > 0, after_booking / total, np.nan)
-    tau_all = np.arange(1, LENS_MONTHS + 1, dtype=np.float64)
-    discount = (1.0 + company.discount_rate[trials][:, None]) ** (-tau_all[None, :] / 12.0)
+    discount = monthly_discount(company.discount_rate[trials], LENS_MONTHS)
     gross = revenue.copy()
     gross[:, 0] += customers.onboarding_fee[trials]
     clv = (gross * discount).sum(axis=1) * company.gross_margin[trials]

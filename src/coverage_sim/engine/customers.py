@@ -21,6 +21,12 @@ from coverage_sim.engine.streams import ADOPT, EXPAND, LAND, RENEW, IntArray, No
 ONBOARDING, ADOPTED, AT_RISK = 0, 1, 2
 
 
+def onboarding_resolution(onboarding_months: FloatArray) -> FloatArray:
+    """Monthly chance an onboarding customer resolves: ``clip(1 / onboarding_months, 0, 1)``
+    (a mean time to value of ``T`` months; ``T <= 1`` resolves within the first month)."""
+    return np.clip(1.0 / np.maximum(onboarding_months, 1e-9), 0.0, 1.0)
+
+
 def _share(part: IntArray, whole: IntArray) -> FloatArray:
     """``part / whole`` where ``whole > 0``, else 0 (exactly 1.0 when all of a cell moves)."""
     return np.divide(part, whole, out=np.zeros(part.shape, dtype=np.float64), where=whole > 0)

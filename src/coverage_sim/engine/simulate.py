@@ -17,7 +17,7 @@ import numpy as np
 from coverage_sim.compiled import MOTIONS, CompiledScenario, FloatArray
 from coverage_sim.engine.budget import monthly_budget
 from coverage_sim.engine.cohort_lens import trace_cohort
-from coverage_sim.engine.customers import CustomerBook
+from coverage_sim.engine.customers import CustomerBook, onboarding_resolution
 from coverage_sim.engine.headcount import RoleWorkforce, target_heads
 from coverage_sim.engine.money import capacity_shares, month_spend
 from coverage_sim.engine.record import ChunkRecord, OutcomeArrays
@@ -115,7 +115,7 @@ def _simulate_chunk(
         for role, target in zip(roles, _targets(scenario, budget0, 0, trials), strict=True)
     ]
     weight = {m: [r.motions.get(m, 0.0) for r in roles] for m in MOTIONS}
-    resolve = np.clip(1.0 / np.maximum(customers.onboarding_months[trials], 1e-9), 0.0, 1.0)
+    resolve = onboarding_resolution(customers.onboarding_months[trials])
     acv = customers.land_acv[trials]
     window_opens = max(scenario.horizon_months - 12, 0)
     record.start(book.arr_by_group()[0])
