@@ -71,8 +71,6 @@ class RoleWorkforce:
         self.productive = np.zeros(ramp.size, dtype=np.int64) + start
         self.heads = self.productive.copy()
         self.ramped = self.productive.astype(np.float64)
-        self.hires = np.zeros(ramp.size, dtype=np.int64)
-        self.leavers = np.zeros(ramp.size, dtype=np.int64)
 
     def step(self, streams: NoiseStreams, target: IntArray) -> None:
         """Age, attrition, then hire up to (or, if ``reduce: immediate``, cut down to) target."""
@@ -84,7 +82,7 @@ class RoleWorkforce:
             ramping[1:] = ramping[:-1].copy()
             ramping[0] = 0
             ramping *= self.in_ramp  # the row past each trial's ramp held the graduates
-        self.leavers = self._attrition(streams)
+        self._attrition(streams)
         heads = self.productive + ramping.sum(axis=0)
         hires = np.maximum(target - heads, 0)
         if self.role.max_hires_per_month is not None:
@@ -102,16 +100,13 @@ class RoleWorkforce:
                 newest_first -= np.clip(excess - before, 0, newest_first)
                 ramping[:] = newest_first[:-1]
                 self.productive = newest_first[-1].copy()
-        self.hires = hires
         self.heads = self.productive + ramping.sum(axis=0)
         self.ramped = self.productive + (ramping * self.productivity).sum(axis=0)
 
-    def _attrition(self, streams: NoiseStreams) -> IntArray:
+    def _attrition(self, streams: NoiseStreams) -> None:
         """Remove Binomial(heads, hazard) leavers from the productive pool and from every
-        ramping bin (one draw per cell, the pool at row 0, bin ``j`` at row ``1 + j``);
-        returns the leavers per trial."""
+        ramping bin (one draw per cell, the pool at row 0, bin ``j`` at row ``1 + j``)."""
         cells = np.concatenate([self.productive[None, :], self.ramping])
         leaving = streams.binomial(self.purpose, cells, self.hazard)
         self.productive -= leaving[0]
         self.ramping -= leaving[1:]
-        return leaving.sum(axis=0)
