@@ -1,4 +1,8 @@
-"""``--require "[SCENARIO:]METRIC.STAT OP NUMBER"``: CI gates, parsed and never evaluated.
+"""``--require "[SCENARIO:]METRIC.STAT OP NUMBER"``: CI gates, checked after the output.
+
+Each requirement is parsed by a regular expression (never handed to ``eval``), its
+targets are checked before anything is simulated (``check_targets``), and it is
+evaluated against the run's summaries once the output is written (``enforce``).
 
 Grammar (docs/cli.md): METRIC is a metric id (MODEL.md §4); STAT is a summary
 statistic (mean, sd, p5, p10, p50, p90, p95) or a comparison statistic
@@ -179,12 +183,17 @@ def _figure(req: Requirement, report: RunReport, scenario: str) -> float | None:
 
 
 def evaluate(requirements: Sequence[Requirement], report: RunReport) -> list[Shortfall]:
-    """Every requirement against every scenario in its scope; the ones that did not hold."""
+    """Every requirement against every scenario in its scope; the ones that did not hold.
+
+    ``requirements`` are as ``check_targets`` returns them: a ``SCENARIO:`` prefix is a
+    scenario's name.
+    """
     names = [s.name for s in report.scenarios]
-    requirements = check_targets(requirements, names, report.baseline)
     shortfalls = []
     for req in requirements:
         if req.scenario is not None:
+            if req.scenario not in names:
+                raise ValueError(f"{req.text!r}: resolve its scenario with check_targets first")
             targets = [req.scenario]
         elif req.is_comparison:
             targets = [n for n in names if n != report.baseline]

@@ -137,3 +137,9 @@ def test_an_undefined_figure_fails_the_requirement_with_a_clear_message() -> Non
     assert len(lines) == 2
     assert "'Traditional': cac.p50 is undefined" in lines[0]
     assert "'XaaS': cac.prob_better is undefined" in lines[1]
+
+
+def test_evaluate_refuses_a_prefix_that_check_targets_has_not_resolved() -> None:
+    report = make_report(("Base", "B"))
+    with pytest.raises(ValueError, match="check_targets"):
+        evaluate([parse_requirement("b:ending_arr.p50 > 1")], report)

@@ -1,4 +1,4 @@
-"""Property tests: any scenario name is safe in CSV and Markdown; --require never evaluates."""
+"""Property tests: any scenario name is safe in CSV and Markdown; --require is never eval()ed."""
 
 from __future__ import annotations
 
