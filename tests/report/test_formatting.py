@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from coverage_sim.metrics.summary_types import BridgeYear
 from coverage_sim.report import formatting as fmt
 
 
@@ -66,3 +67,17 @@ def test_a_partial_last_bridge_year_says_how_many_months_it_covers() -> None:
     assert [fmt.bridge_year(y, 18) for y in (1, 2)] == ["1", "2 (6 mo)"]
     assert [fmt.bridge_year(y, 24) for y in (1, 2)] == ["1", "2"]
     assert fmt.bridge_year(1, 6) == "1 (6 mo)"
+
+
+def test_an_unknown_metric_id_is_labelled_by_itself_and_shown_as_a_count() -> None:
+    assert fmt.metric_label("custom_metric") == "custom_metric"
+    assert fmt.metric_value("custom_metric", 1234.4) == "1,234"
+    assert fmt.metric_delta("custom_metric", 12.34) == "+12.3"
+    assert fmt.metric_label("nrr") == "NRR"
+
+
+def test_bridge_cells_show_what_leaves_arr_as_negative_money() -> None:
+    year = BridgeYear(
+        year=1, start=10e6, new=2e6, expansion=1e6, contraction=0.5e6, churn=1.5e6, end=11e6
+    )
+    assert fmt.bridge_cells(year) == ["$10.0M", "$2.00M", "$1.00M", "-$500k", "-$1.50M", "$11.0M"]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from coverage_sim.metrics.definitions import METRICS
+from coverage_sim.metrics.definitions import METRICS, MetricDefinition
+from coverage_sim.metrics.summary_types import BridgeYear
 
 MISSING = "n/a"
 
@@ -62,32 +63,39 @@ def number(value: float | None, *, decimals: int = 1, signed: bool = False) -> s
     return f"{value:{'+' if signed else ''},.{decimals}f}"
 
 
-def metric_value(metric: str, value: float | None) -> str:
-    """One statistic of ``metric`` in its unit (MODEL.md §4)."""
-    unit = METRICS[metric].unit if metric in METRICS else "count"
+def metric_definition(metric: str) -> MetricDefinition:
+    """``METRICS[metric]``; an unknown id is shown as a count labelled with the id itself."""
+    known = METRICS.get(metric)
+    return known if known is not None else MetricDefinition(metric, metric, "count", None, "")
+
+
+def metric_label(metric: str) -> str:
+    return metric_definition(metric).label
+
+
+def _metric_text(metric: str, value: float | None, *, signed: bool) -> str:
+    unit = metric_definition(metric).unit
     if unit == "money":
-        return money(value)
+        return money(value, signed=signed)
     if unit == "ratio":
         if metric in MULTIPLE_METRICS:
-            return MISSING if value is None else f"{number(value, decimals=2)}x"
-        return percent(value)
+            return MISSING if value is None else f"{number(value, decimals=2, signed=signed)}x"
+        return points(value) if signed else percent(value)
     if unit == "months":
-        return number(value, decimals=1)
-    return number(value, decimals=0 if value is not None and abs(value) >= 100 else 1)
+        return number(value, decimals=1, signed=signed)
+    return number(
+        value, decimals=0 if value is not None and abs(value) >= 100 else 1, signed=signed
+    )
+
+
+def metric_value(metric: str, value: float | None) -> str:
+    """One statistic of ``metric`` in its unit (MODEL.md §4)."""
+    return _metric_text(metric, value, signed=False)
 
 
 def metric_delta(metric: str, value: float | None) -> str:
-    """A difference of ``metric`` against the baseline, always signed."""
-    unit = METRICS[metric].unit if metric in METRICS else "count"
-    if unit == "money":
-        return money(value, signed=True)
-    if unit == "ratio":
-        if metric in MULTIPLE_METRICS:
-            return MISSING if value is None else f"{number(value, decimals=2, signed=True)}x"
-        return points(value)
-    if unit == "months":
-        return number(value, decimals=1, signed=True)
-    return number(value, decimals=0 if value is not None and abs(value) >= 100 else 1, signed=True)
+    """A difference of ``metric`` against the baseline, always signed (shares in points)."""
+    return _metric_text(metric, value, signed=True)
 
 
 def probability(value: float | None) -> str:
@@ -105,6 +113,16 @@ def bridge_year(year: int, months: int) -> str:
     """A bridge row's label; a last, partial year says how many months it covers: ``2 (6 mo)``."""
     partial = months % 12
     return f"{year} ({partial} mo)" if partial and year == months // 12 + 1 else str(year)
+
+
+BRIDGE_HEADINGS: tuple[str, ...] = ("Start", "New", "Expansion", "Contraction", "Churn", "End")
+
+
+def bridge_cells(year: BridgeYear) -> list[str]:
+    """One bridge row as money, in ``BRIDGE_HEADINGS`` order; what leaves ARR is negative:
+    ``start, new, expansion, -contraction, -churn, end``."""
+    flows = (year.start, year.new, year.expansion, -year.contraction, -year.churn, year.end)
+    return [money(v) for v in flows]
 
 
 def sparkline(values: Sequence[float], *, low: float, high: float, width: int) -> str:

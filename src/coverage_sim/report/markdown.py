@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary_types import ScenarioSummary
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.model import RunReport, metric_order
@@ -26,10 +25,6 @@ def escape(text: str) -> str:
 
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
-
-
-def _label(metric: str) -> str:
-    return METRICS[metric].label if metric in METRICS else metric
 
 
 def _settings_line(report: RunReport) -> str:
@@ -53,7 +48,7 @@ def _metrics_table(report: RunReport) -> list[str]:
             if stats is None:
                 continue
             cells = [
-                escape(_label(metric)),
+                escape(fmt.metric_label(metric)),
                 escape(summary.name),
                 *(
                     fmt.metric_value(metric, v)
@@ -76,25 +71,10 @@ def _metrics_table(report: RunReport) -> list[str]:
 
 
 def _bridge_table(summary: ScenarioSummary, months: int) -> list[str]:
-    head = ["Year", "Start", "New", "Expansion", "Contraction", "Churn", "End"]
+    head = ["Year", *fmt.BRIDGE_HEADINGS]
     lines = [_row(head), _row(["---:"] * len(head))]
     for year in summary.bridge:
-        lines.append(
-            _row(
-                [fmt.bridge_year(year.year, months)]
-                + [
-                    fmt.money(v)
-                    for v in (
-                        year.start,
-                        year.new,
-                        year.expansion,
-                        -year.contraction,
-                        -year.churn,
-                        year.end,
-                    )
-                ]
-            )
-        )
+        lines.append(_row([fmt.bridge_year(year.year, months), *fmt.bridge_cells(year)]))
     return lines
 
 

@@ -17,7 +17,6 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary_types import ScenarioSummary
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.model import RunReport, metric_order
@@ -37,10 +36,6 @@ KEY_METRICS: tuple[str, ...] = (
     "post_sale_share",
 )
 SPARK_WIDTH = 36
-
-
-def _label(metric: str) -> str:
-    return METRICS[metric].label if metric in METRICS else metric
 
 
 def _settings(report: RunReport) -> Text:
@@ -66,14 +61,14 @@ def _run_metrics(summary: ScenarioSummary) -> Table:
     for metric in metric_order(list(summary.metrics)):
         stats = summary.metrics[metric]
         table.add_row(
-            _label(metric),
+            fmt.metric_label(metric),
             *(fmt.metric_value(metric, v) for v in (stats.mean, stats.p10, stats.p50, stats.p90)),
         )
     return table
 
 
 def _delta_style(metric: str, prob_better: float | None) -> str:
-    better = METRICS[metric].better if metric in METRICS else None
+    better = fmt.metric_definition(metric).better
     if better is None or prob_better is None:
         return ""
     if prob_better >= 0.9:
@@ -107,7 +102,7 @@ def _compare_metrics(report: RunReport) -> Table:
     available = set(report.scenarios[0].metrics) if report.scenarios else set()
     metrics = [m for m in KEY_METRICS if m in available]
     for index, metric in enumerate(metrics):
-        table.add_row(Text(_label(metric), style="bold"), end_section=False)
+        table.add_row(Text(fmt.metric_label(metric), style="bold"), end_section=False)
         for summary in report.scenarios:
             stats = summary.metrics.get(metric)
             if stats is None:
@@ -134,16 +129,10 @@ def _bridge(summary: ScenarioSummary, months: int) -> Table:
     title.append(summary.name, style="bold")
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     table.add_column("Year", justify="right", no_wrap=True)
-    _number_columns(table, ["Start", "New", "Expansion", "Contraction", "Churn", "End"])
+    _number_columns(table, list(fmt.BRIDGE_HEADINGS))
     for year in summary.bridge:
-        table.add_row(
-            fmt.bridge_year(year.year, months),
-            *(
-                fmt.money(v)
-                for v in (year.start, year.new, year.expansion, -year.contraction, -year.churn)
-            ),
-            Text(fmt.money(year.end), style="bold"),
-        )
+        *flows, end = fmt.bridge_cells(year)
+        table.add_row(fmt.bridge_year(year.year, months), *flows, Text(end, style="bold"))
     return table
 
 
