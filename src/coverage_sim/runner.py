@@ -22,8 +22,7 @@ from coverage_sim.errors import UsageError
 from coverage_sim.metrics import compare, summarize
 from coverage_sim.report.model import RunReport, RunSettings
 from coverage_sim.scenario import Scenario, compile_scenario, load_scenario, scenario_files
-
-SAMPLING_METHODS: tuple[str, ...] = ("monte_carlo", "lhs")
+from coverage_sim.scenario.sampling import SAMPLING_METHODS
 
 # on_progress(scenario index, scenario name, trials done, trials in total)
 ProgressCallback = Callable[[int, str, int, int], None]

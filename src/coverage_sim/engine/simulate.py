@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from coverage_sim.compiled import MOTIONS, CompiledScenario, FloatArray
+from coverage_sim.compiled import MOTIONS, POST_SALE_MOTIONS, CompiledScenario, FloatArray
 from coverage_sim.engine.budget import monthly_budget
 from coverage_sim.engine.cohort_lens import trace_cohort
 from coverage_sim.engine.customers import CustomerBook, onboarding_resolution
@@ -135,7 +135,7 @@ def _simulate_chunk(
         ]
         book_cap = {
             m: [weight[m][i] * ramped[i] * r.accounts_per_head[trials] for i, r in enumerate(roles)]
-            for m in ("adopt", "expand", "renew")
+            for m in POST_SALE_MOTIONS
         }
         active = book.active().astype(np.float64)
         c_adopt = coverage_of(_total(book_cap["adopt"], size), active)
