@@ -69,7 +69,10 @@ def _root(
 _TRIALS_HELP = (
     "Trials per scenario (default: simulation.trials of the scenario file, or the baseline's)."
 )
-_SEED_HELP = "Random seed; the same seed gives byte-identical output (default: simulation.seed)."
+_SEED_HELP = (
+    "Random seed; the same seed gives the same output with the same installed versions "
+    "(default: simulation.seed)."
+)
 _MONTHS_HELP = (
     "Horizon in months (default: horizon_months of the scenario file, or the baseline's)."
 )

@@ -10,8 +10,9 @@ Layout::
                     series: {<name>: {p10: [...], p50: [...], p90: [...]}}}],
      "comparisons": [{scenario, baseline, metric, delta_mean, delta_p50, prob_better}]}
 
-Floats are written in full (shortest round-trip repr), so the same seed gives
-byte-identical output; an undefined statistic is ``null``.
+Floats are written in full (shortest round-trip repr), never rounded: the same seed
+gives byte-identical output with the same installed versions and platform
+(docs/cli.md, "Reproducibility"); an undefined statistic is ``null``.
 """
 
 from __future__ import annotations
