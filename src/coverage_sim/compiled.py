@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]  # counts: customers, heads, logos
 
 MOTIONS: tuple[str, ...] = ("land", "adopt", "expand", "renew")
 POST_SALE_MOTIONS: tuple[str, ...] = ("adopt", "expand", "renew")

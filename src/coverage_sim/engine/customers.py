@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from coverage_sim.compiled import FloatArray
-from coverage_sim.engine.streams import ADOPT, EXPAND, LAND, RENEW, IntArray, NoiseStreams
+from coverage_sim.compiled import FloatArray, IntArray
+from coverage_sim.engine.streams import ADOPT, EXPAND, LAND, RENEW, NoiseStreams
 
 ONBOARDING, ADOPTED, AT_RISK = 0, 1, 2
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from coverage_sim.compiled import FloatArray, Role
-from coverage_sim.engine.streams import IntArray, NoiseStreams, attrition_purpose
+from coverage_sim.compiled import FloatArray, IntArray, Role
+from coverage_sim.engine.streams import NoiseStreams, attrition_purpose
 
 
 def month_productivity(ramp_months: FloatArray, month_of_employment: FloatArray) -> FloatArray:

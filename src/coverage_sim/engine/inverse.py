@@ -27,8 +27,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+from coverage_sim.compiled import FloatArray, IntArray
 
 SEARCH_MEAN = 50.0  # cells with a larger mean of the walked outcome use guess-and-correct
 _TAIL = 1e-17  # the walk stops once past the mean and the next pmf term is this small

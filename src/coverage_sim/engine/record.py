@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from coverage_sim.compiled import CompiledScenario, FloatArray
+from coverage_sim.compiled import CompiledScenario, FloatArray, IntArray
 from coverage_sim.engine.money import MonthSpend, monthly_discount
 from coverage_sim.outcome import BRIDGE_FIELDS, METRIC_IDS, SERIES_NAMES, ScenarioOutcome
-
-IntLike = np.ndarray
 
 
 def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
@@ -93,11 +91,11 @@ class ChunkRecord:
         month: int,
         *,
         arr: FloatArray,
-        customers: IntLike,
+        customers: IntArray,
         revenue: FloatArray,
         spend: MonthSpend,
-        heads: list[IntLike],
-        new_logos: IntLike,
+        heads: list[IntArray],
+        new_logos: IntArray,
         new_acv: FloatArray,
         expansion: FloatArray,
         renewal: dict[str, FloatArray],

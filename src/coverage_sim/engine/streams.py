@@ -19,12 +19,12 @@ import zlib
 import numpy as np
 import numpy.typing as npt
 
+from coverage_sim.compiled import FloatArray, IntArray
 from coverage_sim.engine.inverse import binomial_quantile, poisson_quantile
 
 BLOCK_TRIALS = 1000
 NOISE_DOMAIN = 0x6E6F6973  # "nois": keeps process noise apart from input-sampling streams
 MONTH_STRIDE = 2**40  # uniforms reserved per month in every (block, purpose) stream
-IntArray = npt.NDArray[np.int64]
 
 # Fixed purpose ids: the motions draw from separate streams, so a change in one motion's
 # cells leaves the other motions' noise aligned between paired scenarios.
@@ -98,7 +98,7 @@ class NoiseStreams:
                     bits.advance(ahead)
             self._position[purpose] = start
 
-    def uniforms(self, purpose: int, shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
+    def uniforms(self, purpose: int, shape: tuple[int, ...]) -> FloatArray:
         """One U[0, 1) per cell of ``shape`` (trials last).
 
         Each block fills a full ``(cells, BLOCK_TRIALS)`` array from its own stream and keeps
@@ -121,6 +121,6 @@ class NoiseStreams:
         """
         return binomial_quantile(self.uniforms(purpose, n.shape), n, p)
 
-    def poisson(self, purpose: int, lam: npt.NDArray[np.float64]) -> IntArray:
+    def poisson(self, purpose: int, lam: FloatArray) -> IntArray:
         """Poisson(lam) per cell by inversion; trials on the last axis."""
         return poisson_quantile(self.uniforms(purpose, lam.shape), np.maximum(lam, 0.0))
