@@ -53,18 +53,20 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(
-        False,
-        "--version",
-        help="Show the version and exit.",
-        callback=_version_callback,
-        is_eager=True,
-    ),
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Show the version and exit.",
+            callback=_version_callback,
+            is_eager=True,
+        ),
+    ] = False,
 ) -> None:
     """Paired Monte Carlo simulation of sales-coverage plans for subscription businesses."""
 
 
-# --- run / compare (issue 4): settings from flags, else from the baseline scenario file ---
+# --- run / compare: settings from flags, else from the baseline scenario file ---
 
 _TRIALS_HELP = (
     "Trials per scenario (default: simulation.trials of the scenario file, or the baseline's)."
@@ -254,7 +256,7 @@ def compare(
     _simulate_and_report(scenarios, options, single=False, baseline=baseline)
 
 
-# --- validate / schema / init (issue 2): scenario files ---
+# --- validate / schema / init: scenario files ---
 
 
 @app.command(epilog="Example: coverage-sim validate scenarios/ my-plan.yaml")
@@ -304,8 +306,10 @@ def schema() -> None:
 
 @app.command(epilog="Example: coverage-sim init plans/my-plan.yaml")
 def init(
-    path: str = typer.Argument(..., metavar="PATH", help="File to write, e.g. my-plan.yaml."),
-    force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
+    path: Annotated[str, typer.Argument(metavar="PATH", help="File to write, e.g. my-plan.yaml.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the file if it exists.")
+    ] = False,
 ) -> None:
     """Write a commented starter scenario that validates; edit its illustrative numbers.
 

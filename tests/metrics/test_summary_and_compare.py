@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 from coverage_sim.engine import simulate
-from coverage_sim.errors import UsageError
 from coverage_sim.metrics import compare, summarize
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary import summarize_values
@@ -95,7 +94,7 @@ def test_prob_better_is_none_without_a_direction_or_a_defined_pair() -> None:
 
 
 def test_comparison_needs_the_same_number_of_trials() -> None:
-    with pytest.raises(UsageError, match="same --trials"):
+    with pytest.raises(ValueError, match="same number of trials"):
         compare(_outcome("a", {}, 3), _outcome("b", {}, 4))
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from coverage_sim.errors import UsageError
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary_types import Comparison
 from coverage_sim.outcome import ScenarioOutcome
@@ -25,9 +24,9 @@ def compare(baseline: ScenarioOutcome, other: ScenarioOutcome) -> list[Compariso
         base = np.asarray(baseline.metrics[metric], dtype=np.float64)
         alt = np.asarray(other.metrics[metric], dtype=np.float64)
         if base.shape != alt.shape:
-            raise UsageError(
+            raise ValueError(
                 f"cannot pair {other.name!r} with {baseline.name!r}: "
-                f"{alt.size} trials against {base.size}; run both with the same --trials"
+                f"{alt.size} trials against {base.size}; both need the same number of trials"
             )
         both = np.isfinite(base) & np.isfinite(alt)
         delta = alt[both] - base[both]

@@ -70,7 +70,7 @@ def summarize(outcome: ScenarioOutcome) -> ScenarioSummary:
     missing = [m for m in METRICS if m not in outcome.metrics]
     if missing:
         raise ValueError(f"outcome {outcome.name!r} lacks metrics: {', '.join(missing)}")
-    trials = int(next(iter(outcome.metrics.values())).shape[0]) if outcome.metrics else 0
+    trials = int(next(iter(outcome.metrics.values())).shape[0])
     return ScenarioSummary(
         name=outcome.name,
         trials=trials,
