@@ -5,8 +5,10 @@ default generator drawing, per month, 1 Poisson and 4 binomial arrays of 10,000 
 (new logos, renewals, onboarding resolution, decay, recovery) with parameters typical of
 the bundled scenarios. Both are timed in the same run, best of ``--repeats``, and so are the
 same floor draws made the engine's way (one uniform each, inverse CDF). Then the
-peak memory of one run at 10,000 trials x 120 months (tracemalloc, engine only, plus the
-process's maximum resident set size).
+memory of one run at 10,000 trials x 120 months, each figure in a fresh process of its
+own (this script with ``--memory``): the engine's peak allocations (tracemalloc), and the
+process's maximum resident set size after loading and compiling the scenario and after
+simulating it (without tracemalloc, whose bookkeeping would count in the RSS).
 
     .venv/bin/python benchmarks/engine.py [--scenario scenarios/xaas.yaml]
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -27,8 +30,7 @@ import numpy as np
 from coverage_sim.compiled import CompiledScenario
 from coverage_sim.engine import simulate
 from coverage_sim.engine.inverse import binomial_quantile, poisson_quantile
-from coverage_sim.scenario.compile import compile_scenario
-from coverage_sim.scenario.files import load_scenario
+from coverage_sim.scenario import compile_scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -101,6 +103,40 @@ def best_of(repeats: int, run: Callable[[], object]) -> float:
     return best
 
 
+def max_rss_mib() -> float:
+    """This process's peak resident set size so far (``ru_maxrss`` is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_memory(compiled: CompiledScenario, seed: int, how: str) -> None:
+    """Simulate once and print one memory figure; run in a fresh process (``--memory``)."""
+    if how == "tracemalloc":
+        tracemalloc.start()
+        simulate(compiled, seed)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"{peak / 2**20:.0f}")
+    else:
+        before = max_rss_mib()
+        simulate(compiled, seed)
+        print(f"{before:.0f} {max_rss_mib():.0f}")
+
+
+def memory_in_fresh_process(args: argparse.Namespace, how: str) -> list[str]:
+    """Run this script with ``--memory HOW`` for the long run; its printed figures."""
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--memory",
+        how,
+        *("--scenario", str(args.scenario), "--trials", str(args.trials)),
+        *("--memory-months", str(args.memory_months), "--seed", str(args.seed)),
+        *("--scale", str(args.scale)),
+    ]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return done.stdout.split()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "xaas.yaml")
@@ -115,9 +151,23 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="multiply starting customers, starting ARR, budget and market (a larger company)",
     )
+    parser.add_argument(
+        "--memory",
+        choices=("tracemalloc", "rss"),
+        help="only measure the memory of the --memory-months run (used in a fresh process)",
+    )
     args = parser.parse_args(argv)
 
     definition = load_scenario(args.scenario)
+    if args.memory is not None:
+        long_run = scaled(
+            compile_scenario(
+                definition, trials=args.trials, seed=args.seed, horizon_months=args.memory_months
+            ),
+            args.scale,
+        )
+        measure_memory(long_run, args.seed, args.memory)
+        return 0
     compiled = scaled(
         compile_scenario(
             definition, trials=args.trials, seed=args.seed, horizon_months=args.months
@@ -138,20 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio  : {engine / floor:8.2f} x floor")
     print(f"same draws by inversion: {by_inversion:8.3f} s ({by_inversion / floor:.2f} x floor)")
 
-    long_run = scaled(
-        compile_scenario(
-            definition, trials=args.trials, seed=args.seed, horizon_months=args.memory_months
-        ),
-        args.scale,
-    )
-    tracemalloc.start()
-    simulate(long_run, args.seed)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    (peak,) = memory_in_fresh_process(args, "tracemalloc")
+    before, after = memory_in_fresh_process(args, "rss")
     print(
-        f"memory : engine peak {peak / 2**20:.0f} MiB (tracemalloc), process max RSS "
-        f"{max_rss:.0f} MiB ({args.trials} trials x {args.memory_months} months)"
+        f"memory : {args.trials} trials x {args.memory_months} months, each in a fresh process: "
+        f"engine peak {peak} MiB (tracemalloc); max RSS {after} MiB "
+        f"({before} MiB after loading and compiling, before simulating)"
     )
     return 0
 

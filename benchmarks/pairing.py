@@ -20,8 +20,7 @@ import numpy as np
 
 from coverage_sim.engine import simulate
 from coverage_sim.metrics import compare
-from coverage_sim.scenario.compile import compile_scenario
-from coverage_sim.scenario.files import load_scenario
+from coverage_sim.scenario import compile_scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 METRICS = ("ending_arr", "grr", "nrr", "npv")
