@@ -57,6 +57,8 @@ class ChunkRecord:
         self.series = {name: a[trials] for name, a in arrays.series.items()}
         self.bridge = {f: a[trials] for f, a in arrays.bridge.items()}
         self.discount = monthly_discount(s.company.discount_rate[trials], h)
+        self.gross_margin = s.company.gross_margin[trials]
+        self.other_opex_pct = s.company.other_opex_pct[trials]
         self._coverage = np.zeros((3, size, h))
         zeros = np.zeros(size)
         self.totals = {
@@ -101,9 +103,9 @@ class ChunkRecord:
         renewal: dict[str, FloatArray],
         coverage: tuple[FloatArray, FloatArray, FloatArray],
     ) -> None:
-        s, tr, i = self.scenario, self.trials, month - 1
-        gross = revenue * s.company.gross_margin[tr]
-        contribution = gross - spend.total - s.company.other_opex_pct[tr] * revenue
+        s, i = self.scenario, month - 1
+        gross = revenue * self.gross_margin
+        contribution = gross - spend.total - self.other_opex_pct * revenue
         series = self.series
         series["arr"][:, i] = arr
         series["customers"][:, i] = customers
@@ -153,7 +155,7 @@ class ChunkRecord:
 
     def finish(self, lens: dict[str, FloatArray]) -> None:
         s, tr, t, w = self.scenario, self.trials, self.totals, self.window
-        gm = s.company.gross_margin[tr]
+        gm = self.gross_margin
         terminal = s.valuation.arr_multiple[tr] * self.ending_arr * self.discount[:, -1]
         retained = self.window_base - w["churn"] - w["contraction"]
         cac = _ratio(t["land_spend"], t["new_logos"])

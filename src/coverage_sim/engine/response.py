@@ -2,35 +2,63 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from coverage_sim.compiled import CoverageResponse, FloatArray
 
 
-def rate_at(response: CoverageResponse, coverage: FloatArray, trials: slice) -> FloatArray:
-    """The rate each trial gets at its coverage ``c`` in [0, 1].
+@dataclass(frozen=True)
+class ChunkResponse:
+    """A ``CoverageResponse`` for one chunk of trials, sliced (and ``covered - uncovered``
+    taken) once, so that the monthly loop only evaluates it.
 
-    linear: ``uncovered + (covered - uncovered) * c``;
-    hill:   ``uncovered + (covered - uncovered) * c * (1 + h) / (c + h)``.
-    ``coverage`` has the chunk's trials on axis 0 (any trailing axes, e.g. months).
+    ``half_saturation`` is set for the ``hill`` shape only.
     """
-    uncovered = response.uncovered[trials]
-    gap = response.covered[trials] - uncovered
-    extra = coverage.ndim - 1
-    if extra:
-        uncovered = uncovered.reshape(uncovered.shape + (1,) * extra)
-        gap = gap.reshape(gap.shape + (1,) * extra)
-    if response.shape == "hill" and response.half_saturation is not None:
-        h = response.half_saturation[trials].reshape((-1,) + (1,) * extra)
-        denominator = coverage + h
-        lift = np.divide(
-            coverage * (1.0 + h),
-            denominator,
-            out=np.zeros_like(denominator),
-            where=denominator > 0,
+
+    uncovered: FloatArray
+    gap: FloatArray  # covered - uncovered
+    half_saturation: FloatArray | None
+
+    @classmethod
+    def of(cls, response: CoverageResponse, trials: slice) -> ChunkResponse:
+        uncovered = response.uncovered[trials]
+        h = response.half_saturation if response.shape == "hill" else None
+        return cls(
+            uncovered=uncovered,
+            gap=response.covered[trials] - uncovered,
+            half_saturation=None if h is None else h[trials],
         )
-        return uncovered + gap * lift
-    return uncovered + gap * coverage
+
+    def at(self, coverage: FloatArray) -> FloatArray:
+        """The rate each trial gets at its coverage ``c`` in [0, 1].
+
+        linear: ``uncovered + (covered - uncovered) * c``;
+        hill:   ``uncovered + (covered - uncovered) * c * (1 + h) / (c + h)``.
+        ``coverage`` has the chunk's trials on axis 0 (any trailing axes, e.g. months).
+        """
+        uncovered, gap = self.uncovered, self.gap
+        extra = coverage.ndim - 1
+        if extra:
+            uncovered = uncovered.reshape(uncovered.shape + (1,) * extra)
+            gap = gap.reshape(gap.shape + (1,) * extra)
+        if self.half_saturation is not None:
+            h = self.half_saturation.reshape((-1,) + (1,) * extra)
+            denominator = coverage + h
+            lift = np.divide(
+                coverage * (1.0 + h),
+                denominator,
+                out=np.zeros_like(denominator),
+                where=denominator > 0,
+            )
+            return uncovered + gap * lift
+        return uncovered + gap * coverage
+
+
+def rate_at(response: CoverageResponse, coverage: FloatArray, trials: slice) -> FloatArray:
+    """``response`` at ``coverage`` for trials ``trials`` (see ``ChunkResponse.at``)."""
+    return ChunkResponse.of(response, trials).at(coverage)
 
 
 def coverage_of(capacity: FloatArray, accounts: FloatArray) -> FloatArray:

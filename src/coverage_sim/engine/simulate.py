@@ -14,14 +14,20 @@ from collections.abc import Callable
 
 import numpy as np
 
-from coverage_sim.compiled import MOTIONS, POST_SALE_MOTIONS, CompiledScenario, FloatArray
+from coverage_sim.compiled import (
+    MOTIONS,
+    POST_SALE_MOTIONS,
+    CompiledScenario,
+    FloatArray,
+    IntArray,
+)
 from coverage_sim.engine.budget import monthly_budget
 from coverage_sim.engine.cohort_lens import trace_cohort
 from coverage_sim.engine.customers import CustomerBook, onboarding_resolution
 from coverage_sim.engine.headcount import RoleWorkforce, target_heads
 from coverage_sim.engine.money import capacity_shares, month_spend
 from coverage_sim.engine.record import ChunkRecord, OutcomeArrays
-from coverage_sim.engine.response import coverage_of, rate_at
+from coverage_sim.engine.response import ChunkResponse, coverage_of
 from coverage_sim.engine.streams import (
     ADOPT,
     BLOCK_TRIALS,
@@ -66,25 +72,36 @@ def simulate(
     return arrays.outcome()
 
 
-def _share_of(scenario: CompiledScenario, role_name: str, month: int) -> float:
-    names = scenario.allocation.role_names
-    if role_name not in names:
-        return 0.0
-    row = min(month, scenario.allocation.shares.shape[0] - 1)
-    return float(scenario.allocation.shares[row, names.index(role_name)])
+class _HeadTargets:
+    """Each role's target heads in a month, for one chunk of trials.
 
+    A fixed ``headcount`` is its own target; otherwise ``target_heads`` of the role's
+    allocation share that month (0 for a role the allocation does not name). The
+    allocation column and the loaded cost are looked up once per chunk.
+    """
 
-def _targets(
-    scenario: CompiledScenario, budget: FloatArray, month: int, trials: slice
-) -> list[np.ndarray]:
-    out = []
-    for role in scenario.roles:
-        if role.headcount is not None:
-            out.append(np.full(budget.shape, role.headcount, dtype=np.int64))
-        else:
-            share = _share_of(scenario, role.name, month)
-            out.append(target_heads(budget, share, role.loaded_cost[trials]))
-    return out
+    def __init__(self, scenario: CompiledScenario, trials: slice) -> None:
+        allocation = scenario.allocation
+        self._last_row = allocation.shares.shape[0] - 1
+        self._roles: list[tuple[int | None, FloatArray | None, FloatArray]] = []
+        for role in scenario.roles:
+            column = (
+                allocation.shares[:, allocation.role_names.index(role.name)]
+                if role.name in allocation.role_names
+                else None
+            )
+            self._roles.append((role.headcount, column, role.loaded_cost[trials]))
+
+    def at(self, budget: FloatArray, month: int) -> list[IntArray]:
+        out = []
+        row = min(month, self._last_row)
+        for headcount, column, loaded_cost in self._roles:
+            if headcount is not None:
+                out.append(np.full(budget.shape, headcount, dtype=np.int64))
+            else:
+                share = 0.0 if column is None else float(column[row])
+                out.append(target_heads(budget, share, loaded_cost))
+        return out
 
 
 def _total(parts: list[FloatArray], size: int) -> FloatArray:
@@ -110,13 +127,34 @@ def _simulate_chunk(
     )
     last_revenue = company.starting_arr[trials] / 12.0
     budget0 = monthly_budget(scenario.budget, 0, last_revenue, trials)
+    head_targets = _HeadTargets(scenario, trials)
     forces = [
         RoleWorkforce(role, trials, target, scenario.horizon_months)
-        for role, target in zip(roles, _targets(scenario, budget0, 0, trials), strict=True)
+        for role, target in zip(roles, head_targets.at(budget0, 0), strict=True)
     ]
+    # per-trial inputs of this chunk, sliced once (the monthly loop only reads them)
     weight = {m: [r.motions.get(m, 0.0) for r in roles] for m in MOTIONS}
+    logos_per_head = [r.new_logos_per_month[trials] for r in roles]
+    accounts_per_head = [r.accounts_per_head[trials] for r in roles]
+    responses = {
+        name: ChunkResponse.of(getattr(customers, name), trials)
+        for name in (
+            "renewal_adopted",
+            "renewal_at_risk",
+            "adoption_rate",
+            "adoption_decay",
+            "adoption_recovery",
+            "upsell_monthly",
+            "cross_sell_per_year",
+        )
+    }
     resolve = onboarding_resolution(customers.onboarding_months[trials])
     acv = customers.land_acv[trials]
+    downsell = customers.downsell[trials]
+    cross_sell_size = customers.cross_sell_size[trials]
+    referrals_per_month = customers.referrals_per_year[trials] / 12.0
+    onboarding_fee = customers.onboarding_fee[trials]
+    addressable = scenario.market.addressable_accounts[trials]
     window_opens = max(scenario.horizon_months - 12, 0)
     record.start(book.arr_by_group()[0])
     if window_opens == 0:
@@ -126,15 +164,12 @@ def _simulate_chunk(
     for month in range(1, scenario.horizon_months + 1):
         streams.begin_month(month)
         budget = monthly_budget(scenario.budget, month, last_revenue, trials)
-        for force, target in zip(forces, _targets(scenario, budget, month, trials), strict=True):
+        for force, target in zip(forces, head_targets.at(budget, month), strict=True):
             force.step(streams, target)
         ramped = [f.ramped for f in forces]
-        land_cap = [
-            weight["land"][i] * ramped[i] * r.new_logos_per_month[trials]
-            for i, r in enumerate(roles)
-        ]
+        land_cap = [weight["land"][i] * ramped[i] * logos_per_head[i] for i in range(len(roles))]
         book_cap = {
-            m: [weight[m][i] * ramped[i] * r.accounts_per_head[trials] for i, r in enumerate(roles)]
+            m: [weight[m][i] * ramped[i] * accounts_per_head[i] for i in range(len(roles))]
             for m in POST_SALE_MOTIONS
         }
         active = book.active().astype(np.float64)
@@ -145,28 +180,25 @@ def _simulate_chunk(
         renewal = book.renew(
             streams,
             month,
-            rate_at(customers.renewal_adopted, c_renew, trials),
-            rate_at(customers.renewal_at_risk, c_renew, trials),
-            customers.downsell[trials],
+            responses["renewal_adopted"].at(c_renew),
+            responses["renewal_at_risk"].at(c_renew),
+            downsell,
         )
         book.adopt(
             streams,
             resolve,
-            rate_at(customers.adoption_rate, c_adopt, trials),
-            rate_at(customers.adoption_decay, c_adopt, trials),
-            rate_at(customers.adoption_recovery, c_adopt, trials),
+            responses["adoption_rate"].at(c_adopt),
+            responses["adoption_decay"].at(c_adopt),
+            responses["adoption_recovery"].at(c_adopt),
         )
         expansion = book.expand(
             streams,
-            rate_at(customers.upsell_monthly, c_expand, trials),
-            rate_at(customers.cross_sell_per_year, c_expand, trials) / 12.0,
-            customers.cross_sell_size[trials],
+            responses["upsell_monthly"].at(c_expand),
+            responses["cross_sell_per_year"].at(c_expand) / 12.0,
+            cross_sell_size,
         )
-        addressable = scenario.market.addressable_accounts[trials]
         saturation = np.maximum(1.0 - book.ever_landed / addressable, 0.0)
-        land_rate = _total(land_cap, size) * saturation + (
-            customers.referrals_per_year[trials] / 12.0 * book.adopted()
-        )
+        land_rate = _total(land_cap, size) * saturation + referrals_per_month * book.adopted()
         new_logos = book.land(streams, month, land_rate, acv)
 
         new_acv = new_logos * acv
@@ -183,7 +215,7 @@ def _simulate_chunk(
         )
         arr_by_group = book.arr_by_group()
         arr_total = arr_by_group.sum(axis=0)
-        revenue = arr_total / 12.0 + customers.onboarding_fee[trials] * new_logos
+        revenue = arr_total / 12.0 + onboarding_fee * new_logos
         record.month(
             month,
             arr=arr_total,
