@@ -8,7 +8,8 @@ same floor draws made the engine's way (one uniform each, inverse CDF). Then the
 memory of one run at 10,000 trials x 120 months, each figure in a fresh process of its
 own (this script with ``--memory``): the engine's peak allocations (tracemalloc), and the
 process's maximum resident set size after loading and compiling the scenario and after
-simulating it (without tracemalloc, whose bookkeeping would count in the RSS).
+simulating it (without tracemalloc, whose bookkeeping would count in the RSS; on Linux the
+peak is ``VmHWM``, the process's own, see ``max_rss_mib``).
 
     .venv/bin/python benchmarks/engine.py [--scenario scenarios/xaas.yaml]
 """
@@ -104,8 +105,20 @@ def best_of(repeats: int, run: Callable[[], object]) -> float:
 
 
 def max_rss_mib() -> float:
-    """This process's peak resident set size so far (``ru_maxrss`` is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set size so far, in MiB.
+
+    On Linux, ``VmHWM`` of ``/proc/self/status``: the peak of this process's own address
+    space. Its ``ru_maxrss`` is not used there: a child started by fork/exec inherits the
+    parent's peak in it (measured: a child of a 325 MiB parent reports 325 MiB, its own
+    peak being 9 MiB). Elsewhere ``ru_maxrss`` (KiB on Linux and BSD, bytes on macOS).
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 def measure_memory(compiled: CompiledScenario, seed: int, how: str) -> None:
