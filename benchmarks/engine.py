@@ -171,22 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    definition = load_scenario(args.scenario)
-    if args.memory is not None:
-        long_run = scaled(
-            compile_scenario(
-                definition, trials=args.trials, seed=args.seed, horizon_months=args.memory_months
-            ),
-            args.scale,
-        )
-        measure_memory(long_run, args.seed, args.memory)
-        return 0
+    months = args.months if args.memory is None else args.memory_months
     compiled = scaled(
         compile_scenario(
-            definition, trials=args.trials, seed=args.seed, horizon_months=args.months
+            load_scenario(args.scenario), trials=args.trials, seed=args.seed, horizon_months=months
         ),
         args.scale,
     )
+    if args.memory is not None:
+        measure_memory(compiled, args.seed, args.memory)
+        return 0
     engine = best_of(args.repeats, lambda: simulate(compiled, args.seed))
     floor = best_of(args.repeats, lambda: sampling_floor(args.trials, args.months, args.seed))
     by_inversion = best_of(
