@@ -22,6 +22,7 @@ from coverage_sim.errors import UsageError
 from coverage_sim.metrics import compare, summarize
 from coverage_sim.report.model import RunReport, RunSettings
 from coverage_sim.scenario import Scenario, compile_scenario, load_scenario, scenario_files
+from coverage_sim.scenario.fields import MAX_TRIALS, MIN_TRIALS
 from coverage_sim.scenario.sampling import SAMPLING_METHODS
 
 # on_progress(scenario index, scenario name, trials done, trials in total)
@@ -168,8 +169,10 @@ def plan_run(
 
 
 def _check_settings(settings: RunSettings) -> None:
-    if settings.trials < 2:
-        raise UsageError(f"--trials must be at least 2; got {settings.trials}")
+    if not MIN_TRIALS <= settings.trials <= MAX_TRIALS:
+        raise UsageError(
+            f"--trials must be from {MIN_TRIALS} to {MAX_TRIALS:_}; got {settings.trials}"
+        )
     if settings.months < 1:
         raise UsageError(f"--months must be at least 1; got {settings.months}")
     if settings.seed < 0:

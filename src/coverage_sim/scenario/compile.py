@@ -14,7 +14,7 @@ import numpy as np
 from coverage_sim import compiled as c
 from coverage_sim.errors import UsageError
 from coverage_sim.scenario.distributions import ParamValue
-from coverage_sim.scenario.fields import MAX_TRIALS
+from coverage_sim.scenario.fields import MAX_TRIALS, MIN_TRIALS
 from coverage_sim.scenario.models import (
     AllocationPoint,
     PerYearPair,
@@ -69,8 +69,14 @@ class _Sampler:
 
 
 def _check_settings(trials: int, seed: int, sampling: str, horizon: int) -> None:
-    if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
-        raise UsageError(f"trials must be a whole number in 1..{MAX_TRIALS}; got {trials!r}")
+    if (
+        isinstance(trials, bool)
+        or not isinstance(trials, int)
+        or not MIN_TRIALS <= trials <= MAX_TRIALS
+    ):
+        raise UsageError(
+            f"trials must be a whole number in {MIN_TRIALS}..{MAX_TRIALS}; got {trials!r}"
+        )
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise UsageError(f"seed must be a whole number >= 0; got {seed!r}")
     if sampling not in SAMPLING_METHODS:
