@@ -1,0 +1,83 @@
+"""The Typer application and the exit codes; command modules register on ``app``.
+
+The ``coverage_sim.cli`` package is the only code that reads argv, the environment or the
+TTY, and the only place that maps exceptions to exit codes (``ExitCode``).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from coverage_sim import __version__
+
+
+class ExitCode(IntEnum):
+    """Exit codes (MODEL.md §5). Anything else is a bug."""
+
+    OK = 0
+    REQUIREMENT_NOT_MET = 1
+    BAD_INPUT = 2
+    INTERRUPTED = 130
+
+
+# --help lists the commands in this order (the job first, scenario-file tools last);
+# a command not named here follows, in registration order.
+COMMAND_ORDER = (
+    "run",
+    "compare",
+    "sweep",
+    "optimize",
+    "sensitivity",
+    "explain",
+    "report",
+    "validate",
+    "schema",
+    "init",
+)
+
+
+class _OrderedGroup(TyperGroup):
+    def list_commands(self, ctx: object) -> list[str]:
+        names = list(self.commands)
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))
+
+
+app = typer.Typer(
+    name="coverage-sim",
+    cls=_OrderedGroup,
+    help=(
+        "Paired Monte Carlo simulation of sales-coverage plans for subscription businesses.\n\n"
+        "Example:\n\n"
+        "  coverage-sim compare scenarios/traditional.yaml scenarios/xaas.yaml"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"coverage-sim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Show the version and exit.",
+            callback=_version_callback,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Paired Monte Carlo simulation of sales-coverage plans for subscription businesses."""

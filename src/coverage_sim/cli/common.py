@@ -1,0 +1,106 @@
+"""What the commands share: option types, help texts, stdout and stderr writing, progress."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coverage_sim.report.formats import OutputFormat
+
+_TRIALS_HELP = (
+    "Trials per scenario (default: simulation.trials of the scenario file, or the baseline's)."
+)
+_SEED_HELP = (
+    "Random seed; the same seed gives the same output with the same installed versions "
+    "(default: simulation.seed)."
+)
+_MONTHS_HELP = (
+    "Horizon in months (default: horizon_months of the scenario file, or the baseline's)."
+)
+_SAMPLING_HELP = (
+    "monte_carlo or lhs (default: simulation.sampling of the scenario file, or the baseline's)."
+)
+_FORMAT_HELP = "table for people; json, csv or markdown for machines and documents."
+_OUTPUT_HELP = "Write the output to this file (atomically) instead of stdout."
+_REQUIRE_HELP = (
+    'CI gate "[SCENARIO:]METRIC.STAT OP NUMBER", e.g. "nrr.p50 >= 100%"; repeatable. '
+    "A requirement that does not hold exits 1 after the output is written."
+)
+PLAIN_WIDTH = 100  # table width when not writing to a terminal
+
+
+def wants_color(stream: object) -> bool:
+    """Colour only on a terminal and only without NO_COLOR (https://no-color.org)."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(callable(isatty) and isatty()) and not os.environ.get("NO_COLOR")
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"coverage-sim: warning: {message}\n")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The flags ``run`` and ``compare`` share."""
+
+    trials: int | None
+    seed: int | None
+    months: int | None
+    sampling: str | None
+    output_format: OutputFormat
+    output: Path | None
+    require: list[str]
+
+
+def error(message: str) -> None:
+    sys.stderr.write(f"coverage-sim: error: {message}\n")
+
+
+def write_stdout(text: str) -> None:
+    """Write to stdout; a reader that went away (``| head``) does not change the exit code."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+@contextmanager
+def progress_bars() -> Iterator[Callable[[int, str, int, int], None]]:
+    """A rich progress bar per scenario on stderr (only used when stderr is a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+
+    console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+    label = TextColumn("{task.fields[label]}", markup=False)
+    with Progress(label, BarColumn(), MofNCompleteColumn(), console=console, transient=True) as bar:
+        tasks: dict[int, TaskID] = {}
+
+        def on_progress(index: int, name: str, done: int, total: int) -> None:
+            if index not in tasks:
+                tasks[index] = bar.add_task("", total=total, label=name)
+            bar.update(tasks[index], completed=done, total=total)
+
+        yield on_progress
+
+
+TrialsOption = Annotated[int | None, typer.Option("--trials", metavar="N", help=_TRIALS_HELP)]
+SeedOption = Annotated[int | None, typer.Option("--seed", metavar="S", help=_SEED_HELP)]
+MonthsOption = Annotated[int | None, typer.Option("--months", metavar="H", help=_MONTHS_HELP)]
+SamplingOption = Annotated[
+    str | None, typer.Option("--sampling", metavar="METHOD", help=_SAMPLING_HELP)
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help=_FORMAT_HELP)]
+OutputOption = Annotated[Path | None, typer.Option("--output", metavar="PATH", help=_OUTPUT_HELP)]
+RequireOption = Annotated[
+    list[str] | None, typer.Option("--require", metavar="EXPR", help=_REQUIRE_HELP)
+]

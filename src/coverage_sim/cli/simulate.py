@@ -1,0 +1,128 @@
+"""``run`` and ``compare``: settings from flags, else from the baseline scenario file."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coverage_sim.cli.app import app
+from coverage_sim.cli.common import (
+    PLAIN_WIDTH,
+    FormatOption,
+    MonthsOption,
+    OutputOption,
+    RequireOption,
+    RunOptions,
+    SamplingOption,
+    SeedOption,
+    TrialsOption,
+    progress_bars,
+    wants_color,
+    warn,
+    write_stdout,
+)
+from coverage_sim.report.formats import OutputFormat
+
+
+def _simulate_and_report(
+    paths: list[Path], options: RunOptions, *, single: bool, baseline: str | None
+) -> None:
+    """Plan, simulate, write the output (stdout or --output), then enforce --require.
+
+    Everything that can be checked before simulating is: --require, --output's folder,
+    the scenario files and the settings (all exit 2).
+    """
+    from coverage_sim.report.atomic import check_writable, write_atomic
+    from coverage_sim.report.render import render
+    from coverage_sim.require import check_targets, enforce, parse_requirements
+    from coverage_sim.runner import execute, plan_run
+
+    requirements = parse_requirements(options.require)
+    if options.output is not None:
+        check_writable(options.output)
+    plan = plan_run(
+        paths,
+        baseline=baseline,
+        trials=options.trials,
+        seed=options.seed,
+        sampling=options.sampling,
+        months=options.months,
+        single=single,
+    )
+    requirements = check_targets(requirements, plan.names, plan.baseline, plan.aliases)
+    for warning in plan.warnings:
+        warn(warning)
+    if sys.stderr.isatty():
+        with progress_bars() as on_progress:
+            report = execute(plan, on_progress=on_progress)
+    else:
+        report = execute(plan)
+    if options.output is not None:
+        write_atomic(options.output, render(report, options.output_format))
+    else:
+        terminal = sys.stdout.isatty()
+        width = shutil.get_terminal_size().columns if terminal else PLAIN_WIDTH
+        color = wants_color(sys.stdout)
+        write_stdout(render(report, options.output_format, width=width, color=color))
+    enforce(requirements, report)
+
+
+@app.command(
+    epilog=(
+        'Example: coverage-sim run scenarios/xaas.yaml --trials 2000 --require "nrr.p50 >= 100%"'
+    ),
+)
+def run(
+    scenario: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="A scenario file (or a folder holding one).")
+    ],
+    trials: TrialsOption = None,
+    seed: SeedOption = None,
+    months: MonthsOption = None,
+    sampling: SamplingOption = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    require: RequireOption = None,
+) -> None:
+    """Simulate one scenario: metrics (p10/p50/p90), ARR bridge per year and ARR over time."""
+    options = RunOptions(trials, seed, months, sampling, output_format, output, require or [])
+    _simulate_and_report([scenario], options, single=True, baseline=None)
+
+
+@app.command(
+    epilog=(
+        "Example: coverage-sim compare scenarios/ --baseline traditional "
+        '--require "xaas:nrr.prob_better >= 90%" --format markdown'
+    ),
+)
+def compare(
+    scenarios: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="SCENARIO",
+            help="Scenario files or folders (a folder means its *.yaml files).",
+        ),
+    ],
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline",
+            metavar="NAME|PATH",
+            help="Scenario name, file stem or path to compare against (default: the first).",
+        ),
+    ] = None,
+    trials: TrialsOption = None,
+    seed: SeedOption = None,
+    months: MonthsOption = None,
+    sampling: SamplingOption = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    require: RequireOption = None,
+) -> None:
+    """Simulate scenarios side by side, paired trial by trial against a baseline."""
+    options = RunOptions(trials, seed, months, sampling, output_format, output, require or [])
+    _simulate_and_report(scenarios, options, single=False, baseline=baseline)
