@@ -1,0 +1,83 @@
+"""The execution layer: the one place that runs work in parallel.
+
+Blocks of trials (``run``/``compare``) and plan evaluations (sweep, optimize, sensitivity)
+go through an ``Executor``: ``map(fn, items)`` returns ``[fn(item) for item in items]`` in
+order, whoever computed each item. ``fn`` must be a module-level function and ``items``
+picklable, so the same call runs in this process, in local worker processes or on a Dask
+cluster. Results never depend on which executor ran them: every task carries its own seed
+and stream positions.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Protocol, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class Executor(Protocol):
+    """Runs ``fn`` over ``items``, results in input order."""
+
+    @property
+    def workers(self) -> int: ...
+
+    def map(self, fn: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]: ...
+
+    def close(self) -> None: ...
+
+
+class SerialExecutor:
+    """Everything in this process, one item after another."""
+
+    workers = 1
+
+    def map(self, fn: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+        return [fn(item) for item in items]
+
+    def close(self) -> None:
+        return None
+
+
+class ProcessExecutor:
+    """Local worker processes (``concurrent.futures``), started on first use."""
+
+    def __init__(self, workers: int) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be >= 1, got {workers}")
+        self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def workers(self) -> int:
+        return self._workers
+
+    def map(self, fn: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+        if len(items) <= 1:
+            return [fn(item) for item in items]
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self._workers)
+        return list(self._pool.map(fn, items))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def available_cores() -> int:
+    """Cores this process may run on (the affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(len(os.sched_getaffinity(0)), 1)
+    return max(os.cpu_count() or 1, 1)
+
+
+def make_executor(workers: int | None = None) -> SerialExecutor | ProcessExecutor:
+    """``workers`` processes (default: every available core); 1 means this process only."""
+    count = available_cores() if workers is None else workers
+    if count < 1:
+        raise ValueError(f"workers must be >= 1, got {count}")
+    return SerialExecutor() if count == 1 else ProcessExecutor(count)
