@@ -139,4 +139,10 @@ class CompiledScenario:
     customers: Customers
     valuation: Valuation
     source: str = ""  # the file it came from, for messages
-    parameter_paths: tuple[str, ...] = field(default=())  # uncertain inputs, for sensitivity
+    # every uncertain input's per-trial draw, by scenario key path (sensitivity, --samples)
+    draws: dict[str, FloatArray] = field(default_factory=dict)
+
+    @property
+    def parameter_paths(self) -> tuple[str, ...]:
+        """The scenario key paths of the uncertain inputs, in compile order."""
+        return tuple(self.draws)

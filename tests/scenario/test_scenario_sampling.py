@@ -200,3 +200,11 @@ def test_time_phased_allocation_interpolates_linearly(write, model_text: str) ->
 def test_compile_rejects_bad_settings_as_usage_errors(settings: dict) -> None:
     with pytest.raises(UsageError):
         compile_scenario(load_scenario(MODEL_EXAMPLE), **settings)
+
+
+def test_compiled_draws_hold_each_uncertain_input_by_key_path(write, model_text: str) -> None:
+    compiled = compile_scenario(load_scenario(write("m.yaml", model_text)), trials=50, seed=3)
+    assert compiled.parameter_paths == tuple(compiled.draws)
+    acv = compiled.draws["customers.land_acv"]
+    assert acv is compiled.customers.land_acv and acv.shape == (50,)
+    assert "company.starting_arr" not in compiled.draws  # a plain number is not uncertain

@@ -29,17 +29,18 @@ MAX_HORIZON = 600
 
 
 class _Sampler:
-    """Draws every parameter of one scenario and remembers which ones are uncertain."""
+    """Draws every parameter of one scenario and keeps the draws of the uncertain ones."""
 
     def __init__(self, trials: int, seed: int, sampling: str) -> None:
         self.trials, self.seed, self.sampling = trials, seed, sampling
-        self.uncertain: list[str] = []
+        self.uncertain: dict[str, c.FloatArray] = {}
 
     def draw(self, path: str, value: ParamValue) -> c.FloatArray:
         if isinstance(value, float):
             return np.full(self.trials, value, dtype=np.float64)
-        self.uncertain.append(path)
-        return value.ppf(uniforms(self.seed, path, self.trials, self.sampling))
+        drawn = value.ppf(uniforms(self.seed, path, self.trials, self.sampling))
+        self.uncertain[path] = drawn
+        return drawn
 
     def optional(self, path: str, value: ParamValue | None) -> c.FloatArray | None:
         return None if value is None else self.draw(path, value)
@@ -158,7 +159,7 @@ def compile_scenario(
             arr_multiple=s.draw("valuation.arr_multiple", scenario.valuation.arr_multiple)
         ),
         source=str(scenario.source or ""),
-        parameter_paths=tuple(s.uncertain),
+        draws=s.uncertain,
     )
 
 
