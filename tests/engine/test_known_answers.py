@@ -46,6 +46,22 @@ def test_pure_upsell_with_certain_renewal_compounds_exactly() -> None:
     np.testing.assert_allclose(out.metrics["grr"], 1.0, rtol=1e-12)
 
 
+def test_grr_and_nrr_leave_out_the_logos_landed_inside_the_window() -> None:
+    # every customer adopts within a month and upsells g a month; logos land all along:
+    # the book at the end of month H - 12 grows by exactly (1 + g)^12 over the window,
+    # whatever lands inside it (those logos share cells with the base, not its flows)
+    trials, g = 200, 0.01
+    customers = quiet_customers(
+        trials, onboarding_months=per_trial(1.0, trials), upsell_monthly=response(g, None, trials)
+    )
+    ae = role("ae", {"land": 1.0}, trials, new_logos_per_month=0.5, headcount=10)
+    sc = scenario(trials, 24, (ae,), customers=customers)
+    out = simulate(sc, seed=8)
+    assert (out.series["new_logos"][:, 12:].sum(axis=1) > 0).all()
+    np.testing.assert_allclose(out.metrics["nrr"], (1 + g) ** 12, rtol=1e-12)
+    np.testing.assert_allclose(out.metrics["grr"], 1.0, rtol=1e-12)
+
+
 def _fixed_landing(trials: int, horizon: int, **fixed: object) -> np.ndarray:
     ae = role("ae", {"land": 1.0}, trials, new_logos_per_month=0.5, headcount=10, **fixed)
     sc = scenario(trials, horizon, (ae,), starting_customers=0, starting_arr=0.0)

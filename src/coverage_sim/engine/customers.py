@@ -1,14 +1,17 @@
-"""Customer counts and ARR by status x group x renewal month-of-term (MODEL.md §3.3).
+"""Customer counts and ARR by status x renewal month-of-term (MODEL.md §3.3).
 
-State arrays have shape ``(3, groups, contract_months, trials)`` (trials last, so every
-motion works on contiguous per-trial vectors): status 0 onboarding, 1 adopted, 2 at_risk;
-slot ``s`` renews in the months ``t`` with ``t % contract_months == s``. The land-cohort
-axis of MODEL.md is collapsed to what the metrics need: one group until the final
-12-month window opens, then a second group for logos landed inside the window, so GRR/NRR
-are measured on the ARR that existed when the window opened.
+State arrays have shape ``(3, contract_months, trials)`` (trials last, so every motion
+works on contiguous per-trial vectors): status 0 onboarding, 1 adopted, 2 at_risk; slot
+``s`` renews in the months ``t`` with ``t % contract_months == s``. The land-cohort axis
+of MODEL.md is collapsed to what the metrics need: beside ``arr`` the book keeps
+``base_arr`` (same shape), zero until the final 12-month window opens and then a copy of
+``arr``. Every move of ARR (churn, downsell, status changes, upsell and cross-sell)
+applies the same per-cell share to ``base_arr``; new logos add to ``arr`` only. GRR/NRR
+read the base flows. The cells, and so the draws, never depend on the horizon: the first
+``H`` months of a longer run equal an ``H``-month run, trial by trial.
 
 Within a cell ARR is spread evenly over its customers: a transition that moves ``k`` of
-``n`` customers moves ``k / n`` of the cell's ARR.
+``n`` customers moves ``k / n`` of the cell's ARR (and ``k / n`` of its base ARR).
 """
 
 from __future__ import annotations
@@ -50,28 +53,30 @@ class CustomerBook:
         share = np.clip(starting_adopted_share, 0.0, 1.0)
         adopted_total = np.rint(starting_customers * share).astype(np.int64)
         adopted = adopted_total // k + (slots < adopted_total % k)
-        self.counts = np.zeros((3, 1, k, size), dtype=np.int64)
-        self.counts[ADOPTED, 0] = adopted
-        self.counts[AT_RISK, 0] = per_slot - adopted
+        self.counts = np.zeros((3, k, size), dtype=np.int64)
+        self.counts[ADOPTED] = adopted
+        self.counts[AT_RISK] = per_slot - adopted
         each = starting_arr / starting_customers if starting_customers else 0.0 * starting_arr
         self.arr = self.counts * np.asarray(each, dtype=np.float64)
+        self.base_arr = np.zeros_like(self.arr)
         self.ever_landed = np.full(size, float(starting_customers))
 
     # -- state read-outs -------------------------------------------------------------
     def active(self) -> IntArray:
-        return self.counts.sum(axis=(0, 1, 2))
+        return self.counts.sum(axis=(0, 1))
 
     def adopted(self) -> IntArray:
-        return self.counts[ADOPTED].sum(axis=(0, 1))
+        return self.counts[ADOPTED].sum(axis=0)
 
-    def arr_by_group(self) -> FloatArray:
-        """ARR per group x trial."""
-        return self.arr.sum(axis=(0, 2))
+    def total_arr(self) -> FloatArray:
+        """ARR per trial."""
+        return self.arr.sum(axis=(0, 1))
 
-    def open_window(self) -> None:
-        """Start a second group: logos landed from now on are not in the GRR/NRR base."""
-        self.counts = np.concatenate([self.counts, np.zeros_like(self.counts[:, :1])], axis=1)
-        self.arr = np.concatenate([self.arr, np.zeros_like(self.arr[:, :1])], axis=1)
+    def open_window(self) -> FloatArray:
+        """The GRR/NRR base becomes today's book (logos landed later are not in it);
+        returns its ARR per trial."""
+        self.base_arr = self.arr.copy()
+        return self.total_arr()
 
     # -- motions -----------------------------------------------------------------------
     def renew(
@@ -83,24 +88,27 @@ class CustomerBook:
         downsell: FloatArray,
     ) -> dict[str, FloatArray]:
         """Due slot renews: Binomial(n, p) stay, churned ARR leaves, at-risk and onboarding
-        renewals give up ``downsell`` of their ARR. Flows are per group x trial."""
+        renewals give up ``downsell`` of their ARR. Flows are per trial; ``base_*`` are the
+        flows of the GRR/NRR base."""
         due = month % self.contract_months
-        n = self.counts[:, :, due, :].copy()  # (3, groups, trials)
-        p = np.stack([p_at_risk, p_adopted, p_at_risk])[:, None, :]
+        n = self.counts[:, due, :].copy()  # (3, trials)
+        p = np.stack([p_at_risk, p_adopted, p_at_risk])
         kept = streams.binomial(RENEW, n, p)
-        arr = self.arr[:, :, due, :]
-        kept_arr = arr * _share(kept, n)
-        churn_arr = arr - kept_arr
-        cut = kept_arr * (downsell * np.array([1.0, 0.0, 1.0])[:, None, None])
-        renewed = kept_arr - cut
-        self.counts[:, :, due, :] = kept
-        self.arr[:, :, due, :] = renewed
-        return {
-            "churn": churn_arr.sum(axis=0),
-            "contraction": cut.sum(axis=0),
-            "renewed": renewed.sum(axis=0),
-            "churned_logos": (n - kept).sum(axis=0).astype(np.float64),
-        }
+        kept_share = _share(kept, n)
+        cut_share = downsell * np.array([1.0, 0.0, 1.0])[:, None]
+        flows: dict[str, FloatArray] = {}
+        for prefix, state in (("", self.arr), ("base_", self.base_arr)):
+            arr = state[:, due, :]
+            kept_arr = arr * kept_share
+            cut = kept_arr * cut_share
+            renewed = kept_arr - cut
+            flows[prefix + "churn"] = (arr - kept_arr).sum(axis=0)
+            flows[prefix + "contraction"] = cut.sum(axis=0)
+            flows[prefix + "renewed"] = renewed.sum(axis=0)
+            state[:, due, :] = renewed
+        self.counts[:, due, :] = kept
+        flows["churned_logos"] = (n - kept).sum(axis=0).astype(np.float64)
+        return flows
 
     def adopt(
         self,
@@ -112,26 +120,29 @@ class CustomerBook:
     ) -> None:
         """Onboarding resolves w.p. ``resolve``, to adopted w.p. ``adoption_rate`` else at
         risk; adopted decay, at-risk recover. All three act on the start-of-step counts."""
-        counts, arr = self.counts, self.arr
+        counts = self.counts
         onboarding = counts[ONBOARDING]
         resolved = streams.binomial(ADOPT, onboarding, resolve)
         to_adopted = streams.binomial(ADOPT, resolved, adoption_rate)
-        moves = streams.binomial(
-            ADOPT, counts[ADOPTED:], np.stack([decay, recovery])[:, None, None]
-        )
+        moves = streams.binomial(ADOPT, counts[ADOPTED:], np.stack([decay, recovery])[:, None])
         decayed, recovered = moves[0], moves[1]
 
-        resolved_arr = arr[ONBOARDING] * _share(resolved, onboarding)
-        to_adopted_arr = resolved_arr * _share(to_adopted, resolved)
-        decayed_arr = arr[ADOPTED] * _share(decayed, counts[ADOPTED])
-        recovered_arr = arr[AT_RISK] * _share(recovered, counts[AT_RISK])
+        resolved_share = _share(resolved, onboarding)
+        to_adopted_share = _share(to_adopted, resolved)
+        decayed_share = _share(decayed, counts[ADOPTED])
+        recovered_share = _share(recovered, counts[AT_RISK])
+        for arr in (self.arr, self.base_arr):
+            resolved_arr = arr[ONBOARDING] * resolved_share
+            to_adopted_arr = resolved_arr * to_adopted_share
+            decayed_arr = arr[ADOPTED] * decayed_share
+            recovered_arr = arr[AT_RISK] * recovered_share
+            arr[ONBOARDING] -= resolved_arr
+            arr[ADOPTED] += to_adopted_arr - decayed_arr + recovered_arr
+            arr[AT_RISK] += (resolved_arr - to_adopted_arr) + decayed_arr - recovered_arr
 
         counts[ONBOARDING] -= resolved
         counts[ADOPTED] += to_adopted - decayed + recovered
         counts[AT_RISK] += resolved - to_adopted + decayed - recovered
-        arr[ONBOARDING] -= resolved_arr
-        arr[ADOPTED] += to_adopted_arr - decayed_arr + recovered_arr
-        arr[AT_RISK] += (resolved_arr - to_adopted_arr) + decayed_arr - recovered_arr
 
     def expand(
         self,
@@ -139,24 +150,27 @@ class CustomerBook:
         upsell: FloatArray,
         cross_sell_per_month: FloatArray,
         cross_sell_size: FloatArray,
-    ) -> FloatArray:
+    ) -> tuple[FloatArray, FloatArray]:
         """Adopted ARR grows by ``upsell``; cross-sell events ~ Poisson(adopted x rate), each
         adding ``cross_sell_size`` x an average adopted account's ARR, spread over the adopted
-        book in proportion to ARR. Returns expansion ARR per group x trial."""
+        book in proportion to ARR. Returns expansion ARR per trial, all and of the base."""
         adopted = self.adopted()
         events = streams.poisson(EXPAND, adopted * cross_sell_per_month)
         growth = upsell + _share(events, adopted) * cross_sell_size
         added = self.arr[ADOPTED] * growth
+        base_added = self.base_arr[ADOPTED] * growth
         self.arr[ADOPTED] += added
-        return added.sum(axis=1)
+        self.base_arr[ADOPTED] += base_added
+        return added.sum(axis=0), base_added.sum(axis=0)
 
     def land(
         self, streams: NoiseStreams, month: int, rate: FloatArray, acv: FloatArray
     ) -> IntArray:
-        """New logos ~ Poisson(rate) enter onboarding in the slot of their anniversary."""
+        """New logos ~ Poisson(rate) enter onboarding in the slot of their anniversary (not
+        in the GRR/NRR base)."""
         new_logos = streams.poisson(LAND, rate)
         slot = month % self.contract_months
-        self.counts[ONBOARDING, -1, slot] += new_logos
-        self.arr[ONBOARDING, -1, slot] += new_logos * acv
+        self.counts[ONBOARDING, slot] += new_logos
+        self.arr[ONBOARDING, slot] += new_logos * acv
         self.ever_landed += new_logos
         return new_logos

@@ -77,7 +77,6 @@ class ChunkRecord:
         }
         self.window_base = np.full(size, np.nan)
         self.window = {k: zeros.copy() for k in ("churn", "contraction", "expansion")}
-        self.window_open = False
         self.ending_arr = zeros.copy()
         self.ending_customers = zeros.copy()
 
@@ -86,7 +85,6 @@ class ChunkRecord:
 
     def open_window(self, base_arr: FloatArray) -> None:
         self.window_base = base_arr.copy()
-        self.window_open = True
 
     def month(
         self,
@@ -100,6 +98,7 @@ class ChunkRecord:
         new_logos: IntArray,
         new_acv: FloatArray,
         expansion: FloatArray,
+        base_expansion: FloatArray,
         renewal: dict[str, FloatArray],
         coverage: tuple[FloatArray, FloatArray, FloatArray],
     ) -> None:
@@ -115,7 +114,7 @@ class ChunkRecord:
         post = np.zeros_like(spend.total)
         np.divide(spend.post_sale, spend.total, out=post, where=spend.total > 0)
         series["post_sale_share"][:, i] = post
-        churned_logos = renewal["churned_logos"].sum(axis=0)
+        churned_logos = renewal["churned_logos"]
         series["new_logos"][:, i] = new_logos
         series["churned_logos"][:, i] = churned_logos
         for role, count in zip(s.roles, heads, strict=True):
@@ -125,9 +124,9 @@ class ChunkRecord:
 
         year = i // 12
         self.bridge["new"][:, year] += new_acv
-        self.bridge["expansion"][:, year] += expansion.sum(axis=0)
-        self.bridge["contraction"][:, year] += renewal["contraction"].sum(axis=0)
-        self.bridge["churn"][:, year] += renewal["churn"].sum(axis=0)
+        self.bridge["expansion"][:, year] += expansion
+        self.bridge["contraction"][:, year] += renewal["contraction"]
+        self.bridge["churn"][:, year] += renewal["churn"]
         if month % 12 == 0 or month == s.horizon_months:
             self.bridge["end"][:, year] = arr
             if year + 1 < self.bridge["start"].shape[1]:
@@ -143,10 +142,10 @@ class ChunkRecord:
         t["new_logos"] += new_logos
         t["new_acv"] += new_acv
         t["churned_logos"] += churned_logos
-        if self.window_open:
-            self.window["churn"] += renewal["churn"][0]
-            self.window["contraction"] += renewal["contraction"][0]
-            self.window["expansion"] += expansion[0]
+        # the base flows are zero until the window opens
+        self.window["churn"] += renewal["base_churn"]
+        self.window["contraction"] += renewal["base_contraction"]
+        self.window["expansion"] += base_expansion
         self.ending_arr, self.ending_customers = arr, customers.astype(np.float64)
 
     def coverage(self) -> tuple[FloatArray, FloatArray, FloatArray]:

@@ -156,10 +156,9 @@ def _simulate_chunk(
     onboarding_fee = customers.onboarding_fee[trials]
     addressable = scenario.market.addressable_accounts[trials]
     window_opens = max(scenario.horizon_months - 12, 0)
-    record.start(book.arr_by_group()[0])
+    record.start(book.total_arr())
     if window_opens == 0:
-        record.open_window(book.arr_by_group()[0])
-        book.open_window()
+        record.open_window(book.open_window())
 
     for month in range(1, scenario.horizon_months + 1):
         streams.begin_month(month)
@@ -191,7 +190,7 @@ def _simulate_chunk(
             responses["adoption_decay"].at(c_adopt),
             responses["adoption_recovery"].at(c_adopt),
         )
-        expansion = book.expand(
+        expansion, base_expansion = book.expand(
             streams,
             responses["upsell_monthly"].at(c_expand),
             responses["cross_sell_per_year"].at(c_expand) / 12.0,
@@ -210,11 +209,10 @@ def _simulate_chunk(
             capacity_shares(book_cap["expand"]),
             capacity_shares(book_cap["renew"]),
             new_acv,
-            expansion.sum(axis=0),
-            renewal["renewed"].sum(axis=0),
+            expansion,
+            renewal["renewed"],
         )
-        arr_by_group = book.arr_by_group()
-        arr_total = arr_by_group.sum(axis=0)
+        arr_total = book.total_arr()
         revenue = arr_total / 12.0 + onboarding_fee * new_logos
         record.month(
             month,
@@ -226,12 +224,12 @@ def _simulate_chunk(
             new_logos=new_logos,
             new_acv=new_acv,
             expansion=expansion,
+            base_expansion=base_expansion,
             renewal=renewal,
             coverage=(c_adopt, c_expand, c_renew),
         )
         last_revenue = revenue
         if month == window_opens:
-            record.open_window(arr_by_group[0])
-            book.open_window()
+            record.open_window(book.open_window())
 
     record.finish(trace_cohort(customers, company, *record.coverage(), trials=trials))
