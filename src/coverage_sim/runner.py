@@ -23,6 +23,7 @@ from coverage_sim.metrics import compare, summarize
 from coverage_sim.report.model import RunReport, RunSettings
 from coverage_sim.scenario import Scenario, compile_scenario, load_scenario, scenario_files
 from coverage_sim.scenario.fields import MAX_TRIALS, MIN_TRIALS
+from coverage_sim.scenario.overrides import Override
 from coverage_sim.scenario.sampling import SAMPLING_METHODS
 
 # on_progress(scenario index, scenario name, trials done, trials in total)
@@ -115,12 +116,14 @@ def plan_run(
     sampling: str | None = None,
     months: int | None = None,
     single: bool = False,
+    overrides: Sequence[Override] = (),
 ) -> RunPlan:
     """Expand and load the scenario files and settle the shared settings (nothing simulated).
 
     ``single`` (the ``run`` command): exactly one scenario and no baseline. Otherwise at
     least two; ``baseline`` (a name, file path or file stem) is moved to the front.
-    A ``baseline`` path that is not among ``paths`` is added as a scenario.
+    A ``baseline`` path that is not among ``paths`` is added as a scenario. ``overrides``
+    (``--set``) apply to every scenario, the baseline included.
     """
     files = scenario_files(list(paths), include_templates=False)
     extra = Path(baseline) if baseline is not None and not single else None
@@ -144,7 +147,7 @@ def plan_run(
             f"compare needs at least two scenarios; found only {files[0].as_posix()}"
             " (use `coverage-sim run` for one)"
         )
-    loaded = [(path, load_scenario(path)) for path in files]
+    loaded = [(path, load_scenario(path, overrides)) for path in files]
     planned = [
         PlannedScenario(path, scenario, name)
         for (path, scenario), name in zip(loaded, _display_names(loaded), strict=True)
@@ -160,6 +163,7 @@ def plan_run(
         trials=int(trials if trials is not None else reference.simulation.trials),
         months=int(months if months is not None else reference.horizon_months),
         sampling=str(sampling if sampling is not None else reference.simulation.sampling),
+        overrides=tuple(o.text for o in overrides),
     )
     _check_settings(settings)
     warnings = _setting_warnings(

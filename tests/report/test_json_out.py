@@ -21,6 +21,7 @@ def test_json_is_one_object_with_settings_scenarios_and_comparisons() -> None:
         "trials": 400,
         "months": 24,
         "sampling": "lhs",
+        "overrides": [],
     }
     assert doc["baseline"] == "Traditional"
     first = doc["scenarios"][0]

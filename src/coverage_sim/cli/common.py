@@ -33,6 +33,11 @@ _REQUIRE_HELP = (
     'CI gate "[SCENARIO:]METRIC.STAT OP NUMBER", e.g. "nrr.p50 >= 100%"; repeatable. '
     "A requirement that does not hold exits 1 after the output is written."
 )
+_SET_HELP = (
+    "Override a scenario key for this run, value in the file's own grammar, e.g. "
+    'budget.annual=36M or customers.land_acv="80k to 120k"; repeatable; applies to every '
+    "scenario. Validated like a file."
+)
 PLAIN_WIDTH = 100  # table width when not writing to a terminal
 
 
@@ -57,6 +62,7 @@ class RunOptions:
     output_format: OutputFormat
     output: Path | None
     require: list[str]
+    overrides: list[str]
 
 
 def error(message: str) -> None:
@@ -104,3 +110,4 @@ OutputOption = Annotated[Path | None, typer.Option("--output", metavar="PATH", h
 RequireOption = Annotated[
     list[str] | None, typer.Option("--require", metavar="EXPR", help=_REQUIRE_HELP)
 ]
+SetOption = Annotated[list[str] | None, typer.Option("--set", metavar="PATH=VALUE", help=_SET_HELP)]

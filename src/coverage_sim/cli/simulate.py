@@ -19,6 +19,7 @@ from coverage_sim.cli.common import (
     RunOptions,
     SamplingOption,
     SeedOption,
+    SetOption,
     TrialsOption,
     progress_bars,
     wants_color,
@@ -40,8 +41,10 @@ def _simulate_and_report(
     from coverage_sim.report.render import render
     from coverage_sim.require import check_targets, enforce, parse_requirements
     from coverage_sim.runner import execute, plan_run
+    from coverage_sim.scenario.overrides import parse_overrides
 
     requirements = parse_requirements(options.require)
+    overrides = parse_overrides(options.overrides)
     if options.output is not None:
         check_writable(options.output)
     plan = plan_run(
@@ -52,6 +55,7 @@ def _simulate_and_report(
         sampling=options.sampling,
         months=options.months,
         single=single,
+        overrides=overrides,
     )
     requirements = check_targets(requirements, plan.names, plan.baseline, plan.aliases)
     for warning in plan.warnings:
@@ -87,9 +91,12 @@ def run(
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     require: RequireOption = None,
+    overrides: SetOption = None,
 ) -> None:
     """Simulate one scenario: metrics (p10/p50/p90), ARR bridge per year and ARR over time."""
-    options = RunOptions(trials, seed, months, sampling, output_format, output, require or [])
+    options = RunOptions(
+        trials, seed, months, sampling, output_format, output, require or [], overrides or []
+    )
     _simulate_and_report([scenario], options, single=True, baseline=None)
 
 
@@ -122,7 +129,10 @@ def compare(
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     require: RequireOption = None,
+    overrides: SetOption = None,
 ) -> None:
     """Simulate scenarios side by side, paired trial by trial against a baseline."""
-    options = RunOptions(trials, seed, months, sampling, output_format, output, require or [])
+    options = RunOptions(
+        trials, seed, months, sampling, output_format, output, require or [], overrides or []
+    )
     _simulate_and_report(scenarios, options, single=False, baseline=baseline)

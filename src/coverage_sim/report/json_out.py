@@ -2,7 +2,8 @@
 
 Layout::
 
-    {"settings": {tool_version, numpy_version, seed, trials, months, sampling},
+    {"settings": {tool_version, numpy_version, seed, trials, months, sampling,
+                  overrides: ["PATH=VALUE", ...]},
      "baseline": name | null,
      "scenarios": [{name, source, trials,
                     metrics: {<id>: {mean, sd, p5, p10, p50, p90, p95, mc_se, n}},
@@ -77,6 +78,7 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
             "trials": settings.trials,
             "months": settings.months,
             "sampling": settings.sampling,
+            "overrides": list(settings.overrides),
         },
         "baseline": report.baseline,
         "scenarios": [_scenario(s, src) for s, src in zip(report.scenarios, sources, strict=True)],

@@ -29,9 +29,10 @@ def _row(cells: list[str]) -> str:
 
 def _settings_line(report: RunReport) -> str:
     s = report.settings
+    overrides = "".join(f", --set {escape(o)}" for o in s.overrides)
     return (
-        f"{s.trials:,} trials, seed {s.seed}, {s.months} months, {s.sampling} sampling "
-        f"(coverage-sim {s.tool_version}, numpy {s.numpy_version})"
+        f"{s.trials:,} trials, seed {s.seed}, {s.months} months, {s.sampling} sampling"
+        f"{overrides} (coverage-sim {s.tool_version}, numpy {s.numpy_version})"
     )
 
 

@@ -18,6 +18,7 @@ class RunSettings:
     trials: int
     months: int
     sampling: str
+    overrides: tuple[str, ...] = ()  # every --set PATH=VALUE, as typed, in order
 
 
 @dataclass(frozen=True)

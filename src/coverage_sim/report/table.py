@@ -43,6 +43,9 @@ def _settings(report: RunReport) -> Text:
     text = Text(
         f"{s.trials:,} trials · seed {s.seed} · {s.months} months · {s.sampling}", style="dim"
     )
+    for override in s.overrides:
+        text.append("\n--set ", style="dim")
+        text.append(override)
     if report.baseline is not None:
         text.append("\nbaseline: ", style="dim")
         text.append(report.baseline, style="bold")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,20 +13,41 @@ from coverage_sim.errors import ScenarioError, ScenarioIssue
 from coverage_sim.scenario.extends import load_with_extends
 from coverage_sim.scenario.issues import did_you_mean, issues_from_validation, locate
 from coverage_sim.scenario.models import MISSING_TYPES, Scenario
+from coverage_sim.scenario.overrides import Override, apply_overrides
 from coverage_sim.scenario.yaml_loader import KeyPath, YamlDocument, dotted, load_yaml
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Load, merge (``extends``) and validate one scenario file.
+def load_scenario(path: str | Path, overrides: Sequence[Override] = ()) -> Scenario:
+    """Load, merge (``extends``), apply ``overrides`` (``--set``) and validate one file.
 
-    Raises ``ScenarioError`` with every issue in the file (and the files it extends).
-    ``name`` defaults to the file stem. A complete ``template: true`` file loads; an
-    incomplete one is reported with the keys it lacks.
+    Raises ``ScenarioError`` with every issue in the file (and the files it extends) and
+    in the overrides. ``name`` defaults to the file stem. A complete ``template: true``
+    file loads; an incomplete one is reported with the keys it lacks.
     """
-    scenario, _ = _check(Path(path), partial=False)
+    return scenario_from_document(read_scenario_document(path), overrides)
+
+
+def read_scenario_document(path: str | Path) -> YamlDocument:
+    """The file merged with its ``extends`` chain, not yet validated (for many overrides)."""
+    return load_with_extends(Path(path))
+
+
+def scenario_from_document(doc: YamlDocument, overrides: Sequence[Override] = ()) -> Scenario:
+    """Validate a copy of ``doc`` with ``overrides`` applied; ``doc`` itself is unchanged."""
+    scenario, _ = _check(_with_overrides(doc, overrides), partial=False)
     if scenario is None:  # pragma: no cover - _check raises when not partial
-        raise ScenarioError([ScenarioIssue(str(path), "", "scenario is incomplete")])
+        raise ScenarioError([ScenarioIssue(str(doc.path), "", "scenario is incomplete")])
     return scenario
+
+
+def _with_overrides(doc: YamlDocument, overrides: Sequence[Override]) -> YamlDocument:
+    if not overrides or doc.issues or not doc.data:
+        return doc
+    changed = YamlDocument(doc.path, copy.deepcopy(doc.data), dict(doc.marks), list(doc.issues))
+    problems = apply_overrides(changed, overrides)
+    if problems:
+        raise ScenarioError(problems)
+    return changed
 
 
 def validate_scenario_file(path: str | Path) -> bool:
@@ -34,12 +56,12 @@ def validate_scenario_file(path: str | Path) -> bool:
     A ``template: true`` file is checked as a partial document: every key must be
     known and every value valid, but required keys may be missing.
     """
-    _, is_template = _check(Path(path), partial=True)
+    _, is_template = _check(load_with_extends(Path(path)), partial=True)
     return is_template
 
 
-def _check(path: Path, *, partial: bool) -> tuple[Scenario | None, bool]:
-    doc = load_with_extends(path)
+def _check(doc: YamlDocument, *, partial: bool) -> tuple[Scenario | None, bool]:
+    path = doc.path
     if doc.issues:
         # The document could not be read or merged completely (YAML syntax, tags, aliases,
         # duplicate keys, extends): keys and values are not checked, so the cause is not

@@ -110,11 +110,11 @@ class StrictComposer(Reader, Scanner, Parser, Composer, CoreResolver):
 
 @dataclass(frozen=True)
 class Location:
-    """Where a key or list item starts: file, 1-based line and column."""
+    """Where a key or list item starts: file, 1-based line and column (``None``: not a file)."""
 
     file: str
-    line: int
-    column: int
+    line: int | None
+    column: int | None
 
 
 @dataclass
@@ -175,21 +175,9 @@ def load_yaml(path: Path) -> YamlDocument:
         doc.issues.append(ScenarioIssue(shown, "", str(exc)))
         return doc
     try:
-        composer = StrictComposer(text)
-        try:
-            root = composer.get_single_node()
-        finally:
-            composer.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        line = mark.line + 1 if mark is not None else None
-        column = mark.column + 1 if mark is not None else None
-        message += _tab_hint(text, exc)
-        doc.issues.append(ScenarioIssue(shown, "", f"invalid YAML: {message}", line, column))
-        return doc
-    except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        doc.issues.append(ScenarioIssue(shown, "", f"invalid YAML: {exc}"))
+        root = _compose(text)
+    except _ComposeProblem as exc:
+        doc.issues.append(ScenarioIssue(shown, "", exc.message, exc.line, exc.column))
         return doc
     if root is None:
         doc.issues.append(
@@ -213,6 +201,52 @@ def load_yaml(path: Path) -> YamlDocument:
     doc.marks[()] = Location(shown, 1, 1)
     doc.issues = builder.issues
     return doc
+
+
+def load_yaml_value(text: str, shown: str, path: KeyPath) -> tuple[Any, list[ScenarioIssue]]:
+    """One value written in the scenario grammar (``36M``, ``"85% to 95%"``, a flow mapping).
+
+    The same strict reading as a file (core schema, no tags, anchors or aliases); issues
+    name ``shown`` (e.g. the ``--set`` argument) and the key path the value is meant for.
+    An empty text is YAML's null, as an empty value in a file is.
+    """
+    try:
+        root = _compose(text)
+    except _ComposeProblem as exc:
+        return None, [ScenarioIssue(shown, dotted(path), exc.message)]
+    if root is None:
+        return None, []
+    builder = _Builder(shown)
+    value = builder.value(root, path)
+    issues = [ScenarioIssue(shown, issue.key_path, issue.message) for issue in builder.issues]
+    return value, issues
+
+
+class _ComposeProblem(Exception):
+    """YAML that cannot be composed: the message and where (1-based) when known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def _compose(text: str) -> Node | None:
+    """The document's root node (``None`` when empty); raises ``_ComposeProblem``."""
+    try:
+        composer = StrictComposer(text)
+        try:
+            return composer.get_single_node()
+        finally:
+            composer.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        message += _tab_hint(text, exc)
+        raise _ComposeProblem(f"invalid YAML: {message}", line, column) from None
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise _ComposeProblem(f"invalid YAML: {exc}") from None
 
 
 class _Builder:
