@@ -12,6 +12,7 @@ field says otherwise.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -146,3 +147,30 @@ class CompiledScenario:
     def parameter_paths(self) -> tuple[str, ...]:
         """The scenario key paths of the uncertain inputs, in compile order."""
         return tuple(self.draws)
+
+
+def _slice_value(value: object, trials: int, part: slice) -> object:
+    if isinstance(value, np.ndarray):
+        return value[part] if value.ndim == 1 and value.shape[0] == trials else value
+    if isinstance(value, dict):
+        return {k: _slice_value(v, trials, part) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_slice_value(v, trials, part) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _slice_value(getattr(value, f.name), trials, part)
+            for f in dataclasses.fields(value)
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def slice_trials(scenario: CompiledScenario, start: int, stop: int) -> CompiledScenario:
+    """Trials ``start..stop-1`` of ``scenario``: every per-trial array sliced (views), the
+    structural inputs shared. What one block task of a parallel run needs and ships."""
+    if not 0 <= start < stop <= scenario.trials:
+        raise ValueError(f"trials {start}..{stop} outside 0..{scenario.trials}")
+    part = slice(start, stop)
+    sliced = _slice_value(scenario, scenario.trials, part)
+    assert isinstance(sliced, CompiledScenario)
+    return dataclasses.replace(sliced, trials=stop - start)

@@ -17,14 +17,15 @@ from pathlib import Path
 import numpy as np
 
 from coverage_sim import __version__
-from coverage_sim.engine import simulate
 from coverage_sim.errors import UsageError
+from coverage_sim.execution import Executor, SerialExecutor
 from coverage_sim.metrics import compare, summarize
 from coverage_sim.report.model import RunReport, RunSettings
 from coverage_sim.scenario import Scenario, compile_scenario, load_scenario, scenario_files
 from coverage_sim.scenario.fields import MAX_TRIALS, MIN_TRIALS
 from coverage_sim.scenario.overrides import Override
 from coverage_sim.scenario.sampling import SAMPLING_METHODS
+from coverage_sim.trial_blocks import simulate_in_blocks
 
 # on_progress(scenario index, scenario name, trials done, trials in total)
 ProgressCallback = Callable[[int, str, int, int], None]
@@ -215,9 +216,19 @@ def _setting_warnings(
     return warnings
 
 
-def execute(plan: RunPlan, *, on_progress: ProgressCallback | None = None) -> RunReport:
-    """Compile and simulate every planned scenario, then summarize and compare with the baseline."""
+def execute(
+    plan: RunPlan,
+    *,
+    on_progress: ProgressCallback | None = None,
+    executor: Executor | None = None,
+) -> RunReport:
+    """Compile and simulate every planned scenario, then summarize and compare with the baseline.
+
+    The blocks of 1,000 trials of each scenario run on ``executor`` (default: this process);
+    the report does not depend on which executor or how many workers ran them.
+    """
     settings = plan.settings
+    executor = executor if executor is not None else SerialExecutor()
     summaries = []
     per_trial_metrics = []  # series and bridge are summarized at once; only metrics pair
     for index, item in enumerate(plan.scenarios):
@@ -234,7 +245,8 @@ def execute(plan: RunPlan, *, on_progress: ProgressCallback | None = None) -> Ru
                 on_progress(_index, _name, done, total)
 
         outcome = dataclasses.replace(
-            simulate(compiled, settings.seed, on_progress=progress), name=item.name
+            simulate_in_blocks(compiled, settings.seed, executor, on_progress=progress),
+            name=item.name,
         )
         summaries.append(summarize(outcome))
         per_trial_metrics.append(dataclasses.replace(outcome, series={}, bridge={}))

@@ -46,7 +46,7 @@ def test_output_into_a_missing_folder_exits_2_before_simulating(
     def must_not_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("simulated although the output path is bad")
 
-    monkeypatch.setattr(coverage_sim.runner, "simulate", must_not_run)
+    monkeypatch.setattr(coverage_sim.runner, "simulate_in_blocks", must_not_run)
     result = cli("run", TRAD, *FAST, "--output", tmp_path / "no" / "out.csv")
     assert result.code == 2
     assert "does not exist" in result.stderr
@@ -57,7 +57,7 @@ def test_ctrl_c_exits_130_and_leaves_the_old_output_file_untouched(
 ) -> None:
     target = tmp_path / "result.csv"
     target.write_text("previous run\n")
-    real_simulate = coverage_sim.runner.simulate
+    real_simulate = coverage_sim.runner.simulate_in_blocks
     calls = []
 
     def interrupted(*args: object, **kwargs: object) -> object:
@@ -66,7 +66,7 @@ def test_ctrl_c_exits_130_and_leaves_the_old_output_file_untouched(
             raise KeyboardInterrupt
         return real_simulate(*args, **kwargs)
 
-    monkeypatch.setattr(coverage_sim.runner, "simulate", interrupted)
+    monkeypatch.setattr(coverage_sim.runner, "simulate_in_blocks", interrupted)
     result = cli("compare", TRAD, XAAS, *FAST, "--format", "csv", "--output", target)
     assert result.code == 130
     assert "interrupted" in result.stderr
@@ -140,7 +140,7 @@ def test_invalid_require_exits_2_listing_valid_names_before_simulating(
     def must_not_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("simulated although --require is invalid")
 
-    monkeypatch.setattr(coverage_sim.runner, "simulate", must_not_run)
+    monkeypatch.setattr(coverage_sim.runner, "simulate_in_blocks", must_not_run)
     result = cli("compare", TRAD, XAAS, *FAST, "--require", requirement)
     assert result.code == 2
     assert all(name in result.stderr for name in lists)

@@ -129,3 +129,18 @@ def test_help_shows_an_example(cli, command: list[str]) -> None:
     assert result.code == 0
     assert "Example" in result.stdout
     assert "coverage-sim " in result.stdout.split("Example", 1)[1]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_output_is_byte_identical_for_one_or_two_workers(cli, fmt: str) -> None:
+    args = ["compare", FIXTURES, "--trials", "2500", "--months", "13", "--format", fmt]
+    one = cli(*args, "--workers", "1")
+    two = cli(*args, "--workers", "2")
+    assert one.code == two.code == 0
+    assert one.stdout == two.stdout
+
+
+def test_zero_workers_exit_2(cli) -> None:
+    result = cli("run", FIXTURES / "xaas.yaml", *FAST, "--workers", "0")
+    assert result.code == 2
+    assert "--workers must be at least 1" in result.stderr

@@ -33,3 +33,16 @@ def test_execute_reports_progress_for_every_scenario_and_pairs_them() -> None:
     assert [s.name for s in report.scenarios] == ["Traditional", "XaaS"]
     assert {c.scenario for c in report.comparisons} == {"XaaS"}
     assert all(s.trials == 64 for s in report.scenarios)
+
+
+def test_progress_comes_after_every_block_of_1000_trials_with_two_workers() -> None:
+    from coverage_sim.execution import ProcessExecutor
+
+    plan = plan_run([FIXTURES / "xaas.yaml"], trials=2500, months=3, single=True)
+    calls: list[int] = []
+    executor = ProcessExecutor(2)
+    try:
+        execute(plan, on_progress=lambda i, n, done, total: calls.append(done), executor=executor)
+    finally:
+        executor.close()
+    assert calls == [1000, 2000, 2500]

@@ -128,3 +128,19 @@ def test_the_first_blocks_of_a_larger_run_equal_a_smaller_run() -> None:
     small, large = run(1000), run(2500)
     for metric in small.metrics:
         np.testing.assert_array_equal(small.metrics[metric], large.metrics[metric][:1000])
+
+
+def test_a_range_of_trials_simulated_alone_equals_that_range_of_the_whole_run() -> None:
+    from coverage_sim.compiled import slice_trials
+
+    sc = typical(2500, 14)
+    whole = simulate(sc, seed=9)
+    part = simulate(slice_trials(sc, 1000, 2500), seed=9, first_trial=1000)
+    for group in ("metrics", "bridge", "series"):
+        for key, values in getattr(whole, group).items():
+            np.testing.assert_array_equal(values[1000:], getattr(part, group)[key], err_msg=key)
+
+
+def test_a_range_must_start_on_a_block_boundary() -> None:
+    with pytest.raises(ValueError, match="multiple of 1000"):
+        simulate(typical(200, 12), seed=1, first_trial=500)

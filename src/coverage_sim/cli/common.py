@@ -8,11 +8,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coverage_sim.report.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from coverage_sim.execution import Executor
 
 _TRIALS_HELP = (
     "Trials per scenario (default: simulation.trials of the scenario file, or the baseline's)."
@@ -37,6 +40,10 @@ _SET_HELP = (
     "Override a scenario key for this run, value in the file's own grammar, e.g. "
     'budget.annual=36M or customers.land_acv="80k to 120k"; repeatable; applies to every '
     "scenario. Validated like a file."
+)
+_WORKERS_HELP = (
+    "Worker processes simulating blocks of 1,000 trials (or plan evaluations) in parallel "
+    "(default: every available core); the output is the same for any number."
 )
 PLAIN_WIDTH = 100  # table width when not writing to a terminal
 
@@ -63,6 +70,7 @@ class RunOptions:
     output: Path | None
     require: list[str]
     overrides: list[str]
+    workers: int | None = None
 
 
 def error(message: str) -> None:
@@ -99,6 +107,21 @@ def progress_bars() -> Iterator[Callable[[int, str, int, int], None]]:
         yield on_progress
 
 
+@contextmanager
+def open_executor(workers: int | None) -> Iterator[Executor]:
+    """The executor of ``--workers`` (default: every available core), closed afterwards."""
+    from coverage_sim.errors import UsageError
+    from coverage_sim.execution import make_executor
+
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers must be at least 1; got {workers}")
+    executor = make_executor(workers)
+    try:
+        yield executor
+    finally:
+        executor.close()
+
+
 TrialsOption = Annotated[int | None, typer.Option("--trials", metavar="N", help=_TRIALS_HELP)]
 SeedOption = Annotated[int | None, typer.Option("--seed", metavar="S", help=_SEED_HELP)]
 MonthsOption = Annotated[int | None, typer.Option("--months", metavar="H", help=_MONTHS_HELP)]
@@ -111,3 +134,4 @@ RequireOption = Annotated[
     list[str] | None, typer.Option("--require", metavar="EXPR", help=_REQUIRE_HELP)
 ]
 SetOption = Annotated[list[str] | None, typer.Option("--set", metavar="PATH=VALUE", help=_SET_HELP)]
+WorkersOption = Annotated[int | None, typer.Option("--workers", metavar="N", help=_WORKERS_HELP)]

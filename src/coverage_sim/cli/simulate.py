@@ -21,6 +21,8 @@ from coverage_sim.cli.common import (
     SeedOption,
     SetOption,
     TrialsOption,
+    WorkersOption,
+    open_executor,
     progress_bars,
     wants_color,
     warn,
@@ -60,11 +62,12 @@ def _simulate_and_report(
     requirements = check_targets(requirements, plan.names, plan.baseline, plan.aliases)
     for warning in plan.warnings:
         warn(warning)
-    if sys.stderr.isatty():
-        with progress_bars() as on_progress:
-            report = execute(plan, on_progress=on_progress)
-    else:
-        report = execute(plan)
+    with open_executor(options.workers) as executor:
+        if sys.stderr.isatty():
+            with progress_bars() as on_progress:
+                report = execute(plan, on_progress=on_progress, executor=executor)
+        else:
+            report = execute(plan, executor=executor)
     if options.output is not None:
         write_atomic(options.output, render(report, options.output_format))
     else:
@@ -92,10 +95,19 @@ def run(
     output: OutputOption = None,
     require: RequireOption = None,
     overrides: SetOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Simulate one scenario: metrics (p10/p50/p90), ARR bridge per year and ARR over time."""
     options = RunOptions(
-        trials, seed, months, sampling, output_format, output, require or [], overrides or []
+        trials,
+        seed,
+        months,
+        sampling,
+        output_format,
+        output,
+        require or [],
+        overrides or [],
+        workers,
     )
     _simulate_and_report([scenario], options, single=True, baseline=None)
 
@@ -130,9 +142,18 @@ def compare(
     output: OutputOption = None,
     require: RequireOption = None,
     overrides: SetOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Simulate scenarios side by side, paired trial by trial against a baseline."""
     options = RunOptions(
-        trials, seed, months, sampling, output_format, output, require or [], overrides or []
+        trials,
+        seed,
+        months,
+        sampling,
+        output_format,
+        output,
+        require or [],
+        overrides or [],
+        workers,
     )
     _simulate_and_report(scenarios, options, single=False, baseline=baseline)

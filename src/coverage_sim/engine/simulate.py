@@ -47,15 +47,22 @@ def simulate(
     scenario: CompiledScenario,
     seed: int | np.random.SeedSequence,
     *,
+    first_trial: int = 0,
     chunk_trials: int = DEFAULT_CHUNK_TRIALS,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ScenarioOutcome:
     """Simulate every trial of ``scenario``; the same seed gives identical arrays.
 
+    ``first_trial``: ``scenario`` holds trials ``first_trial ..`` of a larger run (its
+    per-trial inputs sliced, ``compiled.slice_trials``); they draw their process noise at
+    those trials' stream positions, so simulating a run range by range gives the same
+    arrays as simulating it whole. It must start a block of 1,000 trials.
     ``chunk_trials`` bounds memory and sets how often ``on_progress(done, total)`` is
     called; it is rounded up to a whole number of blocks of 1,000 trials and does not
     change any result.
     """
+    if first_trial < 0 or first_trial % BLOCK_TRIALS:
+        raise ValueError(f"first_trial must be a multiple of {BLOCK_TRIALS}, got {first_trial}")
     if chunk_trials < 1:
         raise ValueError(f"chunk_trials must be >= 1, got {chunk_trials}")
     if scenario.horizon_months < 1:
@@ -66,7 +73,7 @@ def simulate(
     arrays = OutcomeArrays(scenario)
     for first in range(0, total, chunk):
         trials = slice(first, min(first + chunk, total))
-        _simulate_chunk(scenario, root, trials, arrays.chunk(trials))
+        _simulate_chunk(scenario, root, first_trial, trials, arrays.chunk(trials))
         if on_progress is not None:
             on_progress(trials.stop, total)
     return arrays.outcome()
@@ -112,13 +119,14 @@ def _total(parts: list[FloatArray], size: int) -> FloatArray:
 def _simulate_chunk(
     scenario: CompiledScenario,
     root: np.random.SeedSequence,
+    first_trial: int,
     trials: slice,
     record: ChunkRecord,
 ) -> None:
     company, customers, roles = scenario.company, scenario.customers, scenario.roles
     size = trials.stop - trials.start
     purposes = (RENEW, ADOPT, EXPAND, LAND, *(attrition_purpose(r.name) for r in roles))
-    streams = NoiseStreams(root, trials.start, size, purposes)
+    streams = NoiseStreams(root, first_trial + trials.start, size, purposes)
     book = CustomerBook(
         company.starting_customers,
         company.starting_arr[trials],

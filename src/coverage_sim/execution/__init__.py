@@ -10,9 +10,12 @@ and stream positions.
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol, TypeVar
 
 Item = TypeVar("Item")
@@ -27,7 +30,30 @@ class Executor(Protocol):
 
     def map(self, fn: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]: ...
 
+    def imap(self, fn: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+        """``fn`` over ``items``, yielded in input order as they finish; items are taken
+        from the iterable only a few per worker ahead, so neither the inputs nor the
+        results of a long run are all held at once."""
+        ...
+
     def close(self) -> None: ...
+
+
+def _ordered(
+    submit: Callable[[Item], Future[Result]], items: Iterable[Item], ahead: int
+) -> Iterator[Result]:
+    """Results of ``submit(item)`` in input order, at most ``ahead`` submitted and unread."""
+    pending: deque[Future[Result]] = deque()
+    try:
+        for item in items:
+            pending.append(submit(item))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 class SerialExecutor:
@@ -37,6 +63,9 @@ class SerialExecutor:
 
     def map(self, fn: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
         return [fn(item) for item in items]
+
+    def imap(self, fn: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+        return (fn(item) for item in items)
 
     def close(self) -> None:
         return None
@@ -59,13 +88,34 @@ class ProcessExecutor:
         if len(items) <= 1:
             return [fn(item) for item in items]
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self._workers)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._workers, initializer=_ignore_interrupts
+            )
         return list(self._pool.map(fn, items))
+
+    def imap(self, fn: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+        iterator = iter(items)
+        head = list(itertools.islice(iterator, 2))
+        if len(head) <= 1:  # one task: no process to start or feed
+            return (fn(item) for item in head)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._workers, initializer=_ignore_interrupts
+            )
+        pool = self._pool
+        return _ordered(
+            lambda item: pool.submit(fn, item), itertools.chain(head, iterator), 2 * self._workers
+        )
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+
+def _ignore_interrupts() -> None:
+    """Worker processes leave Ctrl-C to the parent, which stops the pool and reports it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def available_cores() -> int:
