@@ -5,7 +5,8 @@ child's keys win; lists and scalars are replaced whole; a mapping with a ``dist`
 key (a distribution) replaces whatever was there rather than merging into it.
 ``name``, ``description``, ``template`` and ``extends`` describe one file and are not
 inherited. Every key keeps the location (file, line) it came from, so an error in an
-inherited key names the parent file. A cycle is reported with the whole chain.
+inherited key names the parent file. A cycle is reported with the whole chain. A chain
+holds at most ``MAX_CHAIN`` files, the file run included.
 """
 
 from __future__ import annotations
@@ -47,9 +48,13 @@ def _load(path: Path, chain: list[Path]) -> YamlDocument:
     if parent_resolved in seen:
         names = [p.name for p in seen[seen.index(parent_resolved) :]] + [parent_resolved.name]
         return issue("extends cycle: " + " -> ".join(names))
-    if len(seen) > MAX_CHAIN:
-        return issue(f"extends chain is longer than {MAX_CHAIN} files")
+    if len(seen) >= MAX_CHAIN:
+        return issue(
+            f"extends chain is longer than {MAX_CHAIN} files (the file run and its parents); "
+            "shorten it"
+        )
     parent = _load(parent_path, seen)
+    doc.sources.extend(parent.sources)
     file_level = [i for i in parent.issues if i.file == str(parent_path) and i.line is None]
     if not parent.data and file_level:
         for problem in file_level:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,9 @@ def scenario_from_document(doc: YamlDocument, overrides: Sequence[Override] = ()
 def _with_overrides(doc: YamlDocument, overrides: Sequence[Override]) -> YamlDocument:
     if not overrides or doc.issues or not doc.data:
         return doc
-    changed = YamlDocument(doc.path, copy.deepcopy(doc.data), dict(doc.marks), list(doc.issues))
+    changed = replace(
+        doc, data=copy.deepcopy(doc.data), marks=dict(doc.marks), issues=list(doc.issues)
+    )
     problems = apply_overrides(changed, overrides)
     if problems:
         raise ScenarioError(problems)
@@ -61,12 +64,27 @@ def validate_scenario_file(path: str | Path) -> bool:
 
 
 def _check(doc: YamlDocument, *, partial: bool) -> tuple[Scenario | None, bool]:
+    try:
+        return _check_document(doc, partial=partial)
+    except ScenarioError as exc:
+        issues = [_reached_from(issue, doc.path) for issue in exc.issues]
+        raise ScenarioError(_ordered(issues)) from None
+
+
+def _reached_from(issue: ScenarioIssue, path: Path) -> ScenarioIssue:
+    """An issue found in an ``extends`` parent also names the file that was run."""
+    if issue.file == str(path):
+        return issue
+    return replace(issue, message=f"{issue.message} (in a file that {path} extends)")
+
+
+def _check_document(doc: YamlDocument, *, partial: bool) -> tuple[Scenario | None, bool]:
     path = doc.path
     if doc.issues:
         # The document could not be read or merged completely (YAML syntax, tags, aliases,
         # duplicate keys, extends): keys and values are not checked, so the cause is not
         # buried under the "required key missing" errors it leads to.
-        raise ScenarioError(_ordered(doc.issues))
+        raise ScenarioError(doc.issues)
     if not doc.data:
         raise ScenarioError([ScenarioIssue(str(path), "", "file is empty")])
     is_template = doc.data.get("template") is True
@@ -90,11 +108,12 @@ def _check(doc: YamlDocument, *, partial: bool) -> tuple[Scenario | None, bool]:
                     "this file is a template (template: true): extend it from a scenario to run it",
                 ),
             )
-        raise ScenarioError(_ordered(issues))
+        raise ScenarioError(issues)
     if scenario is not None:
         if not scenario.name:
             scenario = scenario.model_copy(update={"name": path.stem})
         scenario._source = path
+        scenario._sources = tuple(doc.sources)
     return scenario, is_template
 
 

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Discriminator, Field, PrivateAttr, Tag, mod
 from pydantic_core import PydanticCustomError
 
 from coverage_sim.scenario.fields import (
+    MAX_SEED,
     SUM_TOLERANCE,
     Name,
     NonNegativeInt,
@@ -49,7 +50,7 @@ def _missing(message: str) -> PydanticCustomError:
 
 class Simulation(StrictModel):
     trials: Trials = Field(default=10_000, description="Monte Carlo trials (at least 2).")
-    seed: NonNegativeInt = Field(default=2026, le=2**63 - 1, description="Seed of all draws.")
+    seed: NonNegativeInt = Field(default=2026, le=MAX_SEED, description="Seed of all draws.")
     sampling: Literal["monte_carlo", "lhs"] = Field(
         default="monte_carlo",
         description="monte_carlo (default) or lhs (Latin hypercube per input).",
@@ -315,7 +316,13 @@ class Scenario(StrictModel):
     valuation: Valuation = Valuation()
 
     _source: Path | None = PrivateAttr(default=None)
+    _sources: tuple[Path, ...] = PrivateAttr(default=())
 
     @property
     def source(self) -> Path | None:
         return self._source
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        """Every file read to make this scenario: ``source``, then its ``extends`` parents."""
+        return self._sources

@@ -13,13 +13,16 @@ resolver that follows the YAML 1.2 core schema instead of PyYAML's YAML 1.1 one:
 Rejected with a located issue: anchors and aliases (no "billion laughs"), any tag
 (``!!python/object``, ``!!binary``, ...), duplicate keys, non-scalar keys, documents
 nested deeper than ``MAX_DEPTH`` or with more than ``MAX_NODES`` nodes, files over
-``MAX_BYTES``, files that are not UTF-8 text, empty files and top levels that are
-not a mapping.
+``MAX_BYTES`` (10 MB), anything but a regular file (directories, pipes, sockets,
+devices: refused without blocking), files that are not UTF-8 text (UTF-16 gets a hint),
+empty files and top levels that are not a mapping.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -35,7 +38,9 @@ from yaml.scanner import Scanner
 
 from coverage_sim.errors import ScenarioIssue
 
-MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES = 10 * 1024 * 1024
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_NOCTTY = getattr(os, "O_NOCTTY", 0)
 MAX_DEPTH = 64
 MAX_NODES = 100_000
 
@@ -119,12 +124,17 @@ class Location:
 
 @dataclass
 class YamlDocument:
-    """A parsed file: plain data, the location of every key path, and problems found."""
+    """A parsed file: plain data, the location of every key path, and problems found.
+
+    ``sources`` are the files read to make it: the file itself, then its ``extends``
+    parents (nearest first).
+    """
 
     path: Path
     data: dict[str, Any]
     marks: dict[KeyPath, Location] = field(default_factory=dict)
     issues: list[ScenarioIssue] = field(default_factory=list)
+    sources: list[Path] = field(default_factory=list)
 
 
 def dotted(path: KeyPath) -> str:
@@ -135,30 +145,109 @@ def dotted(path: KeyPath) -> str:
     return text
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or a ScenarioError-ready issue list when it cannot be used."""
+_KINDS = (
+    (stat.S_ISDIR, "is a directory; expected a YAML file"),
+    (stat.S_ISFIFO, "is a named pipe; only regular files are read"),
+    (stat.S_ISSOCK, "is a socket; only regular files are read"),
+    (stat.S_ISCHR, "is a device; only regular files are read"),
+    (stat.S_ISBLK, "is a device; only regular files are read"),
+)
+
+
+def _refuse_special(mode: int) -> None:
+    for test, message in _KINDS:
+        if test(mode):
+            raise _FileProblem(message)
+    if not stat.S_ISREG(mode):
+        raise _FileProblem("is not a regular file; only regular files are read")
+
+
+def _too_big(size: int) -> _FileProblem:
+    return _FileProblem(
+        f"file is {size:,} bytes; scenario files are limited to {MAX_BYTES // (1024 * 1024)} MB"
+    )
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of at most ``MAX_BYTES``, never blocking.
+
+    A directory, named pipe, socket or device is refused before it is opened (``stat``),
+    and again after (``fstat`` of what was opened, with ``O_NONBLOCK`` so that a pipe
+    swapped in between cannot block); at most ``MAX_BYTES + 1`` bytes are ever read.
+    """
     try:
-        if path.is_dir():
-            raise _FileProblem("is a directory; expected a YAML file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _FileProblem(
-                f"file is {size} bytes; scenario files are limited to "
-                f"{MAX_BYTES // (1024 * 1024)} MB"
-            )
-        raw = path.read_bytes()
+        _refuse_special(os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _NOCTTY)
     except FileNotFoundError:
         raise _FileProblem("file not found") from None
     except PermissionError:
         raise _FileProblem("file is not readable (permission denied)") from None
     except (OSError, ValueError) as exc:
-        raise _FileProblem(f"cannot read the file: {exc}") from None
+        raise _FileProblem(
+            f"cannot read the file: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
+    try:
+        info = os.fstat(fd)
+        _refuse_special(info.st_mode)
+        if info.st_size > MAX_BYTES:
+            raise _too_big(info.st_size)
+        chunks: list[bytes] = []
+        total = 0
+        while total <= MAX_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > MAX_BYTES:
+            raise _too_big(total)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise _FileProblem(f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a ``_FileProblem`` saying why it cannot be used."""
+    raw = read_bytes(path)
+    encoding = _utf16_or_32(raw)
+    if encoding is not None:
+        raise _FileProblem(
+            f"file is {encoding} text; save it as UTF-8 (most editors offer "
+            '"Save with encoding" or "UTF-8" in the save dialog)'
+        )
     if b"\x00" in raw:
         raise _FileProblem("file is binary, not YAML text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _FileProblem(f"file is not UTF-8 text (byte {exc.start})") from None
+        raise _FileProblem(f"file is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def _utf16_or_32(raw: bytes) -> str | None:
+    """``"UTF-16"``/``"UTF-32"`` when ``raw`` decodes as such and either starts with its
+    byte-order mark or has a NUL byte beside most characters (ASCII text); else None."""
+    head = raw[:400]
+    nuls = head.count(0)
+    for name, codec, marks, enough in (
+        (
+            "UTF-32",
+            "utf-32",
+            (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"),
+            nuls * 4 >= len(head) * 3 > 0,
+        ),
+        ("UTF-16", "utf-16", (b"\xff\xfe", b"\xfe\xff"), nuls * 5 >= len(head) * 2 > 0),
+    ):
+        if raw.startswith(marks) or enough:
+            for variant in (codec, f"{codec}-le", f"{codec}-be"):
+                try:
+                    text = raw.decode(variant)
+                except UnicodeDecodeError:
+                    continue
+                if "\x00" not in text:
+                    return name
+    return None
 
 
 class _FileProblem(Exception):
@@ -168,7 +257,7 @@ class _FileProblem(Exception):
 def load_yaml(path: Path) -> YamlDocument:
     """Read ``path`` into a :class:`YamlDocument`; fatal problems are its only issues."""
     shown = str(path)
-    doc = YamlDocument(path=path, data={})
+    doc = YamlDocument(path=path, data={}, sources=[path])
     try:
         text = read_text(path)
     except _FileProblem as exc:
