@@ -43,3 +43,7 @@ class UsageError(CoverageSimError):
 
 class RequirementNotMet(CoverageSimError):
     """One or more --require checks did not hold (exit 1)."""
+
+
+class OutputError(CoverageSimError):
+    """The output (stdout or --output) could not be written: a full disk, a lost device."""

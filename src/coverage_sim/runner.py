@@ -22,7 +22,8 @@ from coverage_sim.execution import Executor, SerialExecutor
 from coverage_sim.metrics import compare, summarize
 from coverage_sim.report.model import RunReport, RunSettings
 from coverage_sim.scenario import Scenario, compile_scenario, load_scenario, scenario_files
-from coverage_sim.scenario.fields import MAX_TRIALS, MIN_TRIALS
+from coverage_sim.scenario.compile import MAX_HORIZON
+from coverage_sim.scenario.fields import MAX_SEED, MAX_TRIALS, MIN_TRIALS
 from coverage_sim.scenario.overrides import Override
 from coverage_sim.scenario.sampling import SAMPLING_METHODS
 from coverage_sim.trial_blocks import simulate_in_blocks
@@ -52,6 +53,11 @@ class RunPlan:
     @property
     def names(self) -> list[str]:
         return [s.name for s in self.scenarios]
+
+    @property
+    def input_files(self) -> list[Path]:
+        """Every file the run reads: each scenario file and its ``extends`` parents."""
+        return [source for item in self.scenarios for source in item.scenario.sources]
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -178,10 +184,12 @@ def _check_settings(settings: RunSettings) -> None:
         raise UsageError(
             f"--trials must be from {MIN_TRIALS} to {MAX_TRIALS:_}; got {settings.trials}"
         )
-    if settings.months < 1:
-        raise UsageError(f"--months must be at least 1; got {settings.months}")
-    if settings.seed < 0:
-        raise UsageError(f"--seed must be zero or positive; got {settings.seed}")
+    if not 1 <= settings.months <= MAX_HORIZON:
+        raise UsageError(f"--months must be from 1 to {MAX_HORIZON}; got {settings.months}")
+    if not 0 <= settings.seed <= MAX_SEED:
+        raise UsageError(
+            f"--seed must be a whole number from 0 to {MAX_SEED} (2**63 - 1); got {settings.seed}"
+        )
     if settings.sampling not in SAMPLING_METHODS:
         raise UsageError(
             f"--sampling must be one of {', '.join(SAMPLING_METHODS)}; got {settings.sampling!r}"

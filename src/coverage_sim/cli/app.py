@@ -21,7 +21,9 @@ class ExitCode(IntEnum):
     OK = 0
     REQUIREMENT_NOT_MET = 1
     BAD_INPUT = 2
-    INTERRUPTED = 130
+    HANGUP = 129  # 128 + SIGHUP
+    INTERRUPTED = 130  # 128 + SIGINT
+    TERMINATED = 143  # 128 + SIGTERM
 
 
 # --help lists the commands in this order (the job first, scenario-file tools last);

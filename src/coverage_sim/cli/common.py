@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
+from coverage_sim.errors import OutputError
 from coverage_sim.report.formats import OutputFormat
+from coverage_sim.text import visible
 
 if TYPE_CHECKING:
     from coverage_sim.execution import Executor
@@ -54,8 +57,17 @@ def wants_color(stream: object) -> bool:
     return bool(callable(isatty) and isatty()) and not os.environ.get("NO_COLOR")
 
 
+def _to_stderr(line: str) -> None:
+    """One line on stderr, control characters made visible; a lost stderr is ignored."""
+    try:
+        sys.stderr.write(visible(line) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def warn(message: str) -> None:
-    sys.stderr.write(f"coverage-sim: warning: {message}\n")
+    _to_stderr(f"coverage-sim: warning: {message}")
 
 
 @dataclass(frozen=True)
@@ -74,18 +86,73 @@ class RunOptions:
 
 
 def error(message: str) -> None:
-    sys.stderr.write(f"coverage-sim: error: {message}\n")
+    """``coverage-sim: error: MESSAGE`` on stderr (control characters shown as ``\\x1b``)."""
+    _to_stderr(f"coverage-sim: error: {message}")
 
 
 def write_stdout(text: str) -> None:
-    """Write to stdout; a reader that went away (``| head``) does not change the exit code."""
+    """Write to stdout and flush (errors are handled by :class:`GuardedStdout`)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _discard(stream: TextIO) -> None:
+    """Point the file descriptor behind ``stream`` at /dev/null, so that nothing buffered
+    fails again when Python flushes it at exit."""
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
         os.close(devnull)
+
+
+class GuardedStdout:
+    """``sys.stdout`` while a command runs: the one place that handles write errors.
+
+    A reader that went away (``| head``, ``| true``: EPIPE) is not an error: the rest of
+    the output is discarded and the exit code is unchanged. Any other write error
+    (``>/dev/full``: ENOSPC, EIO) raises ``OutputError`` and is kept in ``failure``, so
+    the command exits 2 even if a library swallowed the exception.
+    """
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+        self.reader_gone = False
+        self.failure: OutputError | None = None
+
+    def write(self, text: str) -> int:
+        if not self.reader_gone:
+            self._guarded(lambda: self._inner.write(text))
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.reader_gone:
+            self._guarded(self._inner.flush)
+
+    def _guarded(self, operation: Callable[[], object]) -> None:
+        if self.failure is not None:
+            raise self.failure
+        try:
+            operation()
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+                self.reader_gone = True
+                _discard(self._inner)
+                return
+            self.failure = OutputError(f"cannot write to stdout: {exc.strerror or exc}")
+            raise self.failure from None
+
+    def release(self) -> None:
+        """After the command: make sure Python's own flush at exit cannot fail again."""
+        if self.reader_gone or self.failure is not None:
+            _discard(self._inner)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
 
 @contextmanager
@@ -101,7 +168,7 @@ def progress_bars() -> Iterator[Callable[[int, str, int, int], None]]:
 
         def on_progress(index: int, name: str, done: int, total: int) -> None:
             if index not in tasks:
-                tasks[index] = bar.add_task("", total=total, label=name)
+                tasks[index] = bar.add_task("", total=total, label=visible(name, keep_layout=False))
             bar.update(tasks[index], completed=done, total=total)
 
         yield on_progress

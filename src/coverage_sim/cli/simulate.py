@@ -36,8 +36,9 @@ def _simulate_and_report(
 ) -> None:
     """Plan, simulate, write the output (stdout or --output), then enforce --require.
 
-    Everything that can be checked before simulating is: --require, --output's folder,
-    the scenario files and the settings (all exit 2).
+    Everything that can be checked before simulating is: --require, the scenario files,
+    the settings and --output (its folder, and that it is none of the run's input files);
+    all exit 2.
     """
     from coverage_sim.report.atomic import check_writable, write_atomic
     from coverage_sim.report.render import render
@@ -47,8 +48,6 @@ def _simulate_and_report(
 
     requirements = parse_requirements(options.require)
     overrides = parse_overrides(options.overrides)
-    if options.output is not None:
-        check_writable(options.output)
     plan = plan_run(
         paths,
         baseline=baseline,
@@ -60,6 +59,8 @@ def _simulate_and_report(
         overrides=overrides,
     )
     requirements = check_targets(requirements, plan.names, plan.baseline, plan.aliases)
+    if options.output is not None:
+        check_writable(options.output, inputs=plan.input_files)
     for warning in plan.warnings:
         warn(warning)
     with open_executor(options.workers) as executor:

@@ -2,8 +2,13 @@
 
 The text goes to a temporary file in the destination's directory, is flushed and
 fsync'ed, then ``os.replace`` moves it over the destination in one step (atomic on
-POSIX and Windows within one file system). On any failure, Ctrl-C included, the
-temporary file is removed and the exception propagates.
+POSIX and Windows within one file system). On any failure, Ctrl-C included (and
+SIGTERM/SIGHUP, which the CLI turns into an exception), the temporary file is removed
+and the exception propagates.
+
+:func:`check_writable` runs at planning time, before anything is simulated: the output
+must not be one of the run's input files (a scenario or any ``extends`` parent, also
+through a symlink or hard link), and its folder must accept a temporary file.
 """
 
 from __future__ import annotations
@@ -12,13 +17,18 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from coverage_sim.errors import UsageError
 
 
-def check_writable(path: Path) -> None:
-    """Fail early (before a long run) if ``path`` cannot be an output file."""
+def check_writable(path: Path, inputs: Iterable[Path] = ()) -> None:
+    """Fail early (before a long run) if ``path`` cannot be an output file.
+
+    ``inputs`` are the files the run reads; writing over one of them is refused.
+    """
+    _refuse_inputs(path, inputs)
     if _is_special(path):
         return
     if path.is_dir():
@@ -28,6 +38,35 @@ def check_writable(path: Path) -> None:
         raise UsageError(f"--output {path}: directory {parent} does not exist")
     if not os.access(parent, os.W_OK):
         raise UsageError(f"--output {path}: directory {parent} is not writable")
+    try:
+        fd, probe = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(
+            f"--output {path}: cannot create a file in {parent}: {exc.strerror or exc}"
+        ) from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+
+
+def _refuse_inputs(path: Path, inputs: Iterable[Path]) -> None:
+    """``UsageError`` when ``path`` is (or links to) one of ``inputs``."""
+    try:
+        target = os.stat(path)
+    except (OSError, ValueError):
+        return  # nothing there yet: it cannot be an input
+    if not stat.S_ISREG(target.st_mode):
+        return
+    for source in inputs:
+        try:
+            info = os.stat(source)
+        except (OSError, ValueError):
+            continue
+        if (info.st_dev, info.st_ino) == (target.st_dev, target.st_ino):
+            raise UsageError(
+                f"--output {path}: is an input of this run ({source}); "
+                "refusing to overwrite it, choose another file"
+            )
 
 
 def _new_file_mode(path: Path) -> int:
@@ -63,7 +102,10 @@ def write_atomic(path: Path, text: str) -> None:
         return
     check_writable(path)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"--output {path}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 from rich.console import Console
@@ -12,6 +13,7 @@ from coverage_sim.report.json_out import render_json
 from coverage_sim.report.markdown import render_markdown
 from coverage_sim.report.model import RunReport
 from coverage_sim.report.table import render_table
+from coverage_sim.text import json_safe, visible
 
 __all__ = ["OutputFormat", "render"]
 
@@ -26,7 +28,8 @@ def render(
     environment so that nothing here depends on environment variables.
     """
     if output_format is OutputFormat.json:
-        return render_json(report)
+        return json_safe(render_json(report))
+    report = visible_report(report)
     if output_format is OutputFormat.csv:
         return render_csv(report)
     if output_format is OutputFormat.markdown:
@@ -50,3 +53,22 @@ def render(
         return text
     # Plain text: drop the padding rich adds at line ends (cleaner files and diffs).
     return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def visible_report(report: RunReport) -> RunReport:
+    """``report`` with every text that came from a scenario file made visible
+    (``coverage_sim.text.visible``): scenario names, the baseline and the sources."""
+
+    def names(value: str) -> str:
+        return visible(value)
+
+    return dataclasses.replace(
+        report,
+        scenarios=[dataclasses.replace(s, name=names(s.name)) for s in report.scenarios],
+        comparisons=[
+            dataclasses.replace(c, scenario=names(c.scenario), baseline=names(c.baseline))
+            for c in report.comparisons
+        ],
+        baseline=None if report.baseline is None else names(report.baseline),
+        sources=[visible(source, keep_layout=False) for source in report.sources],
+    )

@@ -14,7 +14,7 @@ import numpy as np
 from coverage_sim import compiled as c
 from coverage_sim.errors import UsageError
 from coverage_sim.scenario.distributions import ParamValue
-from coverage_sim.scenario.fields import MAX_TRIALS, MIN_TRIALS
+from coverage_sim.scenario.fields import MAX_SEED, MAX_TRIALS, MIN_TRIALS
 from coverage_sim.scenario.models import (
     AllocationPoint,
     PerYearPair,
@@ -26,6 +26,7 @@ from coverage_sim.scenario.models import (
 from coverage_sim.scenario.sampling import SAMPLING_METHODS, uniforms
 
 MAX_HORIZON = 600
+"""The longest horizon, in months (50 years); ``horizon_months`` and ``--months``."""
 
 
 class _Sampler:
@@ -78,8 +79,8 @@ def _check_settings(trials: int, seed: int, sampling: str, horizon: int) -> None
         raise UsageError(
             f"trials must be a whole number in {MIN_TRIALS}..{MAX_TRIALS}; got {trials!r}"
         )
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
-        raise UsageError(f"seed must be a whole number >= 0; got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"seed must be a whole number from 0 to {MAX_SEED}; got {seed!r}")
     if sampling not in SAMPLING_METHODS:
         raise UsageError(f"sampling must be one of {', '.join(SAMPLING_METHODS)}; got {sampling!r}")
     if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= MAX_HORIZON:

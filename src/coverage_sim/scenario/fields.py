@@ -73,6 +73,8 @@ PositiveInt = Annotated[
 ]
 
 MIN_TRIALS, MAX_TRIALS = 2, 10_000_000
+MAX_SEED = 2**63 - 1
+"""The largest seed: seeds are mixed into numpy's 64-bit stream keys."""
 
 
 def _enough_trials(trials: int) -> int:

@@ -1,0 +1,50 @@
+"""Text shown to a person: control characters are made visible, never written raw.
+
+A scenario file from someone else must not be able to retitle, clear or recolour the
+reader's terminal, nor forge lines of output. Every error message, warning and every
+text output format passes names and messages through :func:`visible`: C0 and C1
+control characters, DEL, the Unicode line/paragraph separators and the bidirectional
+overrides (which can make text read differently from what it is) are shown as
+``\\x1b`` / ``\\u202e`` escapes. Newline and tab are kept where text is free-form.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LAYOUT = "\t\n"
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_UNSAFE_ALL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, keep_layout: bool = True) -> str:
+    """``text`` with every control character shown as an escape: ``"\\x1b[2J"``.
+
+    ``keep_layout`` keeps newline and tab (free text); without it they are escaped too.
+    """
+    pattern = _UNSAFE if keep_layout else _UNSAFE_ALL
+    return pattern.sub(_escape, text)
+
+
+def has_unsafe(text: str, *, keep_layout: bool = True) -> bool:
+    """True when :func:`visible` would change ``text``."""
+    pattern = _UNSAFE if keep_layout else _UNSAFE_ALL
+    return pattern.search(text) is not None
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the characters ``json.dumps`` leaves raw (DEL, C1, separators,
+    bidi overrides) as ``\\uXXXX``; C0 controls are already escaped by ``json.dumps``.
+
+    Lossless: a JSON reader gets the same strings back. Only valid on JSON text, where
+    these characters can only occur inside strings.
+    """
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
