@@ -38,7 +38,7 @@ def _no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
     def must_not_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("simulated although the command must fail first")
 
-    monkeypatch.setattr(coverage_sim.runner, "simulate", must_not_run)
+    monkeypatch.setattr(coverage_sim.runner, "execute", must_not_run)
 
 
 # --- input files: regular files only, never blocking -------------------------------
