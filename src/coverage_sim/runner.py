@@ -10,6 +10,7 @@ not give come from the baseline scenario's file; a scenario whose own
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,10 @@ from coverage_sim import __version__
 from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor, SerialExecutor
 from coverage_sim.metrics import compare, summarize
-from coverage_sim.report.model import RunReport, RunSettings
+from coverage_sim.report.model import PlanDifference, RunReport, RunSettings, TrialSamples
 from coverage_sim.scenario import Scenario, compile_scenario, load_scenario, scenario_files
 from coverage_sim.scenario.compile import MAX_HORIZON
+from coverage_sim.scenario.differences import beyond_coverage
 from coverage_sim.scenario.fields import MAX_SEED, MAX_TRIALS, MIN_TRIALS
 from coverage_sim.scenario.overrides import Override
 from coverage_sim.scenario.sampling import SAMPLING_METHODS
@@ -30,6 +32,10 @@ from coverage_sim.trial_blocks import simulate_in_blocks
 
 # on_progress(scenario index, scenario name, trials done, trials in total)
 ProgressCallback = Callable[[int, str, int, int], None]
+
+
+# on_samples(plan's samples), once per plan as soon as it is simulated (``--samples``)
+SamplesCallback = Callable[[TrialSamples], None]
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class RunPlan:
     settings: RunSettings
     baseline: str | None
     warnings: list[str]
+    differences: list[PlanDifference] = dataclasses.field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -108,9 +115,12 @@ def _pick_baseline(planned: list[PlannedScenario], baseline: str | None) -> int:
     stems = [i for i, p in enumerate(planned) if p.path.stem == baseline]
     if len(stems) == 1:
         return stems[0]
+    words = [w for p in planned for w in (p.name, p.path.stem, p.path.as_posix())]
+    close = difflib.get_close_matches(baseline, words, n=1, cutoff=0.6)
+    hint = f" did you mean {close[0]!r}?" if close else ""
     raise UsageError(
-        f"--baseline {baseline!r}: not among the scenarios; give a name or a file path of one of: "
-        + ", ".join(f"{p.name!r} ({p.path.as_posix()})" for p in planned)
+        f"--baseline {baseline!r}: not among the scenarios;{hint} give a name or a file path "
+        "of one of: " + ", ".join(f"{p.name!r} ({p.path.as_posix()})" for p in planned)
     )
 
 
@@ -176,7 +186,12 @@ def plan_run(
     warnings = _setting_warnings(
         planned, trials=trials, seed=seed, sampling=sampling, months=months
     )
-    return RunPlan(planned, settings, None if single else planned[0].name, warnings)
+    differences = [
+        PlanDifference(item.name, planned[0].name, tuple(differing))
+        for item in planned[1:]
+        if (differing := beyond_coverage(planned[0].scenario, item.scenario))
+    ]
+    return RunPlan(planned, settings, None if single else planned[0].name, warnings, differences)
 
 
 def _check_settings(settings: RunSettings) -> None:
@@ -229,11 +244,13 @@ def execute(
     *,
     on_progress: ProgressCallback | None = None,
     executor: Executor | None = None,
+    on_samples: SamplesCallback | None = None,
 ) -> RunReport:
     """Compile and simulate every planned scenario, then summarize and compare with the baseline.
 
     The blocks of 1,000 trials of each scenario run on ``executor`` (default: this process);
     the report does not depend on which executor or how many workers ran them.
+    ``on_samples`` gets each plan's per-trial metrics and input draws (``--samples``).
     """
     settings = plan.settings
     executor = executor if executor is not None else SerialExecutor()
@@ -257,6 +274,8 @@ def execute(
             name=item.name,
         )
         summaries.append(summarize(outcome))
+        if on_samples is not None:
+            on_samples(TrialSamples(item.name, dict(outcome.metrics), dict(compiled.draws)))
         per_trial_metrics.append(dataclasses.replace(outcome, series={}, bridge={}))
         del outcome, compiled
     comparisons = []
@@ -269,4 +288,5 @@ def execute(
         comparisons=comparisons,
         baseline=plan.baseline,
         sources=[item.path.as_posix() for item in plan.scenarios],
+        differences=list(plan.differences),
     )

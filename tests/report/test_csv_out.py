@@ -18,7 +18,20 @@ def _rows(text: str) -> list[list[str]]:
 def test_csv_has_the_documented_header_and_one_row_per_scenario_and_metric() -> None:
     report = make_report(("Traditional", "XaaS", "Transition"))
     rows = _rows(render_csv(report))
-    assert rows[0] == ["scenario", "metric", "mean", "sd", "p5", "p10", "p50", "p90", "p95"]
+    assert rows[0] == [
+        "scenario",
+        "metric",
+        "mean",
+        "sd",
+        "p5",
+        "p10",
+        "p50",
+        "p90",
+        "p95",
+        "delta_mean",
+        "delta_p50",
+        "prob_better",
+    ]
     assert len(rows) == 1 + 3 * len(METRICS)
     assert [r[1] for r in rows[1 : 1 + len(METRICS)]] == list(METRICS)
     assert {r[0] for r in rows[1:]} == {"Traditional", "XaaS", "Transition"}
@@ -58,7 +71,7 @@ def test_undefined_statistics_are_empty_cells_never_nan() -> None:
     report = RunReport(make_report(("x",)).settings, [summary])
     text = render_csv(report)
     assert "nan" not in text.lower()
-    assert "No logos,cac,,,,,,,\n" in text
+    assert "No logos,cac,,,,,,,,,,\n" in text
 
 
 def test_neutralize_leaves_ordinary_text_alone() -> None:

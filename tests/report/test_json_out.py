@@ -13,7 +13,14 @@ from coverage_sim.report.json_out import render_json
 
 def test_json_is_one_object_with_settings_scenarios_and_comparisons() -> None:
     doc = json.loads(render_json(make_report()))
-    assert list(doc) == ["settings", "baseline", "scenarios", "comparisons"]
+    assert list(doc) == [
+        "settings",
+        "baseline",
+        "verdict",
+        "comparability",
+        "scenarios",
+        "comparisons",
+    ]
     assert doc["settings"] == {
         "tool_version": "0.1.0",
         "numpy_version": "2.4.6",

@@ -44,7 +44,7 @@ def test_markup_in_a_scenario_name_prints_literally() -> None:
 
 def test_compare_table_shows_percentiles_delta_and_probability() -> None:
     text = render(make_report(), OutputFormat.table, width=100, color=False)
-    header = next(line for line in text.splitlines() if "P(better)" in line)
+    header = next(line for line in text.splitlines() if "P10" in line and "P(better)" in line)
     assert re.search(r"P10\s+P50\s+P90\s+Δ p50\s+P\(better\)", header)
     xaas_rows = [line for line in text.splitlines() if line.strip().startswith("XaaS")]
     assert any(line.split()[-2:] == ["+$6.25M", "93%"] for line in xaas_rows)
@@ -53,7 +53,7 @@ def test_compare_table_shows_percentiles_delta_and_probability() -> None:
 def test_table_shows_an_arr_band_for_each_scenario() -> None:
     text = render(make_report(), OutputFormat.table, width=80, color=False)
     labels = [
-        line.split()[-3] for line in text.splitlines() if re.search(r"\bp(10|50|90)\b ", line)
+        line.split()[-3] for line in text.splitlines() if re.search(r"\bp(10|50|90)\b +[▁-█]", line)
     ]
     assert labels.count("p50") == 2
     assert "▁" in text and "█" in text

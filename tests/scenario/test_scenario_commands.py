@@ -50,7 +50,8 @@ def test_init_writes_a_commented_starter_that_validates(cli, tmp_path: Path) -> 
     assert (code, err) == (0, "") and str(path) in out
     text = path.read_text(encoding="utf-8")
     assert "ILLUSTRATIVE" in text and text.count("#") > 40
-    assert cli("validate", path) == (0, f"{path}: ok\n", "")
+    code, out, err = cli("validate", path)
+    assert (code, err) == (0, "") and out.startswith(f"{path}: ok: ")
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
 
 

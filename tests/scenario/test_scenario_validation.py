@@ -22,7 +22,7 @@ def line_of(text: str, fragment: str) -> int:
 
 def test_validate_accepts_the_model_example(cli) -> None:
     code, out, err = cli("validate", MODEL_EXAMPLE)
-    assert (code, out, err) == (0, f"{MODEL_EXAMPLE}: ok\n", "")
+    assert (code, err) == (0, "") and out.startswith(f"{MODEL_EXAMPLE}: ok: ")
 
 
 def test_model_example_loads_with_defaults_and_distributions() -> None:
@@ -65,7 +65,7 @@ def test_every_distribution_form_of_model_section_3_1_validates(
     path = write("forms.yaml", model_text.replace(old, new))
     code, out, err = cli("validate", path)
     assert (code, err) == (0, "")
-    assert out == f"{path}: ok\n"
+    assert out.startswith(f"{path}: ok: ") and out.count("\n") == 1
 
 
 def _fails(cli, write, model_text: str, old: str, new: str) -> tuple[str, str]:
@@ -307,7 +307,7 @@ def test_validate_reports_missing_file_and_empty_directory(cli, tmp_path: Path) 
     (tmp_path / "empty").mkdir()
     code, out, err = cli("validate", tmp_path / "nope.yaml", tmp_path / "empty", MODEL_EXAMPLE)
     assert code == 2
-    assert out == f"{MODEL_EXAMPLE}: ok\n"
+    assert out.startswith(f"{MODEL_EXAMPLE}: ok: ") and out.count("\n") == 1
     assert "nope.yaml: file not found" in err and "has no *.yaml files" in err
 
 

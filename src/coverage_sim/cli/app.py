@@ -10,7 +10,7 @@ from enum import IntEnum
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from coverage_sim import __version__
 
@@ -42,11 +42,26 @@ COMMAND_ORDER = (
 )
 
 
+class _NamedArgument(TyperArgument):
+    """An argument shown in --help by its metavar alone (``SCENARIO...``), without typer's
+    Python type (``<list[Path]>``), which means nothing to a user."""
+
+    def display_type_rich(self, ctx: object) -> str | None:
+        return None
+
+
 class _OrderedGroup(TyperGroup):
     def list_commands(self, ctx: object) -> list[str]:
         names = list(self.commands)
         rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
         return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))
+
+    def get_command(self, ctx: object, cmd_name: str) -> object:  # type: ignore[override]
+        command = super().get_command(ctx, cmd_name)  # type: ignore[arg-type]
+        for param in getattr(command, "params", []):
+            if type(param) is TyperArgument:
+                param.__class__ = _NamedArgument
+        return command
 
 
 app = typer.Typer(
@@ -58,7 +73,7 @@ app = typer.Typer(
         "  coverage-sim compare scenarios/traditional.yaml scenarios/xaas.yaml"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, pwsh)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

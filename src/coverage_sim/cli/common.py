@@ -20,18 +20,24 @@ from coverage_sim.text import visible
 if TYPE_CHECKING:
     from coverage_sim.execution import Executor
 
-_TRIALS_HELP = (
-    "Trials per scenario (default: simulation.trials of the scenario file, or the baseline's)."
-)
+_TRIALS_HELP = "Trials per scenario (default: simulation.trials of the {file})."
 _SEED_HELP = (
     "Random seed; the same seed gives the same output with the same installed versions "
-    "(default: simulation.seed)."
+    "(default: simulation.seed of the {file})."
 )
-_MONTHS_HELP = (
-    "Horizon in months (default: horizon_months of the scenario file, or the baseline's)."
+_MONTHS_HELP = "Horizon in months (default: horizon_months of the {file})."
+_SAMPLING_HELP = "monte_carlo or lhs (default: simulation.sampling of the {file})."
+_METRICS_HELP = (
+    "Only these metric ids, comma-separated, in this order, e.g. npv,nrr,ending_arr "
+    "(every format; the verdict keeps its own)."
 )
-_SAMPLING_HELP = (
-    "monte_carlo or lhs (default: simulation.sampling of the scenario file, or the baseline's)."
+_SECTIONS_HELP = (
+    "Only these sections, comma-separated: verdict,metrics,bridge,series (every format)."
+)
+_BRIEF_HELP = "Print the verdict alone (same as --sections verdict)."
+_SAMPLES_HELP = (
+    "Also write every trial's metrics and uncertain-input draws to this file, one row per "
+    "plan and trial: CSV, or Parquet if it ends in .parquet (needs pyarrow)."
 )
 _FORMAT_HELP = "table for people; json, csv or markdown for machines and documents."
 _OUTPUT_HELP = "Write the output to this file (atomically) instead of stdout."
@@ -83,6 +89,15 @@ class RunOptions:
     require: list[str]
     overrides: list[str]
     workers: int | None = None
+    metrics: str | None = None
+    sections: str | None = None
+    brief: bool = False
+    samples: Path | None = None
+
+
+def note(message: str) -> None:
+    """``coverage-sim: MESSAGE`` on stderr: a confirmation (stdout stays the output alone)."""
+    _to_stderr(f"coverage-sim: {message}")
 
 
 def error(message: str) -> None:
@@ -156,20 +171,48 @@ class GuardedStdout:
 
 
 @contextmanager
-def progress_bars() -> Iterator[Callable[[int, str, int, int], None]]:
-    """A rich progress bar per scenario on stderr (only used when stderr is a terminal)."""
+def progress_bars(plans: int = 1) -> Iterator[Callable[[int, str, int, int], None]]:
+    """Progress on stderr (only used when stderr is a terminal): a bar per scenario with
+    trials done, elapsed time and ETA, and with several ``plans`` one for the whole run.
+
+    The runner reports after every block of 1,000 trials; rich redraws ten times a second.
+    """
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
-    label = TextColumn("{task.fields[label]}", markup=False)
-    with Progress(label, BarColumn(), MofNCompleteColumn(), console=console, transient=True) as bar:
+    columns = (
+        TextColumn("{task.fields[label]}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("elapsed"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
         tasks: dict[int, TaskID] = {}
+        overall: TaskID | None = None
+        finished: dict[int, int] = {}
 
         def on_progress(index: int, name: str, done: int, total: int) -> None:
+            nonlocal overall
+            if overall is None and plans > 1:
+                overall = bar.add_task("", total=total * plans, label=f"all {plans} plans")
             if index not in tasks:
                 tasks[index] = bar.add_task("", total=total, label=visible(name, keep_layout=False))
             bar.update(tasks[index], completed=done, total=total)
+            finished[index] = done
+            if overall is not None:
+                bar.update(overall, completed=sum(finished.values()))
 
         yield on_progress
 
@@ -189,11 +232,44 @@ def open_executor(workers: int | None) -> Iterator[Executor]:
         executor.close()
 
 
-TrialsOption = Annotated[int | None, typer.Option("--trials", metavar="N", help=_TRIALS_HELP)]
-SeedOption = Annotated[int | None, typer.Option("--seed", metavar="S", help=_SEED_HELP)]
-MonthsOption = Annotated[int | None, typer.Option("--months", metavar="H", help=_MONTHS_HELP)]
+_RUN = {"file": "scenario file"}
+_COMPARE = {"file": "baseline's file"}
+TrialsOption = Annotated[
+    int | None, typer.Option("--trials", metavar="N", help=_TRIALS_HELP.format(**_COMPARE))
+]
+SeedOption = Annotated[
+    int | None, typer.Option("--seed", metavar="S", help=_SEED_HELP.format(**_COMPARE))
+]
+MonthsOption = Annotated[
+    int | None, typer.Option("--months", metavar="H", help=_MONTHS_HELP.format(**_COMPARE))
+]
 SamplingOption = Annotated[
-    str | None, typer.Option("--sampling", metavar="METHOD", help=_SAMPLING_HELP)
+    str | None,
+    typer.Option("--sampling", metavar="METHOD", help=_SAMPLING_HELP.format(**_COMPARE)),
+]
+# ``run`` has no baseline: its defaults come from its one scenario file.
+RunTrialsOption = Annotated[
+    int | None, typer.Option("--trials", metavar="N", help=_TRIALS_HELP.format(**_RUN))
+]
+RunSeedOption = Annotated[
+    int | None, typer.Option("--seed", metavar="S", help=_SEED_HELP.format(**_RUN))
+]
+RunMonthsOption = Annotated[
+    int | None, typer.Option("--months", metavar="H", help=_MONTHS_HELP.format(**_RUN))
+]
+RunSamplingOption = Annotated[
+    str | None,
+    typer.Option("--sampling", metavar="METHOD", help=_SAMPLING_HELP.format(**_RUN)),
+]
+MetricsOption = Annotated[
+    str | None, typer.Option("--metrics", metavar="ID,ID...", help=_METRICS_HELP)
+]
+SectionsOption = Annotated[
+    str | None, typer.Option("--sections", metavar="NAME,NAME...", help=_SECTIONS_HELP)
+]
+BriefOption = Annotated[bool, typer.Option("--brief", help=_BRIEF_HELP)]
+SamplesOption = Annotated[
+    Path | None, typer.Option("--samples", metavar="PATH", help=_SAMPLES_HELP)
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help=_FORMAT_HELP)]
 OutputOption = Annotated[Path | None, typer.Option("--output", metavar="PATH", help=_OUTPUT_HELP)]

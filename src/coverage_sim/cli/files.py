@@ -11,6 +11,19 @@ from coverage_sim.cli.app import app
 from coverage_sim.errors import ScenarioError
 
 
+def _summary(file: Path) -> str:
+    """What was checked, in one line: the plan's name, roles, horizon and trials."""
+    from coverage_sim.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    roles = ", ".join(scenario.roles)
+    count = len(scenario.roles)
+    return (
+        f"{scenario.name!r}; {count} role{'s' if count != 1 else ''} ({roles}); "
+        f"{scenario.horizon_months} months; {scenario.simulation.trials:,} trials"
+    )
+
+
 @app.command(epilog="Example: coverage-sim validate scenarios/ my-plan.yaml")
 def validate(
     paths: Annotated[
@@ -20,7 +33,8 @@ def validate(
 ) -> None:
     """Check scenario files against the format; nothing is simulated.
 
-    Prints "FILE: ok" (or "ok (template)") per valid file on stdout, and every problem
+    Prints "FILE: ok: NAME; N roles (...); H months; T trials" (or "ok (template)") per
+    valid file on stdout, and every problem
     with file:line:column, key path and what is expected on stderr. Exits 2 if any file
     is invalid.
     """
@@ -39,7 +53,7 @@ def validate(
             except ScenarioError as exc:
                 problems.extend(exc.issues)
                 continue
-            typer.echo(f"{file}: ok (template)" if is_template else f"{file}: ok")
+            typer.echo(f"{file}: ok (template)" if is_template else f"{file}: ok: {_summary(file)}")
     if problems:
         raise ScenarioError(problems)
 

@@ -12,16 +12,25 @@ import typer
 from coverage_sim.cli.app import app
 from coverage_sim.cli.common import (
     PLAIN_WIDTH,
+    BriefOption,
     FormatOption,
+    MetricsOption,
     MonthsOption,
     OutputOption,
     RequireOption,
+    RunMonthsOption,
     RunOptions,
+    RunSamplingOption,
+    RunSeedOption,
+    RunTrialsOption,
+    SamplesOption,
     SamplingOption,
+    SectionsOption,
     SeedOption,
     SetOption,
     TrialsOption,
     WorkersOption,
+    note,
     open_executor,
     progress_bars,
     wants_color,
@@ -41,13 +50,23 @@ def _simulate_and_report(
     all exit 2.
     """
     from coverage_sim.report.atomic import check_writable, write_atomic
+    from coverage_sim.report.csv_out import csv_metrics
+    from coverage_sim.report.model import TrialSamples, parse_selection
     from coverage_sim.report.render import render
+    from coverage_sim.report.samples import check_parquet_available, render_samples
     from coverage_sim.require import check_targets, enforce, parse_requirements
     from coverage_sim.runner import execute, plan_run
     from coverage_sim.scenario.overrides import parse_overrides
 
     requirements = parse_requirements(options.require)
     overrides = parse_overrides(options.overrides)
+    selection = parse_selection(
+        sections=options.sections, metrics=options.metrics, brief=options.brief
+    )
+    if options.output_format is OutputFormat.csv:
+        csv_metrics([], selection)  # csv needs the metrics or the verdict section
+    if options.samples is not None:
+        check_parquet_available(options.samples)
     plan = plan_run(
         paths,
         baseline=baseline,
@@ -61,22 +80,37 @@ def _simulate_and_report(
     requirements = check_targets(requirements, plan.names, plan.baseline, plan.aliases)
     if options.output is not None:
         check_writable(options.output, inputs=plan.input_files)
+    if options.samples is not None:
+        check_writable(options.samples, inputs=plan.input_files, flag="--samples")
     for warning in plan.warnings:
         warn(warning)
+    for difference in plan.differences:
+        warn(difference.message())
+    samples: list[TrialSamples] = []
+    on_samples = samples.append if options.samples is not None else None
     with open_executor(options.workers) as executor:
         if sys.stderr.isatty():
-            with progress_bars() as on_progress:
-                report = execute(plan, on_progress=on_progress, executor=executor)
+            with progress_bars(len(plan.scenarios)) as on_progress:
+                report = execute(
+                    plan, on_progress=on_progress, executor=executor, on_samples=on_samples
+                )
         else:
-            report = execute(plan, executor=executor)
+            report = execute(plan, executor=executor, on_samples=on_samples)
+    if options.samples is not None:
+        write_atomic(options.samples, render_samples(options.samples, samples), flag="--samples")
     if options.output is not None:
-        write_atomic(options.output, render(report, options.output_format))
+        write_atomic(options.output, render(report, options.output_format, selection=selection))
     else:
         terminal = sys.stdout.isatty()
         width = shutil.get_terminal_size().columns if terminal else PLAIN_WIDTH
         color = wants_color(sys.stdout)
-        write_stdout(render(report, options.output_format, width=width, color=color))
+        write_stdout(
+            render(report, options.output_format, width=width, color=color, selection=selection)
+        )
     enforce(requirements, report)
+    if requirements:
+        listed = ", ".join(f'"{r.text}"' for r in requirements)
+        note(f"{len(requirements)} requirement(s) met: {listed}")
 
 
 @app.command(
@@ -88,17 +122,22 @@ def run(
     scenario: Annotated[
         Path, typer.Argument(metavar="SCENARIO", help="A scenario file (or a folder holding one).")
     ],
-    trials: TrialsOption = None,
-    seed: SeedOption = None,
-    months: MonthsOption = None,
-    sampling: SamplingOption = None,
+    trials: RunTrialsOption = None,
+    seed: RunSeedOption = None,
+    months: RunMonthsOption = None,
+    sampling: RunSamplingOption = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     require: RequireOption = None,
     overrides: SetOption = None,
     workers: WorkersOption = None,
+    metrics: MetricsOption = None,
+    sections: SectionsOption = None,
+    brief: BriefOption = False,
+    samples: SamplesOption = None,
 ) -> None:
-    """Simulate one scenario: metrics (p10/p50/p90), ARR bridge per year and ARR over time."""
+    """Simulate one scenario: a verdict (NPV, ending ARR, NRR), then metrics (p10/p50/p90),
+    ARR bridge per year and ARR over time."""
     options = RunOptions(
         trials,
         seed,
@@ -109,6 +148,10 @@ def run(
         require or [],
         overrides or [],
         workers,
+        metrics,
+        sections,
+        brief,
+        samples,
     )
     _simulate_and_report([scenario], options, single=True, baseline=None)
 
@@ -144,8 +187,16 @@ def compare(
     require: RequireOption = None,
     overrides: SetOption = None,
     workers: WorkersOption = None,
+    metrics: MetricsOption = None,
+    sections: SectionsOption = None,
+    brief: BriefOption = False,
+    samples: SamplesOption = None,
 ) -> None:
-    """Simulate scenarios side by side, paired trial by trial against a baseline."""
+    """Simulate scenarios side by side, paired trial by trial against a baseline.
+
+    Opens with a verdict: per plan NPV, ending ARR and NRR (p50), the NPV Δ p50 and
+    P(better) against the baseline, and which plan is best and how sure.
+    """
     options = RunOptions(
         trials,
         seed,
@@ -156,5 +207,9 @@ def compare(
         require or [],
         overrides or [],
         workers,
+        metrics,
+        sections,
+        brief,
+        samples,
     )
     _simulate_and_report(scenarios, options, single=False, baseline=baseline)

@@ -23,33 +23,34 @@ from pathlib import Path
 from coverage_sim.errors import UsageError
 
 
-def check_writable(path: Path, inputs: Iterable[Path] = ()) -> None:
+def check_writable(path: Path, inputs: Iterable[Path] = (), *, flag: str = "--output") -> None:
     """Fail early (before a long run) if ``path`` cannot be an output file.
 
-    ``inputs`` are the files the run reads; writing over one of them is refused.
+    ``inputs`` are the files the run reads; writing over one of them is refused. ``flag``
+    names the option in messages (``--output``, ``--samples``).
     """
-    _refuse_inputs(path, inputs)
+    _refuse_inputs(path, inputs, flag)
     if _is_special(path):
         return
     if path.is_dir():
-        raise UsageError(f"--output {path}: is a directory; give a file name")
+        raise UsageError(f"{flag} {path}: is a directory; give a file name")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise UsageError(f"--output {path}: directory {parent} does not exist")
+        raise UsageError(f"{flag} {path}: directory {parent} does not exist")
     if not os.access(parent, os.W_OK):
-        raise UsageError(f"--output {path}: directory {parent} is not writable")
+        raise UsageError(f"{flag} {path}: directory {parent} is not writable")
     try:
         fd, probe = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise UsageError(
-            f"--output {path}: cannot create a file in {parent}: {exc.strerror or exc}"
+            f"{flag} {path}: cannot create a file in {parent}: {exc.strerror or exc}"
         ) from None
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)
 
 
-def _refuse_inputs(path: Path, inputs: Iterable[Path]) -> None:
+def _refuse_inputs(path: Path, inputs: Iterable[Path], flag: str = "--output") -> None:
     """``UsageError`` when ``path`` is (or links to) one of ``inputs``."""
     try:
         target = os.stat(path)
@@ -64,7 +65,7 @@ def _refuse_inputs(path: Path, inputs: Iterable[Path]) -> None:
             continue
         if (info.st_dev, info.st_ino) == (target.st_dev, target.st_ino):
             raise UsageError(
-                f"--output {path}: is an input of this run ({source}); "
+                f"{flag} {path}: is an input of this run ({source}); "
                 "refusing to overwrite it, choose another file"
             )
 
@@ -87,28 +88,30 @@ def _is_special(path: Path) -> bool:
         return False
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically: all of it, or nothing changes.
+def write_atomic(path: Path, text: str | bytes, *, flag: str = "--output") -> None:
+    """Write ``text`` (UTF-8; bytes as they are) to ``path`` atomically: all of it, or
+    nothing changes. ``flag`` names the option in error messages.
 
     A device or pipe (``--output /dev/null``) cannot be replaced, and must not be:
     it is written directly.
     """
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if _is_special(path):
         try:
-            with open(path, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+            with open(path, "wb") as handle:
+                handle.write(data)
         except OSError as exc:
-            raise UsageError(f"--output {path}: cannot write: {exc.strerror or exc}") from exc
+            raise UsageError(f"{flag} {path}: cannot write: {exc.strerror or exc}") from exc
         return
-    check_writable(path)
+    check_writable(path, flag=flag)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise UsageError(f"--output {path}: cannot write: {exc.strerror or exc}") from None
+        raise UsageError(f"{flag} {path}: cannot write: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, _new_file_mode(path))
@@ -117,7 +120,7 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         if isinstance(exc, OSError):
-            raise UsageError(f"--output {path}: cannot write: {exc.strerror or exc}") from exc
+            raise UsageError(f"{flag} {path}: cannot write: {exc.strerror or exc}") from exc
         raise
     _fsync_directory(directory)
 

@@ -5,6 +5,9 @@ Layout::
     {"settings": {tool_version, numpy_version, seed, trials, months, sampling,
                   overrides: ["PATH=VALUE", ...]},
      "baseline": name | null,
+     "verdict": {metric, best, sentence,
+                 plans: [{name, npv_p50, ending_arr_p50, nrr_p50, delta_p50, prob_better}]},
+     "comparability": [{scenario, baseline, differing_paths, note}],
      "scenarios": [{name, source, trials,
                     metrics: {<id>: {mean, sd, p5, p10, p50, p90, p95, mc_se, n}},
                     bridge: [{year, start, new, expansion, contraction, churn, end}],
@@ -14,6 +17,9 @@ Layout::
 Floats are written in full (shortest round-trip repr), never rounded: the same seed
 gives byte-identical output with the same installed versions and platform
 (docs/cli.md, "Reproducibility"); an undefined statistic is ``null``.
+
+``--sections`` drops keys: ``verdict``; ``metrics`` (each scenario's ``metrics`` and the
+``comparisons``); ``bridge``; ``series``. ``--metrics`` keeps only those metric ids.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from dataclasses import asdict
 from typing import Any
 
 from coverage_sim.metrics.summary_types import Band, MetricSummary, ScenarioSummary
-from coverage_sim.report.model import RunReport, metric_order, series_order
+from coverage_sim.report.model import RunReport, Selection, metric_order, series_order
+from coverage_sim.report.verdict import VERDICT_COLUMNS, Verdict, build_verdict
 
 STAT_FIELDS: tuple[str, ...] = ("mean", "sd", "p5", "p10", "p50", "p90", "p95", "mc_se", "n")
 
@@ -51,26 +58,46 @@ def _band(band: Band) -> dict[str, list[float | int | None]]:
     }
 
 
-def _scenario(summary: ScenarioSummary, source: str | None) -> dict[str, Any]:
-    return {
-        "name": summary.name,
-        "source": source,
-        "trials": summary.trials,
-        "metrics": {m: _metric(summary.metrics[m]) for m in metric_order(list(summary.metrics))},
-        "bridge": [
+def _scenario(summary: ScenarioSummary, source: str | None, selection: Selection) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": summary.name, "source": source, "trials": summary.trials}
+    if selection.shows("metrics"):
+        available = list(summary.metrics)
+        picked = selection.pick(available, metric_order(available))
+        out["metrics"] = {m: _metric(summary.metrics[m]) for m in picked}
+    if selection.shows("bridge"):
+        out["bridge"] = [
             {key: _finite(value) for key, value in asdict(year).items()} for year in summary.bridge
+        ]
+    if selection.shows("series"):
+        out["series"] = {s: _band(summary.series[s]) for s in series_order(list(summary.series))}
+    return out
+
+
+def _verdict(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "metric": "npv",
+        "best": verdict.best,
+        "sentence": verdict.sentence,
+        "plans": [
+            {
+                "name": row.name,
+                **{f"{m}_p50": _finite(row.p50[m]) for m in VERDICT_COLUMNS},
+                "delta_p50": _finite(row.delta_p50),
+                "prob_better": _finite(row.prob_better),
+            }
+            for row in verdict.rows
         ],
-        "series": {s: _band(summary.series[s]) for s in series_order(list(summary.series))},
     }
 
 
-def report_to_dict(report: RunReport) -> dict[str, Any]:
+def report_to_dict(report: RunReport, selection: Selection | None = None) -> dict[str, Any]:
     """The JSON document as plain Python objects (dicts keep the documented key order)."""
+    selection = selection or Selection()
     sources: list[str | None] = list(report.sources) + [None] * (
         len(report.scenarios) - len(report.sources)
     )
     settings = report.settings
-    return {
+    out: dict[str, Any] = {
         "settings": {
             "tool_version": settings.tool_version,
             "numpy_version": settings.numpy_version,
@@ -81,21 +108,43 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
             "overrides": list(settings.overrides),
         },
         "baseline": report.baseline,
-        "scenarios": [_scenario(s, src) for s, src in zip(report.scenarios, sources, strict=True)],
-        "comparisons": [
-            {
-                "scenario": c.scenario,
-                "baseline": c.baseline,
-                "metric": c.metric,
-                "delta_mean": _finite(c.delta_mean),
-                "delta_p50": _finite(c.delta_p50),
-                "prob_better": _finite(c.prob_better),
-            }
-            for c in report.comparisons
-        ],
     }
+    if selection.shows("verdict"):
+        out["verdict"] = _verdict(build_verdict(report))
+    out["comparability"] = [
+        {
+            "scenario": d.scenario,
+            "baseline": d.baseline,
+            "differing_paths": list(d.paths),
+            "note": d.message(),
+        }
+        for d in report.differences
+    ]
+    out["scenarios"] = [
+        _scenario(s, src, selection) for s, src in zip(report.scenarios, sources, strict=True)
+    ]
+    if not selection.shows("metrics"):
+        return out
+    available = list(report.scenarios[0].metrics) if report.scenarios else []
+    kept = set(selection.pick(available, available))
+    out["comparisons"] = [
+        {
+            "scenario": c.scenario,
+            "baseline": c.baseline,
+            "metric": c.metric,
+            "delta_mean": _finite(c.delta_mean),
+            "delta_p50": _finite(c.delta_p50),
+            "prob_better": _finite(c.prob_better),
+        }
+        for c in report.comparisons
+        if c.metric in kept
+    ]
+    return out
 
 
-def render_json(report: RunReport) -> str:
+def render_json(report: RunReport, selection: Selection | None = None) -> str:
     """The report as indented JSON text ending in a newline; raises if a NaN slipped through."""
-    return json.dumps(report_to_dict(report), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(report_to_dict(report, selection), indent=2, allow_nan=False, ensure_ascii=False)
+        + "\n"
+    )

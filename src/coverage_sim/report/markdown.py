@@ -12,7 +12,13 @@ import re
 
 from coverage_sim.metrics.summary_types import ScenarioSummary
 from coverage_sim.report import formatting as fmt
-from coverage_sim.report.model import RunReport, metric_order
+from coverage_sim.report.model import RunReport, Selection, metric_order
+from coverage_sim.report.verdict import (
+    COMPARE_HEADINGS,
+    VERDICT_HEADINGS,
+    build_verdict,
+    verdict_cells,
+)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
@@ -36,13 +42,39 @@ def _settings_line(report: RunReport) -> str:
     )
 
 
-def _metrics_table(report: RunReport) -> list[str]:
+def _verdict(report: RunReport) -> list[str]:
+    verdict = build_verdict(report)
+    compare = verdict.baseline is not None
+    head = ["Plan", *VERDICT_HEADINGS, *(COMPARE_HEADINGS if compare else ())]
+    intro = "p50 per plan" + (
+        f"; NPV Δ p50 and P(better) paired against {escape(verdict.baseline or '')}"
+        if compare
+        else ""
+    )
+    lines = [
+        "### Verdict",
+        "",
+        intro + ".",
+        "",
+        _row(head),
+        _row(["---"] + ["---:"] * (len(head) - 1)),
+    ]
+    for row in verdict.rows:
+        name = escape(row.name)
+        if compare and row.name == verdict.best:
+            name = f"**{name}**"
+        lines.append(_row([name, *verdict_cells(row, compare=compare)]))
+    return [*lines, "", escape(verdict.sentence)]
+
+
+def _metrics_table(report: RunReport, selection: Selection) -> list[str]:
     compare = report.baseline is not None
     head = ["Metric", "Scenario", "Mean", "P10", "P50", "P90"]
     if compare:
         head += ["Δ mean", "Δ p50", "P(better)"]
     lines = [_row(head), _row(["---", "---"] + ["---:"] * (len(head) - 2))]
-    metrics = metric_order(list(report.scenarios[0].metrics)) if report.scenarios else []
+    available = list(report.scenarios[0].metrics) if report.scenarios else []
+    metrics = selection.pick(available, metric_order(available))
     for metric in metrics:
         for summary in report.scenarios:
             stats = summary.metrics.get(metric)
@@ -79,8 +111,35 @@ def _bridge_table(summary: ScenarioSummary, months: int) -> list[str]:
     return lines
 
 
-def render_markdown(report: RunReport) -> str:
-    """The report as Markdown text ending in a newline."""
+def _arr_series(report: RunReport) -> list[str]:
+    """ARR p10 / p50 / p90 at the end of each year (and the last month) per scenario."""
+    bands = [(s.name, s.series["arr"]) for s in report.scenarios if "arr" in s.series]
+    if not bands:
+        return []
+    months = len(bands[0][1].p50)
+    ends = sorted({*range(12, months + 1, 12), months})
+    lines = [
+        "### ARR at each year end (p10 / p50 / p90)",
+        "",
+        _row(["Scenario", *(f"Month {m}" for m in ends)]),
+        _row(["---"] + ["---:"] * len(ends)),
+    ]
+    for name, band in bands:
+        cells = [
+            " / ".join(fmt.money(float(q[m - 1])) for q in (band.p10, band.p50, band.p90))
+            if m <= len(band.p50)
+            else fmt.MISSING
+            for m in ends
+        ]
+        lines.append(_row([escape(name), *cells]))
+    return lines
+
+
+def render_markdown(report: RunReport, selection: Selection | None = None) -> str:
+    """The report as Markdown text ending in a newline: title and settings, then the
+    sections ``selection`` keeps (verdict, metrics, bridge, ARR at each year end) and
+    a note per plan that differs from the baseline in more than coverage."""
+    selection = selection or Selection()
     names = ", ".join(escape(s.name) for s in report.scenarios)
     lines = [f"## coverage-sim: {names}", "", _settings_line(report) + "."]
     if report.baseline is not None:
@@ -91,8 +150,13 @@ def render_markdown(report: RunReport) -> str:
             "P(better) is the share of trials in which the scenario beats the baseline on "
             "that metric (ties count half).",
         ]
-    lines += ["", "### Metrics", "", *_metrics_table(report)]
-    for summary in report.scenarios:
+    for difference in report.differences:
+        lines += ["", f"> **Note:** {escape(difference.message())}."]
+    if selection.shows("verdict"):
+        lines += ["", *_verdict(report)]
+    if selection.shows("metrics"):
+        lines += ["", "### Metrics", "", *_metrics_table(report, selection)]
+    for summary in report.scenarios if selection.shows("bridge") else []:
         if summary.bridge:
             lines += [
                 "",
@@ -100,4 +164,7 @@ def render_markdown(report: RunReport) -> str:
                 "",
                 *_bridge_table(summary, report.settings.months),
             ]
+    if selection.shows("series"):
+        series = _arr_series(report)
+        lines += ["", *series] if series else []
     return "\n".join(lines) + "\n"

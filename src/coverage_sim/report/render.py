@@ -11,7 +11,7 @@ from coverage_sim.report.csv_out import render_csv
 from coverage_sim.report.formats import OutputFormat
 from coverage_sim.report.json_out import render_json
 from coverage_sim.report.markdown import render_markdown
-from coverage_sim.report.model import RunReport
+from coverage_sim.report.model import RunReport, Selection
 from coverage_sim.report.table import render_table
 from coverage_sim.text import json_safe, visible
 
@@ -19,21 +19,28 @@ __all__ = ["OutputFormat", "render"]
 
 
 def render(
-    report: RunReport, output_format: OutputFormat, *, width: int = 100, color: bool = False
+    report: RunReport,
+    output_format: OutputFormat,
+    *,
+    width: int = 100,
+    color: bool = False,
+    selection: Selection | None = None,
 ) -> str:
     """The report as text in ``output_format``.
 
     ``width`` and ``color`` only affect ``table``; the caller decides them (a terminal's
     width, colour only on a terminal without NO_COLOR). The console is given an empty
-    environment so that nothing here depends on environment variables.
+    environment so that nothing here depends on environment variables. ``selection``
+    (``--sections``, ``--metrics``) applies to every format.
     """
+    selection = selection or Selection()
     if output_format is OutputFormat.json:
-        return json_safe(render_json(report))
+        return json_safe(render_json(report, selection))
     report = visible_report(report)
     if output_format is OutputFormat.csv:
-        return render_csv(report)
+        return render_csv(report, selection)
     if output_format is OutputFormat.markdown:
-        return render_markdown(report)
+        return render_markdown(report, selection)
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -47,7 +54,7 @@ def render(
         legacy_windows=False,
         _environ={},
     )
-    render_table(report, console)
+    render_table(report, console, selection)
     text = buffer.getvalue()
     if color:
         return text
@@ -71,4 +78,13 @@ def visible_report(report: RunReport) -> RunReport:
         ],
         baseline=None if report.baseline is None else names(report.baseline),
         sources=[visible(source, keep_layout=False) for source in report.sources],
+        differences=[
+            dataclasses.replace(
+                d,
+                scenario=names(d.scenario),
+                baseline=names(d.baseline),
+                paths=tuple(names(p) for p in d.paths),
+            )
+            for d in report.differences
+        ],
     )

@@ -19,7 +19,13 @@ from rich.text import Text
 
 from coverage_sim.metrics.summary_types import ScenarioSummary
 from coverage_sim.report import formatting as fmt
-from coverage_sim.report.model import RunReport, metric_order
+from coverage_sim.report.model import RunReport, Selection, metric_order
+from coverage_sim.report.verdict import (
+    COMPARE_HEADINGS,
+    VERDICT_HEADINGS,
+    build_verdict,
+    verdict_cells,
+)
 
 # The metrics a comparison table shows (every metric is in json / csv / markdown).
 KEY_METRICS: tuple[str, ...] = (
@@ -36,6 +42,9 @@ KEY_METRICS: tuple[str, ...] = (
     "post_sale_share",
 )
 SPARK_WIDTH = 36
+# From this console width on, tables add p5 / p95 (and, in a comparison, Δ mean) columns
+# and sparklines grow with the width.
+WIDE = 120
 
 
 def _settings(report: RunReport) -> Text:
@@ -57,17 +66,42 @@ def _number_columns(table: Table, names: list[str]) -> None:
         table.add_column(name, justify="right", no_wrap=True)
 
 
-def _run_metrics(summary: ScenarioSummary) -> Table:
+def _quantiles(wide: bool) -> tuple[str, ...]:
+    return ("p5", "p10", "p50", "p90", "p95") if wide else ("p10", "p50", "p90")
+
+
+def _run_metrics(summary: ScenarioSummary, metrics: list[str], wide: bool) -> Table:
     table = Table(title="Metrics", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     table.add_column("Metric", overflow="fold")
-    _number_columns(table, ["Mean", "P10", "P50", "P90"])
-    for metric in metric_order(list(summary.metrics)):
+    stats_shown = ("mean", *_quantiles(wide))
+    _number_columns(table, [s.capitalize() if s == "mean" else s.upper() for s in stats_shown])
+    for metric in metrics:
         stats = summary.metrics[metric]
         table.add_row(
             fmt.metric_label(metric),
-            *(fmt.metric_value(metric, v) for v in (stats.mean, stats.p10, stats.p50, stats.p90)),
+            *(fmt.metric_value(metric, getattr(stats, s)) for s in stats_shown),
         )
     return table
+
+
+def _verdict(report: RunReport) -> list[Table | Text]:
+    """The verdict block: a row per plan, then one sentence (report/verdict.py)."""
+    verdict = build_verdict(report)
+    compare = verdict.baseline is not None
+    title = Text("Verdict: p50 per plan")
+    if compare:
+        title.append("; NPV Δ p50 and P(better) paired against ")
+        title.append(verdict.baseline or "", style="bold")
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, show_edge=False
+    )
+    table.add_column("Plan", overflow="fold")
+    _number_columns(table, list(VERDICT_HEADINGS) + (list(COMPARE_HEADINGS) if compare else []))
+    for row in verdict.rows:
+        cells = verdict_cells(row, compare=compare)
+        style = "bold" if row.name == verdict.best and compare else ""
+        table.add_row(Text(row.name, style=style), *cells)
+    return [table, Text(verdict.sentence)]
 
 
 def _delta_style(metric: str, prob_better: float | None) -> str:
@@ -87,7 +121,7 @@ def probability_precision(trials: int) -> str:
     return f"P(better) is within ±{half_width:.1f} points (95%, Monte Carlo) at {trials:,} trials."
 
 
-def _compare_metrics(report: RunReport) -> Table:
+def _compare_metrics(report: RunReport, metrics: list[str], wide: bool) -> Table:
     base = report.baseline or ""
     title = Text("Key metrics (Δ p50 = median of paired differences vs ")
     title.append(base, style="bold")
@@ -101,9 +135,14 @@ def _compare_metrics(report: RunReport) -> Table:
         pad_edge=False,
     )
     table.add_column("Metric / scenario", overflow="fold", ratio=1)
-    _number_columns(table, ["P10", "P50", "P90", "Δ p50", "P(better)"])
-    available = set(report.scenarios[0].metrics) if report.scenarios else set()
-    metrics = [m for m in KEY_METRICS if m in available]
+    quantiles = _quantiles(wide)
+    deltas = ("delta_mean", "delta_p50") if wide else ("delta_p50",)
+    _number_columns(
+        table,
+        [q.upper() for q in quantiles]
+        + ["Δ mean" if d == "delta_mean" else "Δ p50" for d in deltas]
+        + ["P(better)"],
+    )
     for index, metric in enumerate(metrics):
         table.add_row(Text(fmt.metric_label(metric), style="bold"), end_section=False)
         for summary in report.scenarios:
@@ -112,15 +151,17 @@ def _compare_metrics(report: RunReport) -> Table:
                 continue
             item = report.comparison(summary.name, metric)
             if item is None:
-                delta, chance, style = ("base" if summary.name == base else fmt.MISSING), "", ""
+                first = "base" if summary.name == base else fmt.MISSING
+                delta_texts = [first] + [""] * (len(deltas) - 1)
+                chance, style = "", ""
             else:
-                delta = fmt.metric_delta(metric, item.delta_p50)
+                delta_texts = [fmt.metric_delta(metric, getattr(item, d)) for d in deltas]
                 chance = fmt.probability(item.prob_better)
                 style = _delta_style(metric, item.prob_better)
             table.add_row(
                 Padding(Text(summary.name), (0, 0, 0, 2)),  # wrapped lines stay indented
-                *(fmt.metric_value(metric, v) for v in (stats.p10, stats.p50, stats.p90)),
-                Text(delta, style=style),
+                *(fmt.metric_value(metric, getattr(stats, q)) for q in quantiles),
+                *(Text(d, style=style) for d in delta_texts),
                 Text(chance, style=style),
                 end_section=summary is report.scenarios[-1] and index < len(metrics) - 1,
             )
@@ -139,7 +180,7 @@ def _bridge(summary: ScenarioSummary, months: int) -> Table:
     return table
 
 
-def _arr_band(report: RunReport) -> Table | None:
+def _arr_band(report: RunReport, spark_width: int) -> Table | None:
     bands = [(s.name, s.series["arr"]) for s in report.scenarios if "arr" in s.series]
     if not bands:
         return None
@@ -168,7 +209,7 @@ def _arr_band(report: RunReport) -> Table | None:
         for line, (_, arr, style) in enumerate(quantiles):
             if line:
                 trend.append("\n")
-            trend.append(fmt.sparkline(list(arr), low=low, high=high, width=SPARK_WIDTH), style)
+            trend.append(fmt.sparkline(list(arr), low=low, high=high, width=spark_width), style)
         table.add_row(
             Text(name),
             "\n".join(label for label, _, _ in quantiles),
@@ -179,19 +220,37 @@ def _arr_band(report: RunReport) -> Table | None:
     return table
 
 
-def render_table(report: RunReport, console: Console) -> None:
-    """Print the report to ``console`` (its width, colour and file are the caller's choice)."""
+def render_table(report: RunReport, console: Console, selection: Selection | None = None) -> None:
+    """Print the report to ``console`` (its width, colour and file are the caller's choice):
+    the verdict, the settings, then the sections ``selection`` keeps."""
+    selection = selection or Selection()
+    wide = console.width >= WIDE
+    if selection.shows("verdict"):
+        for part in _verdict(report):
+            console.print(part)
+        console.print()
+    details = [s for s in selection.sections if s != "verdict"]
+    if not details:
+        return
     console.print(_settings(report))
-    if report.baseline is None and len(report.scenarios) == 1:
-        summary = report.scenarios[0]
-        console.print(Text("Scenario: ") + Text(summary.name, style="bold"))
-        console.print(_run_metrics(summary))
-    else:
-        console.print(_compare_metrics(report))
-        console.print()  # the caption sits under the table; keep the next title apart
-    for summary in report.scenarios:
-        if summary.bridge:
-            console.print(_bridge(summary, report.settings.months))
-    band = _arr_band(report)
-    if band is not None:
-        console.print(band)
+    single = report.baseline is None and len(report.scenarios) == 1
+    available = list(report.scenarios[0].metrics) if report.scenarios else []
+    if selection.shows("metrics") and report.scenarios:
+        if single:
+            summary = report.scenarios[0]
+            metrics = selection.pick(available, metric_order(available))
+            console.print(Text("Scenario: ") + Text(summary.name, style="bold"))
+            console.print(_run_metrics(summary, metrics, wide))
+        else:
+            metrics = selection.pick(available, [m for m in KEY_METRICS if m in available])
+            console.print(_compare_metrics(report, metrics, wide))
+            console.print()  # the caption sits under the table; keep the next title apart
+    if selection.shows("bridge"):
+        for summary in report.scenarios:
+            if summary.bridge:
+                console.print(_bridge(summary, report.settings.months))
+    if selection.shows("series"):
+        spark = SPARK_WIDTH if not wide else max(SPARK_WIDTH, min(120, console.width - 60))
+        band = _arr_band(report, spark)
+        if band is not None:
+            console.print(band)
