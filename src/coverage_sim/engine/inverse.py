@@ -30,14 +30,15 @@ from scipy import special
 from coverage_sim.compiled import FloatArray, IntArray
 
 SEARCH_MEAN = 50.0  # cells with a larger mean of the walked outcome use guess-and-correct
-_TAIL = 1e-17  # the walk stops once past the mean and the next pmf term is this small
+TAIL = 1e-17  # the walk stops once past the mean and the next pmf term is this small
+TAIL_EVERY = 32  # ... checked at the passes k = 32, 64, ... (the same for every cell)
 _DENSE_PASSES = 64  # at most this many passes over every cell before walking the stragglers
 
 
 def binomial_quantile(u: FloatArray, n: IntArray, p: npt.ArrayLike) -> IntArray:
     """``F^{-1}(u)`` of Binomial(n, p), elementwise (``u`` in [0, 1), same shape as ``n``;
     ``p`` broadcasts against ``n`` and is clipped to [0, 1])."""
-    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
+    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)  # (clipped again: idempotent)
     if np.count_nonzero(n) * 2 >= n.size:  # mostly non-empty: every cell (n = 0 gives 0)
         return _binomial_cells(u, n, p)
     live = np.flatnonzero(n)
@@ -47,19 +48,33 @@ def binomial_quantile(u: FloatArray, n: IntArray, p: npt.ArrayLike) -> IntArray:
     return out
 
 
-def _binomial_cells(u: FloatArray, n: IntArray, p: FloatArray) -> IntArray:
-    """Per-``p`` terms are computed at ``p``'s own shape (often one value per trial)."""
-    # walk on the rarer outcome: with s = 1 - p, successes = n - F_s^{-1}(1 - u)
+def binomial_terms(p: npt.ArrayLike) -> tuple[npt.NDArray[np.bool_], FloatArray, FloatArray]:
+    """The per-``p`` terms of the walk, at ``p``'s own shape: ``flip = p > 0.5`` (walk on the
+    rarer outcome ``s = min(p, 1 - p)``: successes = ``n - F_s^{-1}(1 - u)``), ``s`` and
+    ``r = s / (1 - s)``. ``p`` is clipped to [0, 1]."""
+    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
     flip = p > 0.5
     s = np.where(flip, 1.0 - p, p)
-    ratio = s / (1.0 - s)
+    return flip, s, s / (1.0 - s)
+
+
+def first_term_log(s: FloatArray) -> FloatArray:
+    """``log(1 - s)``, so that ``pmf(0) = (1 - s)^n = exp(n log(1 - s))``: numpy's ``log1p``
+    and ``exp`` (SIMD versions may differ from the C library's in the last bit, so the
+    compiled kernel gets these terms from numpy too)."""
+    return np.log1p(-s)
+
+
+def _binomial_cells(u: FloatArray, n: IntArray, p: FloatArray) -> IntArray:
+    """Per-``p`` terms are computed at ``p``'s own shape (often one value per trial)."""
+    flip, s, ratio = binomial_terms(p)
     level = np.where(flip, 1.0 - u, u)
     trials = n.astype(np.float64)
     big = trials * s > SEARCH_MEAN
     has_big = bool(big.any())
     if has_big:
         trials = np.where(big, 0.0, trials)  # walked as empty cells, replaced below
-    first = np.exp(trials * np.log1p(-s))  # exactly 1 for n = 0 or s = 0: the walk ends at 0
+    first = np.exp(trials * first_term_log(s))  # 1 for n = 0 or s = 0: the walk ends at 0
     b = np.broadcast_to(ratio, n.shape)
     rare = np.minimum(_walk(level, first, trials * ratio, b), n)
     if has_big:
@@ -86,8 +101,12 @@ def _walk(level: FloatArray, first: FloatArray, a: FloatArray, b: FloatArray) ->
 
     Every pass updates all cells still in play with a few in-place array operations and
     counts the ones still below their level; once fewer than a quarter are, those alone are
-    kept for the next passes. A walk also ends once past the mean with a next term below
-    ``1e-17`` of the CDF: float rounding can leave the CDF a hair under a level near 1.
+    kept for the next passes. A walk also ends at a pass ``k`` that is a multiple of 32 if
+    ``k`` is past the mean and the last term is below ``1e-17`` of the CDF: float rounding
+    can leave the CDF a hair under a level near 1, and terms that small (under half an ulp
+    of the CDF) no longer move it. The count is then ``k + 1``. The rule is per cell, so a
+    cell's count does not depend on the other cells walked with it (the compiled kernel,
+    ``kernel_inverse.py``, walks one cell at a time and must give the same counts).
     """
     count = np.zeros(level.size, dtype=np.int64)
     idx: IntArray | None = None  # cells in play; None: all of them (no gather yet)
@@ -99,7 +118,8 @@ def _walk(level: FloatArray, first: FloatArray, a: FloatArray, b: FloatArray) ->
     k = 0
     while True:
         walking = int(np.count_nonzero(below))
-        if walking * 4 < below.size or k >= _DENSE_PASSES:
+        tail_check = k > 0 and k % TAIL_EVERY == 0
+        if walking * 4 < below.size or k >= _DENSE_PASSES or tail_check:
             if idx is None:
                 count[:] = steps
             else:
@@ -107,9 +127,9 @@ def _walk(level: FloatArray, first: FloatArray, a: FloatArray, b: FloatArray) ->
             if not walking:
                 break
             keep = np.flatnonzero(below)
-            if k:
+            if tail_check:
                 mean = a[keep] / (1.0 + b[keep])  # n s (binomial) or lam (Poisson)
-                tail = (k > mean) & (pmf[keep] <= _TAIL * cdf[keep])
+                tail = (k > mean) & (pmf[keep] <= TAIL * cdf[keep])
                 keep = keep[~tail]
                 if not keep.size:
                     break
