@@ -11,6 +11,8 @@ trials, and two scenarios with the same seed share the noise cell by cell.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -41,6 +43,16 @@ from coverage_sim.engine.streams import (
 from coverage_sim.outcome import ScenarioOutcome
 
 DEFAULT_CHUNK_TRIALS = 10_000
+Implementation = Literal["compiled", "numpy"]
+IMPLEMENTATIONS: tuple[Implementation, ...] = ("compiled", "numpy")
+
+
+@dataclass
+class EngineCounters:
+    """What a run consumed: ``uniforms`` drawn from the noise streams (whole blocks of
+    1,000 trials, empty cells included: the uniform floor of ``benchmarks/engine.py``)."""
+
+    uniforms: int = 0
 
 
 def simulate(
@@ -50,6 +62,8 @@ def simulate(
     first_trial: int = 0,
     chunk_trials: int = DEFAULT_CHUNK_TRIALS,
     on_progress: Callable[[int, int], None] | None = None,
+    implementation: Implementation = "compiled",
+    counters: EngineCounters | None = None,
 ) -> ScenarioOutcome:
     """Simulate every trial of ``scenario``; the same seed gives identical arrays.
 
@@ -59,10 +73,15 @@ def simulate(
     arrays as simulating it whole. It must start a block of 1,000 trials.
     ``chunk_trials`` bounds memory and sets how often ``on_progress(done, total)`` is
     called; it is rounded up to a whole number of blocks of 1,000 trials and does not
-    change any result.
+    change any result. ``implementation``: ``"compiled"`` runs the monthly motions as
+    numba kernels (``kernel_motions.py``), ``"numpy"`` as whole-array numpy operations,
+    the reference the kernels are tested against; both give byte-identical outcomes.
+    ``counters``, if given, is added what the run consumed.
     """
     if first_trial < 0 or first_trial % BLOCK_TRIALS:
         raise ValueError(f"first_trial must be a multiple of {BLOCK_TRIALS}, got {first_trial}")
+    if implementation not in IMPLEMENTATIONS:
+        raise ValueError(f"implementation must be one of {IMPLEMENTATIONS}, got {implementation!r}")
     if chunk_trials < 1:
         raise ValueError(f"chunk_trials must be >= 1, got {chunk_trials}")
     if scenario.horizon_months < 1:
@@ -73,7 +92,9 @@ def simulate(
     arrays = OutcomeArrays(scenario)
     for first in range(0, total, chunk):
         trials = slice(first, min(first + chunk, total))
-        _simulate_chunk(scenario, root, first_trial, trials, arrays.chunk(trials))
+        _simulate_chunk(
+            scenario, root, first_trial, trials, arrays.chunk(trials), implementation, counters
+        )
         if on_progress is not None:
             on_progress(trials.stop, total)
     return arrays.outcome()
@@ -122,12 +143,16 @@ def _simulate_chunk(
     first_trial: int,
     trials: slice,
     record: ChunkRecord,
+    implementation: Implementation,
+    counters: EngineCounters | None,
 ) -> None:
     company, customers, roles = scenario.company, scenario.customers, scenario.roles
     size = trials.stop - trials.start
     purposes = (RENEW, ADOPT, EXPAND, LAND, *(attrition_purpose(r.name) for r in roles))
-    streams = NoiseStreams(root, first_trial + trials.start, size, purposes)
-    book = CustomerBook(
+    compiled = implementation == "compiled"
+    book_type, workforce_type = _state_types(compiled)
+    streams = NoiseStreams(root, first_trial + trials.start, size, purposes, compiled=compiled)
+    book = book_type(
         company.starting_customers,
         company.starting_arr[trials],
         company.starting_adopted_share[trials],
@@ -137,7 +162,7 @@ def _simulate_chunk(
     budget0 = monthly_budget(scenario.budget, 0, last_revenue, trials)
     head_targets = _HeadTargets(scenario, trials)
     forces = [
-        RoleWorkforce(role, trials, target, scenario.horizon_months)
+        workforce_type(role, trials, target, scenario.horizon_months)
         for role, target in zip(roles, head_targets.at(budget0, 0), strict=True)
     ]
     # per-trial inputs of this chunk, sliced once (the monthly loop only reads them)
@@ -241,3 +266,15 @@ def _simulate_chunk(
             record.open_window(book.open_window())
 
     record.finish(trace_cohort(customers, company, *record.coverage(), trials=trials))
+    if counters is not None:
+        counters.uniforms += streams.drawn
+
+
+def _state_types(compiled: bool) -> tuple[type[CustomerBook], type[RoleWorkforce]]:
+    """The customer book and workforce classes of one implementation (the compiled ones
+    import numba, so only when asked for)."""
+    if not compiled:
+        return CustomerBook, RoleWorkforce
+    from coverage_sim.engine.kernel_book import KernelBook, KernelWorkforce
+
+    return KernelBook, KernelWorkforce

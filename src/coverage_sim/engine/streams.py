@@ -58,10 +58,13 @@ class NoiseStreams:
         first_trial: int,
         size: int,
         purposes: tuple[int, ...],
+        *,
+        compiled: bool = False,
     ) -> None:
         if first_trial % BLOCK_TRIALS:
             raise ValueError("a chunk must start on a block boundary")
         self.size = size
+        self.compiled = compiled  # Poisson draws by the compiled kernel (same counts)
         first_block = first_trial // BLOCK_TRIALS
         n_blocks = -(-size // BLOCK_TRIALS)
         starts = [b * BLOCK_TRIALS for b in range(n_blocks)]
@@ -84,6 +87,8 @@ class NoiseStreams:
             for purpose, block_bits in self._bits.items()
         }
         self._position = dict.fromkeys(purposes, 0)  # uniforms used so far, per block stream
+        self._buffers: dict[int, FloatArray] = {}
+        self.drawn = 0  # uniforms drawn so far, all streams (whole blocks of 1,000 trials)
 
     def begin_month(self, month: int) -> None:
         """Move every stream to the month's fixed start: what a month draws (e.g. how many
@@ -111,6 +116,22 @@ class NoiseStreams:
             block = gen.random((cells, BLOCK_TRIALS))
             out[..., lo:hi] = block[:, : hi - lo].reshape((*shape[:-1], hi - lo))
         self._position[purpose] += cells * BLOCK_TRIALS
+        self.drawn += cells * BLOCK_TRIALS * len(self._bounds)
+        return out
+
+    def fill(self, purpose: int, cells: int) -> FloatArray:
+        """The same uniforms as ``uniforms(purpose, (cells, size))``, left in place per
+        block: ``out[block, cell, i]`` is the uniform of ``cell`` for the block's trial
+        ``i`` (the compiled kernel reads them there; no copy). The array is reused by the
+        next ``fill`` of this purpose."""
+        out = self._buffers.get(purpose)
+        if out is None or out.shape[1] != cells:
+            out = np.empty((len(self._bounds), cells, BLOCK_TRIALS))
+            self._buffers[purpose] = out
+        for b, gen in enumerate(self._gens[purpose]):
+            gen.random(out=out[b])
+        self._position[purpose] += cells * BLOCK_TRIALS
+        self.drawn += cells * BLOCK_TRIALS * len(self._bounds)
         return out
 
     def binomial(self, purpose: int, n: IntArray, p: npt.ArrayLike) -> IntArray:
@@ -123,4 +144,12 @@ class NoiseStreams:
 
     def poisson(self, purpose: int, lam: FloatArray) -> IntArray:
         """Poisson(lam) per cell by inversion; trials on the last axis."""
-        return poisson_quantile(self.uniforms(purpose, lam.shape), np.maximum(lam, 0.0))
+        lam = np.maximum(lam, 0.0)
+        if not self.compiled or lam.ndim != 1:
+            return poisson_quantile(self.uniforms(purpose, lam.shape), lam)
+        from coverage_sim.engine import kernel_inverse, kernel_motions
+
+        _, pdtr, ndtri = kernel_inverse.special_functions()
+        out = np.empty(lam.shape, dtype=np.int64)
+        kernel_motions.poisson_cells(self.fill(purpose, 1), lam, np.exp(-lam), out, pdtr, ndtri)
+        return out

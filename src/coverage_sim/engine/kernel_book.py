@@ -1,0 +1,149 @@
+"""The compiled engine's state: ``CustomerBook`` and ``RoleWorkforce`` whose monthly
+motions run as numba kernels (``kernel_motions.py``), byte-identical to the numpy ones.
+
+Each motion computes its per-trial terms with numpy (``binomial_terms``, ``log1p``), lets
+a kernel write ``x = n log(1 - s)`` per cell, takes numpy's ``exp`` of that buffer in
+place, and runs the next kernel pass. Buffers are allocated once per chunk of trials.
+Importing this module imports numba: ``simulate`` does so only for the compiled path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coverage_sim.compiled import FloatArray, IntArray, Role
+from coverage_sim.engine import kernel_motions as km
+from coverage_sim.engine.customers import CustomerBook
+from coverage_sim.engine.headcount import RoleWorkforce
+from coverage_sim.engine.inverse import binomial_terms, first_term_log
+from coverage_sim.engine.kernel_inverse import special_functions
+from coverage_sim.engine.streams import ADOPT, EXPAND, RENEW, NoiseStreams
+
+# the rows of ``kernel_motions.renew``'s output, as ``CustomerBook.renew`` names them
+_RENEWAL_FLOWS = (
+    "churn",
+    "contraction",
+    "renewed",
+    "base_churn",
+    "base_contraction",
+    "base_renewed",
+    "churned_logos",
+)
+
+
+class KernelBook(CustomerBook):
+    """``CustomerBook`` with renew, adopt and expand compiled (land draws through
+    ``NoiseStreams.poisson``, compiled when the streams are)."""
+
+    def __init__(
+        self,
+        starting_customers: int,
+        starting_arr: FloatArray,
+        starting_adopted_share: FloatArray,
+        contract_months: int,
+    ) -> None:
+        super().__init__(starting_customers, starting_arr, starting_adopted_share, contract_months)
+        slots, size = self.counts.shape[1:]
+        self._exponents = np.empty((3, slots, size))
+        self._resolved = np.empty((slots, size), dtype=np.int64)
+        self._to_adopted_exponent = np.empty((slots, size))
+        self._due_exponent = np.empty((3, size))
+        self._renewal = np.empty((7, size))
+        self._adopted = np.empty(size, dtype=np.int64)
+        self._growth = np.empty(size)
+        self._expansion = np.empty((2, size))
+        self._bdtr, self._pdtr, self._ndtri = special_functions()
+
+    def renew(
+        self,
+        streams: NoiseStreams,
+        month: int,
+        p_adopted: FloatArray,
+        p_at_risk: FloatArray,
+        downsell: FloatArray,
+    ) -> dict[str, FloatArray]:
+        due = month % self.contract_months
+        flip, s, ratio = binomial_terms(np.stack([p_at_risk, p_adopted, p_at_risk]))
+        first = self._due_exponent
+        np.multiply(self.counts[:, due, :], first_term_log(s), out=first)
+        np.exp(first, out=first)
+        out = self._renewal
+        km.renew(
+            self.counts, self.arr, self.base_arr, due, streams.fill(RENEW, 3),
+            flip, s, ratio, first, np.ascontiguousarray(downsell, dtype=np.float64), out,
+            self._bdtr, self._ndtri,
+        )  # fmt: skip
+        return {name: out[i].copy() for i, name in enumerate(_RENEWAL_FLOWS)}
+
+    def adopt(
+        self,
+        streams: NoiseStreams,
+        resolve: FloatArray,
+        adoption_rate: FloatArray,
+        decay: FloatArray,
+        recovery: FloatArray,
+    ) -> None:
+        flip, s, ratio = binomial_terms(np.stack([resolve, adoption_rate, decay, recovery]))
+        log_q = first_term_log(s)
+        first = self._exponents
+        km.adopt_exponents(self.counts, log_q[[0, 2, 3]], first)
+        np.exp(first, out=first)
+        u = streams.fill(ADOPT, 4 * self.contract_months)
+        to_adopted_first = self._to_adopted_exponent
+        km.adopt_resolve(
+            self.counts, u, flip, s, ratio, first, log_q[1], self._resolved, to_adopted_first,
+            self._bdtr, self._ndtri,
+        )  # fmt: skip
+        np.exp(to_adopted_first, out=to_adopted_first)
+        km.adopt_apply(
+            self.counts, self.arr, self.base_arr, u, flip, s, ratio, first, self._resolved,
+            to_adopted_first, self._bdtr, self._ndtri,
+        )  # fmt: skip
+
+    def expand(
+        self,
+        streams: NoiseStreams,
+        upsell: FloatArray,
+        cross_sell_per_month: FloatArray,
+        cross_sell_size: FloatArray,
+    ) -> tuple[FloatArray, FloatArray]:
+        adopted = self._adopted
+        km.adopted_per_trial(self.counts, adopted)
+        lam = np.maximum(adopted * cross_sell_per_month, 0.0)
+        out = self._expansion
+        km.expand(
+            self.arr, self.base_arr, adopted, streams.fill(EXPAND, 1), lam, np.exp(-lam),
+            np.ascontiguousarray(upsell, dtype=np.float64),
+            np.ascontiguousarray(cross_sell_size, dtype=np.float64),
+            self._growth, out, self._pdtr, self._ndtri,
+        )  # fmt: skip
+        return out[0].copy(), out[1].copy()
+
+
+class KernelWorkforce(RoleWorkforce):
+    """``RoleWorkforce`` whose monthly step (age, attrition, hire, cut) is compiled."""
+
+    def __init__(
+        self, role: Role, trials: slice, starting_target: IntArray, horizon_months: int
+    ) -> None:
+        super().__init__(role, trials, starting_target, horizon_months)
+        self._flip, self._s, self._ratio = binomial_terms(self.hazard)
+        self._log_q = first_term_log(self._s)
+        self._first = np.empty((1 + self.ramping.shape[0], self.productive.shape[0]))
+        limit = role.max_hires_per_month
+        self._max_hires = -1 if limit is None else int(limit)
+        self._bdtr, _, self._ndtri = special_functions()
+
+    def step(self, streams: NoiseStreams, target: IntArray) -> None:
+        first = self._first
+        km.age_heads(self.ramping, self.productive, self.ramp_bins, self._log_q, first)
+        np.exp(first, out=first)
+        size = self.productive.shape[0]
+        heads, ramped = np.empty(size, dtype=np.int64), np.empty(size)
+        km.staff(
+            self.ramping, self.productive, self.ramp_bins, self.productivity,
+            np.ascontiguousarray(target, dtype=np.int64), self._max_hires,
+            self.role.reduce == "immediate", streams.fill(self.purpose, first.shape[0]),
+            self._flip, self._s, self._ratio, first, heads, ramped, self._bdtr, self._ndtri,
+        )  # fmt: skip
+        self.heads, self.ramped = heads, ramped

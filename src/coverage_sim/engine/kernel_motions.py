@@ -1,0 +1,338 @@
+"""Compiled monthly motions (numba): one pass per cell, ``customers.py`` / ``headcount.py``
+bit for bit.
+
+Each function does, for every cell of one chunk of trials, what the numpy motion does with
+whole arrays, in the same floating-point order: the same uniform per cell (read from the
+per-block buffers of ``NoiseStreams.fill``: ``u[block, cell, trial % 1000]``), the same
+inversion (``kernel_inverse.py``), the same shares and sums (a sum over cells starts at
+0.0 and adds them in order, as numpy's ``add.reduce`` over an outer axis does). Empty
+cells skip their draw. The draws' ``pmf(0)`` terms (``exp(n log1p(-s))``) are numpy's:
+the caller computes ``x = n log1p(-s)`` here or in numpy, then ``np.exp`` on the buffer
+between passes (``kernel_book.py``), because numpy's SIMD ``exp`` may differ from the C
+library's in the last bit.
+
+Binomial terms are per trial: ``flip, s, ratio`` rows of ``inverse.binomial_terms``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from coverage_sim.engine.kernel_inverse import binomial_count, poisson_count
+
+BLOCK = 1000  # streams.BLOCK_TRIALS (a literal: numba reads module globals at compile time)
+
+
+@njit(cache=True)
+def binomial_cells(
+    u: Any,
+    n: Any,
+    flip: Any,
+    s: Any,
+    ratio: Any,
+    first: Any,
+    out: Any,
+    bdtr: Any,
+    ndtri: Any,
+) -> None:
+    """``out[c, j] = Binomial(n[c, j], p_j)`` from ``u[j // 1000, c, j % 1000]``."""
+    cells, size = n.shape
+    for c in range(cells):
+        for j in range(size):
+            b = j // BLOCK
+            out[c, j] = binomial_count(
+                u[b, c, j - b * BLOCK], n[c, j], flip[j], s[j], ratio[j], first[c, j], bdtr, ndtri
+            )
+
+
+@njit(cache=True)
+def poisson_cells(u: Any, lam: Any, first: Any, out: Any, pdtr: Any, ndtri: Any) -> None:
+    """``out[j] = Poisson(lam[j])`` from ``u[j // 1000, 0, j % 1000]`` (``lam >= 0``)."""
+    for j in range(lam.shape[0]):
+        b = j // BLOCK
+        out[j] = poisson_count(u[b, 0, j - b * BLOCK], lam[j], first[j], pdtr, ndtri)
+
+
+@njit(cache=True)
+def renew(
+    counts: Any,
+    arr: Any,
+    base_arr: Any,
+    due: int,
+    u: Any,
+    flip: Any,
+    s: Any,
+    ratio: Any,
+    first: Any,
+    downsell: Any,
+    out: Any,
+    bdtr: Any,
+    ndtri: Any,
+) -> None:
+    """``CustomerBook.renew``: the due slot's 3 cells per trial; terms per status x trial.
+
+    ``out`` rows: churn, contraction, renewed, base_churn, base_contraction, base_renewed,
+    churned_logos (per trial)."""
+    size = counts.shape[2]
+    for j in range(size):
+        b = j // BLOCK
+        out[:, j] = 0.0
+        for st in range(3):
+            n = counts[st, due, j]
+            kept = binomial_count(
+                u[b, st, j - b * BLOCK],
+                n,
+                flip[st, j],
+                s[st, j],
+                ratio[st, j],
+                first[st, j],
+                bdtr,
+                ndtri,
+            )
+            share = kept / n if n > 0 else 0.0
+            cut_share = downsell[j] * (0.0 if st == 1 else 1.0)
+            a = arr[st, due, j]
+            kept_arr = a * share
+            cut = kept_arr * cut_share
+            renewed = kept_arr - cut
+            out[0, j] += a - kept_arr
+            out[1, j] += cut
+            out[2, j] += renewed
+            arr[st, due, j] = renewed
+            a = base_arr[st, due, j]
+            kept_arr = a * share
+            cut = kept_arr * cut_share
+            renewed = kept_arr - cut
+            out[3, j] += a - kept_arr
+            out[4, j] += cut
+            out[5, j] += renewed
+            base_arr[st, due, j] = renewed
+            counts[st, due, j] = kept
+            out[6, j] += n - kept  # an integer sum, exact in float64
+
+
+@njit(cache=True)
+def adopt_exponents(counts: Any, log_q: Any, x: Any) -> None:
+    """``x[m, k, j] = counts[status, k, j] * log_q[m, j]`` for the draws on start-of-step
+    counts: m = 0 resolution (onboarding), 1 decay (adopted), 2 recovery (at risk)."""
+    slots, size = counts.shape[1], counts.shape[2]
+    for m in range(3):
+        status = 0 if m == 0 else m
+        for k in range(slots):
+            for j in range(size):
+                x[m, k, j] = counts[status, k, j] * log_q[m, j]
+
+
+@njit(cache=True)
+def adopt_resolve(
+    counts: Any,
+    u: Any,
+    flip: Any,
+    s: Any,
+    ratio: Any,
+    first: Any,
+    rate_log_q: Any,
+    resolved: Any,
+    x: Any,
+    bdtr: Any,
+    ndtri: Any,
+) -> None:
+    """Onboarding resolutions per cell (``u`` rows ``0..K-1``); ``x = resolved * log_q`` of
+    the adoption rate, for the next draw's ``pmf(0)``."""
+    slots, size = counts.shape[1], counts.shape[2]
+    for k in range(slots):
+        for j in range(size):
+            b = j // BLOCK
+            r = binomial_count(
+                u[b, k, j - b * BLOCK], counts[0, k, j], flip[0, j], s[0, j], ratio[0, j],
+                first[0, k, j], bdtr, ndtri,
+            )  # fmt: skip
+            resolved[k, j] = r
+            x[k, j] = r * rate_log_q[j]
+
+
+@njit(cache=True)
+def _move(state: Any, k: int, j: int, rs: float, ts: float, ds: float, cs: float) -> None:
+    resolved_arr = state[0, k, j] * rs
+    to_adopted_arr = resolved_arr * ts
+    decayed_arr = state[1, k, j] * ds
+    recovered_arr = state[2, k, j] * cs
+    state[0, k, j] -= resolved_arr
+    state[1, k, j] += to_adopted_arr - decayed_arr + recovered_arr
+    state[2, k, j] += (resolved_arr - to_adopted_arr) + decayed_arr - recovered_arr
+
+
+@njit(cache=True)
+def adopt_apply(
+    counts: Any,
+    arr: Any,
+    base_arr: Any,
+    u: Any,
+    flip: Any,
+    s: Any,
+    ratio: Any,
+    first: Any,
+    resolved: Any,
+    first_to_adopted: Any,
+    bdtr: Any,
+    ndtri: Any,
+) -> None:
+    """``CustomerBook.adopt`` after the resolutions: to-adopted split (``u`` rows
+    ``K..2K-1``, terms row 1), decay (rows ``2K..``, terms row 2, ``first[1]``), recovery
+    (rows ``3K..``, terms row 3, ``first[2]``); then the per-cell shares of ARR move."""
+    slots, size = counts.shape[1], counts.shape[2]
+    for k in range(slots):
+        for j in range(size):
+            b = j // BLOCK
+            jj = j - b * BLOCK
+            n0, n1, n2 = counts[0, k, j], counts[1, k, j], counts[2, k, j]
+            r = resolved[k, j]
+            ta = binomial_count(
+                u[b, slots + k, jj], r, flip[1, j], s[1, j], ratio[1, j],
+                first_to_adopted[k, j], bdtr, ndtri,
+            )  # fmt: skip
+            d = binomial_count(
+                u[b, 2 * slots + k, jj], n1, flip[2, j], s[2, j], ratio[2, j],
+                first[1, k, j], bdtr, ndtri,
+            )  # fmt: skip
+            c = binomial_count(
+                u[b, 3 * slots + k, jj], n2, flip[3, j], s[3, j], ratio[3, j],
+                first[2, k, j], bdtr, ndtri,
+            )  # fmt: skip
+            rs = r / n0 if n0 > 0 else 0.0
+            ts = ta / r if r > 0 else 0.0
+            ds = d / n1 if n1 > 0 else 0.0
+            cs = c / n2 if n2 > 0 else 0.0
+            _move(arr, k, j, rs, ts, ds, cs)
+            _move(base_arr, k, j, rs, ts, ds, cs)
+            counts[0, k, j] = n0 - r
+            counts[1, k, j] = n1 + (ta - d + c)
+            counts[2, k, j] = n2 + (r - ta + d - c)
+
+
+@njit(cache=True)
+def adopted_per_trial(counts: Any, out: Any) -> None:
+    slots, size = counts.shape[1], counts.shape[2]
+    out[:] = 0
+    for k in range(slots):
+        for j in range(size):
+            out[j] += counts[1, k, j]
+
+
+@njit(cache=True)
+def expand(
+    arr: Any,
+    base_arr: Any,
+    adopted: Any,
+    u: Any,
+    lam: Any,
+    first: Any,
+    upsell: Any,
+    cross_sell_size: Any,
+    growth: Any,
+    out: Any,
+    pdtr: Any,
+    ndtri: Any,
+) -> None:
+    """``CustomerBook.expand``: cross-sell events per trial, then every adopted cell grows;
+    ``out`` rows: expansion ARR, expansion of the base, per trial."""
+    slots, size = arr.shape[1], arr.shape[2]
+    for j in range(size):
+        b = j // BLOCK
+        events = poisson_count(u[b, 0, j - b * BLOCK], lam[j], first[j], pdtr, ndtri)
+        share = events / adopted[j] if adopted[j] > 0 else 0.0
+        growth[j] = upsell[j] + share * cross_sell_size[j]
+    out[:, :] = 0.0
+    for k in range(slots):
+        for j in range(size):
+            added = arr[1, k, j] * growth[j]
+            base_added = base_arr[1, k, j] * growth[j]
+            arr[1, k, j] += added
+            base_arr[1, k, j] += base_added
+            out[0, j] += added
+            out[1, j] += base_added
+
+
+@njit(cache=True)
+def age_heads(ramping: Any, productive: Any, ramp_bins: Any, log_q: Any, x: Any) -> None:
+    """``RoleWorkforce.step``'s ageing: the last ramping bin joins the pool, bins shift up
+    one month, the row past each trial's ramp is emptied. Then ``x = cells * log_q`` for
+    the attrition draw (row 0 the pool, row ``1 + i`` bin ``i``)."""
+    bins, size = ramping.shape
+    for j in range(size):
+        rb = ramp_bins[j]
+        if bins:
+            if rb > 0:
+                productive[j] += ramping[rb - 1, j]
+            for i in range(bins - 1, 0, -1):
+                ramping[i, j] = ramping[i - 1, j] if i < rb else 0
+            ramping[0, j] = 0
+        x[0, j] = productive[j] * log_q[j]
+        for i in range(bins):
+            x[1 + i, j] = ramping[i, j] * log_q[j]
+
+
+@njit(cache=True)
+def staff(
+    ramping: Any,
+    productive: Any,
+    ramp_bins: Any,
+    productivity: Any,
+    target: Any,
+    max_hires: int,
+    reduce_immediate: bool,
+    u: Any,
+    flip: Any,
+    s: Any,
+    ratio: Any,
+    first: Any,
+    heads: Any,
+    ramped: Any,
+    bdtr: Any,
+    ndtri: Any,
+) -> None:
+    """Attrition (one draw per cell, empty and past-ramp cells skip it), hiring up to
+    target (at most ``max_hires`` if >= 0) and, with ``reduce_immediate``, cuts down to
+    target newest first; then heads and ramped capacity per trial."""
+    bins, size = ramping.shape
+    for j in range(size):
+        b = j // BLOCK
+        jj = j - b * BLOCK
+        rb = min(ramp_bins[j], bins)
+        productive[j] -= binomial_count(
+            u[b, 0, jj], productive[j], flip[j], s[j], ratio[j], first[0, j], bdtr, ndtri
+        )
+        in_bins = 0
+        for i in range(rb):
+            ramping[i, j] -= binomial_count(
+                u[b, 1 + i, jj], ramping[i, j], flip[j], s[j], ratio[j], first[1 + i, j],
+                bdtr, ndtri,
+            )  # fmt: skip
+            in_bins += ramping[i, j]
+        now = productive[j] + in_bins
+        hires = max(target[j] - now, 0)
+        if max_hires >= 0:
+            hires = min(hires, max_hires)
+        if bins and ramp_bins[j] > 0:
+            ramping[0, j] += hires
+        else:
+            productive[j] += hires
+        if reduce_immediate and now > target[j]:
+            excess = now - target[j]
+            before = 0
+            for i in range(rb):
+                cell = ramping[i, j]
+                ramping[i, j] = cell - min(max(excess - before, 0), cell)
+                before += cell
+            cell = productive[j]
+            productive[j] = cell - min(max(excess - before, 0), cell)
+        total = productive[j]
+        capacity = 0.0
+        for i in range(bins):
+            total += ramping[i, j]
+            capacity += ramping[i, j] * productivity[i, j]
+        heads[j] = total
+        ramped[j] = productive[j] + capacity
