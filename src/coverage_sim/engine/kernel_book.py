@@ -1,5 +1,5 @@
 """The compiled engine's state: ``CustomerBook`` and ``RoleWorkforce`` whose monthly
-motions run as numba kernels (``kernel_motions.py``), byte-identical to the numpy ones.
+motions run as numba kernels (``kernel.py``), byte-identical to the numpy ones.
 
 Each motion computes its per-trial terms with numpy (``binomial_terms``, ``log1p``), lets
 a kernel write ``x = n log(1 - s)`` per cell, takes numpy's ``exp`` of that buffer in
@@ -12,14 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from coverage_sim.compiled import FloatArray, IntArray, Role
-from coverage_sim.engine import kernel_motions as km
+from coverage_sim.engine import kernel as km
 from coverage_sim.engine.customers import CustomerBook
 from coverage_sim.engine.headcount import RoleWorkforce
 from coverage_sim.engine.inverse import binomial_terms, first_term_log
-from coverage_sim.engine.kernel_inverse import special_functions
+from coverage_sim.engine.kernel import special_functions
 from coverage_sim.engine.streams import ADOPT, EXPAND, RENEW, NoiseStreams
 
-# the rows of ``kernel_motions.renew``'s output, as ``CustomerBook.renew`` names them
+# the rows of ``kernel.renew``'s output, as ``CustomerBook.renew`` names them
 _RENEWAL_FLOWS = (
     "churn",
     "contraction",

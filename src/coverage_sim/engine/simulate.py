@@ -74,7 +74,7 @@ def simulate(
     ``chunk_trials`` bounds memory and sets how often ``on_progress(done, total)`` is
     called; it is rounded up to a whole number of blocks of 1,000 trials and does not
     change any result. ``implementation``: ``"compiled"`` runs the monthly motions as
-    numba kernels (``kernel_motions.py``), ``"numpy"`` as whole-array numpy operations,
+    numba kernels (``kernel.py``), ``"numpy"`` as whole-array numpy operations,
     the reference the kernels are tested against; both give byte-identical outcomes.
     ``counters``, if given, is added what the run consumed.
     """

@@ -147,9 +147,9 @@ class NoiseStreams:
         lam = np.maximum(lam, 0.0)
         if not self.compiled or lam.ndim != 1:
             return poisson_quantile(self.uniforms(purpose, lam.shape), lam)
-        from coverage_sim.engine import kernel_inverse, kernel_motions
+        from coverage_sim.engine import kernel
 
-        _, pdtr, ndtri = kernel_inverse.special_functions()
+        _, pdtr, ndtri = kernel.special_functions()
         out = np.empty(lam.shape, dtype=np.int64)
-        kernel_motions.poisson_cells(self.fill(purpose, 1), lam, np.exp(-lam), out, pdtr, ndtri)
+        kernel.poisson_cells(self.fill(purpose, 1), lam, np.exp(-lam), out, pdtr, ndtri)
         return out
