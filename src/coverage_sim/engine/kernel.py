@@ -44,7 +44,6 @@ BLOCK = 1000  # streams.BLOCK_TRIALS (a literal: numba reads module globals at c
 _SPECIAL = "scipy.special.cython_special"
 
 
-
 @cache
 def special_functions() -> tuple[Any, Any, Any]:
     """``(bdtr, pdtr, ndtri)``: the C functions behind ``scipy.special``'s ufunc loops
@@ -150,7 +149,7 @@ def poisson_count(u: float, lam: float, first: float, pdtr: Any, ndtri: Any) -> 
 
 
 # -- monthly motions ------------------------------------------------------------
-  # streams.BLOCK_TRIALS (a literal: numba reads module globals at compile time)
+# streams.BLOCK_TRIALS (a literal: numba reads module globals at compile time)
 
 
 @njit(cache=True)
