@@ -18,9 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from coverage_sim import __version__
+from coverage_sim.compiled import CompiledScenario
 from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor, SerialExecutor
 from coverage_sim.metrics import compare, summarize
+from coverage_sim.outcome import ScenarioOutcome
 from coverage_sim.report.model import PlanDifference, RunReport, RunSettings, TrialSamples
 from coverage_sim.scenario import Scenario, compile_scenario, load_scenario, scenario_files
 from coverage_sim.scenario.compile import MAX_HORIZON
@@ -239,6 +241,38 @@ def _setting_warnings(
     return warnings
 
 
+def compile_planned(scenario: Scenario, settings: RunSettings) -> CompiledScenario:
+    """``scenario`` compiled under the run's shared settings (trials, seed, sampling, horizon)."""
+    return compile_scenario(
+        scenario,
+        trials=settings.trials,
+        seed=settings.seed,
+        sampling=settings.sampling,
+        horizon_months=settings.months,
+    )
+
+
+def simulate_scenario(
+    scenario: Scenario,
+    settings: RunSettings,
+    *,
+    name: str,
+    executor: Executor | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ScenarioOutcome:
+    """Compile and simulate one plan (a sweep point, an optimizer's split) as ``execute`` does.
+
+    Its blocks of 1,000 trials run on ``executor`` (default: this process).
+    """
+    outcome = simulate_in_blocks(
+        compile_planned(scenario, settings),
+        settings.seed,
+        executor or SerialExecutor(),
+        on_progress=on_progress,
+    )
+    return dataclasses.replace(outcome, name=name)
+
+
 def execute(
     plan: RunPlan,
     *,
@@ -257,13 +291,7 @@ def execute(
     summaries = []
     per_trial_metrics = []  # series and bridge are summarized at once; only metrics pair
     for index, item in enumerate(plan.scenarios):
-        compiled = compile_scenario(
-            item.scenario,
-            trials=settings.trials,
-            seed=settings.seed,
-            sampling=settings.sampling,
-            horizon_months=settings.months,
-        )
+        compiled = compile_planned(item.scenario, settings)
 
         def progress(done: int, total: int, _index: int = index, _name: str = item.name) -> None:
             if on_progress is not None:

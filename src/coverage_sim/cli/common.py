@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -215,6 +216,53 @@ def progress_bars(plans: int = 1) -> Iterator[Callable[[int, str, int, int], Non
                 bar.update(overall, completed=sum(finished.values()))
 
         yield on_progress
+
+
+@contextmanager
+def evaluation_progress(unit: str) -> Iterator[Callable[[int, int, str], None]]:
+    """One bar on stderr for sweep/optimize: ``unit`` done of total, best so far and ETA."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+    columns = (
+        TextColumn(unit),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[best]}", markup=False),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("", total=None, best="")
+
+        def on_progress(done: int, total: int, best: str) -> None:
+            bar.update(
+                task, completed=done, total=total, best=f"best so far: {best}" if best else ""
+            )
+
+        yield on_progress
+
+
+def deliver(
+    render: Callable[[int, bool], str],
+    output: Path | None,
+    *,
+    write_file: Callable[[Path, str], None],
+) -> None:
+    """``render(width, color)`` to ``output`` (plain, 100 columns) or to stdout (terminal-aware)."""
+    if output is not None:
+        write_file(output, render(PLAIN_WIDTH, False))
+        return
+    terminal = sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if terminal else PLAIN_WIDTH
+    write_stdout(render(width, wants_color(sys.stdout)))
 
 
 @contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,6 @@ import typer
 
 from coverage_sim.cli.app import app
 from coverage_sim.cli.common import (
-    PLAIN_WIDTH,
     BriefOption,
     FormatOption,
     MetricsOption,
@@ -30,12 +28,11 @@ from coverage_sim.cli.common import (
     SetOption,
     TrialsOption,
     WorkersOption,
+    deliver,
     note,
     open_executor,
     progress_bars,
-    wants_color,
     warn,
-    write_stdout,
 )
 from coverage_sim.report.formats import OutputFormat
 
@@ -98,15 +95,13 @@ def _simulate_and_report(
             report = execute(plan, executor=executor, on_samples=on_samples)
     if options.samples is not None:
         write_atomic(options.samples, render_samples(options.samples, samples), flag="--samples")
-    if options.output is not None:
-        write_atomic(options.output, render(report, options.output_format, selection=selection))
-    else:
-        terminal = sys.stdout.isatty()
-        width = shutil.get_terminal_size().columns if terminal else PLAIN_WIDTH
-        color = wants_color(sys.stdout)
-        write_stdout(
-            render(report, options.output_format, width=width, color=color, selection=selection)
-        )
+    deliver(
+        lambda width, color: render(
+            report, options.output_format, width=width, color=color, selection=selection
+        ),
+        options.output,
+        write_file=write_atomic,
+    )
     enforce(requirements, report)
     if requirements:
         listed = ", ".join(f'"{r.text}"' for r in requirements)

@@ -10,11 +10,38 @@ direction, ties counted half.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from coverage_sim.metrics.definitions import METRICS
+from coverage_sim.compiled import FloatArray
+from coverage_sim.metrics.definitions import METRICS, Better
 from coverage_sim.metrics.summary_types import Comparison
 from coverage_sim.outcome import ScenarioOutcome
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """``delta_mean``/``delta_p50`` of ``other - baseline`` and ``prob_better`` (ties half)."""
+
+    delta_mean: float
+    delta_p50: float
+    prob_better: float | None
+
+
+def paired_difference(base: FloatArray, alt: FloatArray, better: Better) -> PairedDifference | None:
+    """The paired comparison over trials where both are defined; ``None`` if there are none."""
+    base = np.asarray(base, dtype=np.float64)
+    alt = np.asarray(alt, dtype=np.float64)
+    both = np.isfinite(base) & np.isfinite(alt)
+    delta = alt[both] - base[both]
+    if delta.size == 0:
+        return None
+    prob_better: float | None = None
+    if better is not None:
+        gain = delta if better == "higher" else -delta
+        prob_better = float(np.mean(gain > 0) + 0.5 * np.mean(gain == 0))
+    return PairedDifference(float(np.mean(delta)), float(np.median(delta)), prob_better)
 
 
 def compare(baseline: ScenarioOutcome, other: ScenarioOutcome) -> list[Comparison]:
@@ -28,23 +55,18 @@ def compare(baseline: ScenarioOutcome, other: ScenarioOutcome) -> list[Compariso
                 f"cannot pair {other.name!r} with {baseline.name!r}: "
                 f"{alt.size} trials against {base.size}; both need the same number of trials"
             )
-        both = np.isfinite(base) & np.isfinite(alt)
-        delta = alt[both] - base[both]
-        if delta.size == 0:
+        pair = paired_difference(base, alt, definition.better)
+        if pair is None:
             out.append(Comparison(other.name, baseline.name, metric, None, None, None))
             continue
-        prob_better: float | None = None
-        if definition.better is not None:
-            gain = delta if definition.better == "higher" else -delta
-            prob_better = float(np.mean(gain > 0) + 0.5 * np.mean(gain == 0))
         out.append(
             Comparison(
                 scenario=other.name,
                 baseline=baseline.name,
                 metric=metric,
-                delta_mean=float(np.mean(delta)),
-                delta_p50=float(np.median(delta)),
-                prob_better=prob_better,
+                delta_mean=pair.delta_mean,
+                delta_p50=pair.delta_p50,
+                prob_better=pair.prob_better,
             )
         )
     return out

@@ -30,7 +30,7 @@ from dataclasses import asdict
 from typing import Any
 
 from coverage_sim.metrics.summary_types import Band, MetricSummary, ScenarioSummary
-from coverage_sim.report.model import RunReport, Selection, metric_order, series_order
+from coverage_sim.report.model import RunReport, RunSettings, Selection, metric_order, series_order
 from coverage_sim.report.verdict import VERDICT_COLUMNS, Verdict, build_verdict
 
 STAT_FIELDS: tuple[str, ...] = ("mean", "sd", "p5", "p10", "p50", "p90", "p95", "mc_se", "n")
@@ -90,23 +90,27 @@ def _verdict(verdict: Verdict) -> dict[str, Any]:
     }
 
 
+def settings_dict(settings: RunSettings) -> dict[str, Any]:
+    """The ``settings`` block every JSON output shares."""
+    return {
+        "tool_version": settings.tool_version,
+        "numpy_version": settings.numpy_version,
+        "seed": settings.seed,
+        "trials": settings.trials,
+        "months": settings.months,
+        "sampling": settings.sampling,
+        "overrides": list(settings.overrides),
+    }
+
+
 def report_to_dict(report: RunReport, selection: Selection | None = None) -> dict[str, Any]:
     """The JSON document as plain Python objects (dicts keep the documented key order)."""
     selection = selection or Selection()
     sources: list[str | None] = list(report.sources) + [None] * (
         len(report.scenarios) - len(report.sources)
     )
-    settings = report.settings
     out: dict[str, Any] = {
-        "settings": {
-            "tool_version": settings.tool_version,
-            "numpy_version": settings.numpy_version,
-            "seed": settings.seed,
-            "trials": settings.trials,
-            "months": settings.months,
-            "sampling": settings.sampling,
-            "overrides": list(settings.overrides),
-        },
+        "settings": settings_dict(report.settings),
         "baseline": report.baseline,
     }
     if selection.shows("verdict"):

@@ -1,0 +1,357 @@
+"""``coverage-sim sweep``: one plan per point of a grid, all paired (docs/cli.md, "sweep").
+
+Every point is the scenario with the ``--set`` overrides and the point's ``--vary``
+values applied, validated like a file, and simulated with the same seed, trials, horizon
+and sampling as every other point and the baseline: trial ``i`` of every point shares its
+draws, so differences between points are paired. Without ``--baseline`` the baseline is
+the scenario as written (with its ``--set`` overrides).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coverage_sim.analysis.allocation import (
+    allocation_data,
+    post_sale_roles,
+    with_post_sale_share,
+    with_role_share,
+)
+from coverage_sim.analysis.evaluate import PlanTask, evaluate_plans
+from coverage_sim.analysis.grid import Vary, parse_vary
+from coverage_sim.analysis.stats import BreakEven, FlatBand, break_even, flat_band, statistic
+from coverage_sim.compiled import FloatArray
+from coverage_sim.errors import UsageError
+from coverage_sim.execution import Executor
+from coverage_sim.metrics.compare import PairedDifference, paired_difference
+from coverage_sim.metrics.definitions import METRICS
+from coverage_sim.metrics.summary import summarize_values
+from coverage_sim.metrics.summary_types import Comparison, MetricSummary, ScenarioSummary
+from coverage_sim.report.model import RunReport, RunSettings
+from coverage_sim.runner import plan_run
+from coverage_sim.scenario import Scenario
+from coverage_sim.scenario.files import read_scenario_document, scenario_from_document
+from coverage_sim.scenario.issues import did_you_mean
+from coverage_sim.scenario.overrides import Override
+from coverage_sim.scenario.yaml_loader import YamlDocument
+
+MAX_POINTS = 2_000
+DEFAULT_TOLERANCE = 0.01  # of the best point's p50
+# on_point(points done, points in total, best point's label so far, its p50 so far)
+PointCallback = Callable[[int, int, str | None, float | None], None]
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``--tolerance``: ``share`` of the best p50's magnitude, or an ``absolute`` amount."""
+
+    share: float | None = DEFAULT_TOLERANCE
+    absolute: float | None = None
+
+    def amount(self, best_score: float) -> float:
+        if self.absolute is not None:
+            return self.absolute
+        return abs(best_score) * (self.share or 0.0)
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One point of the grid: its label, the value of each swept path, and the plan."""
+
+    label: str
+    values: dict[str, str]  # swept path -> value as shown
+    numbers: dict[str, float | None]
+    scenario: Scenario
+    shares: dict[str, float] | None  # the constant split it runs (None if time-phased)
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    source: str
+    scenario_name: str
+    baseline_name: str
+    baseline_source: str
+    baseline: Scenario
+    settings: RunSettings
+    varies: list[Vary]
+    points: list[SweepPoint]
+    metrics: tuple[str, ...]  # shown, the first one ranks the points
+    needed: tuple[str, ...]  # shown + those --require reads
+    warnings: list[str]
+    input_files: list[Path]  # every file read (scenario, baseline, their extends parents)
+
+
+@dataclass(frozen=True)
+class PointFigures:
+    """One metric at one point: summary, paired difference vs the baseline and vs the best."""
+
+    summary: MetricSummary
+    versus_baseline: PairedDifference | None
+    prob_better_than_best: float | None  # None at the best point itself
+    in_band: bool | None  # None for a metric without a better direction
+
+
+@dataclass(frozen=True)
+class MetricVerdict:
+    """Best point, flat-maximum band and break-even of one metric (None: no direction)."""
+
+    metric: str
+    band: FlatBand | None
+    break_even: BreakEven | None  # only for a 1-D sweep of numbers
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    plan: SweepPlan
+    baseline: dict[str, MetricSummary]
+    figures: dict[str, list[PointFigures]]  # metric -> one per point
+    verdicts: dict[str, MetricVerdict]
+
+    @property
+    def best_label(self) -> str | None:
+        """The best point of the first metric (what ``--require "best:..."`` means)."""
+        band = self.verdicts[self.plan.metrics[0]].band
+        return None if band is None else self.plan.points[band.best].label
+
+
+def check_metrics(metrics: Sequence[str], flag: str = "--metric") -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(m.strip().lower() for m in metrics)) or ("npv",)
+    for metric in chosen:
+        if metric not in METRICS:
+            raise UsageError(
+                f"{flag} {metric!r}: unknown metric" + did_you_mean(metric, list(METRICS))
+            )
+    return chosen
+
+
+def plan_sweep(
+    scenario: Path,
+    varies: Sequence[str],
+    *,
+    baseline: Path | None = None,
+    overrides: Sequence[Override] = (),
+    metrics: Sequence[str] = (),
+    extra_metrics: Sequence[str] = (),
+    trials: int | None = None,
+    seed: int | None = None,
+    sampling: str | None = None,
+    months: int | None = None,
+) -> SweepPlan:
+    """Parse the ``--vary`` flags, build and validate every point (nothing simulated)."""
+    if not varies:
+        raise UsageError("sweep needs at least one --vary PATH=VALUES")
+    if len(varies) > 2:
+        raise UsageError(f"sweep takes one or two --vary (a line or a grid); got {len(varies)}")
+    parsed = [parse_vary(text) for text in varies]
+    if len(parsed) == 2 and parsed[0].path == parsed[1].path:
+        raise UsageError(f"--vary {parsed[0].path} is given twice; give its values once")
+    shown = check_metrics(metrics)
+    needed = tuple(dict.fromkeys([*shown, *check_metrics(extra_metrics, "--require")]))
+    settings_args: dict[str, Any] = {
+        "trials": trials,
+        "seed": seed,
+        "sampling": sampling,
+        "months": months,
+        "overrides": overrides,
+    }
+    same = baseline is None or _same_file(baseline, scenario)
+    if same:
+        run = plan_run([scenario], single=True, **settings_args)
+        base_item = item = run.scenarios[0]
+    else:
+        assert baseline is not None
+        run = plan_run([scenario, baseline], baseline=str(baseline), **settings_args)
+        base_item, item = run.scenarios[0], run.scenarios[1]
+    size = 1
+    for vary in parsed:
+        size *= len(vary.values)
+    if size > MAX_POINTS:
+        raise UsageError(f"the grid has {size:_} points; sweep takes at most {MAX_POINTS:_}")
+    doc = read_scenario_document(scenario)
+    points = [
+        _point(doc, item.scenario, parsed, combo, overrides)
+        for combo in itertools.product(*(range(len(v.values)) for v in parsed))
+    ]
+    return SweepPlan(
+        source=item.path.as_posix(),
+        scenario_name=item.scenario.name,
+        baseline_name=base_item.name if not same else f"{item.name} (as written)",
+        baseline_source=base_item.path.as_posix(),
+        baseline=base_item.scenario,
+        settings=run.settings,
+        varies=parsed,
+        points=points,
+        metrics=shown,
+        needed=needed,
+        warnings=run.warnings,
+        input_files=run.input_files,
+    )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+def _point(
+    doc: YamlDocument,
+    written: Scenario,
+    varies: list[Vary],
+    combo: tuple[int, ...],
+    overrides: Sequence[Override],
+) -> SweepPoint:
+    """The plan at one grid point: key paths first, then the budget-split paths."""
+    chosen = list(zip(varies, combo, strict=True))
+    keyed = [
+        Override(f"{v.path}={v.labels[i]}", v.key, v.values[i], flag="--vary")
+        for v, i in chosen
+        if v.kind == "key"
+    ]
+    scenario = scenario_from_document(doc, [*overrides, *keyed]) if keyed else written
+    allocation = allocation_data(scenario)
+    split = [(v, i) for v, i in chosen if v.kind != "key"]
+    for vary, index in split:
+        what = f"--vary {vary.text} (at {vary.labels[index]})"
+        share = float(vary.values[index])
+        if vary.kind == "role":
+            if vary.role not in scenario.roles:
+                raise UsageError(
+                    f"--vary {vary.text!r}: no role {vary.role!r}"
+                    + did_you_mean(vary.role, list(scenario.roles))
+                )
+            allocation = with_role_share(allocation, vary.role, share, what)
+        else:
+            allocation = with_post_sale_share(allocation, post_sale_roles(scenario), share, what)
+    if split:
+        text = ", ".join(f"{v.path}={v.labels[i]}" for v, i in split)
+        keyed.append(Override(text, ("allocation",), allocation, flag="--vary"))
+        scenario = scenario_from_document(doc, [*overrides, *keyed])
+    label = ", ".join(f"{v.path}={v.labels[i]}" for v, i in chosen)
+    shares = dict(scenario.allocation) if isinstance(scenario.allocation, dict) else None
+    return SweepPoint(
+        label=label,
+        values={v.path: v.labels[i] for v, i in chosen},
+        numbers={v.path: v.numbers[i] for v, i in chosen},
+        scenario=scenario.model_copy(update={"name": label}),
+        shares=shares,
+    )
+
+
+def run_sweep(
+    plan: SweepPlan,
+    executor: Executor,
+    *,
+    tolerance: Tolerance = Tolerance(),
+    on_point: PointCallback | None = None,
+) -> SweepResult:
+    """Evaluate the baseline and every point through ``executor``; figures and verdicts."""
+    tasks = [PlanTask(plan.baseline, plan.settings, plan.needed, plan.baseline_name)]
+    tasks += [PlanTask(p.scenario, plan.settings, plan.needed, p.label) for p in plan.points]
+    first = plan.metrics[0]
+    better = METRICS[first].better
+    best: list[tuple[str | None, float | None]] = [(None, None)]
+
+    def progress(done: int, total: int, index: int, values: dict[str, FloatArray]) -> None:
+        if index > 0:
+            score = statistic(values[first], "p50", better)
+            top = best[0][1]
+            if score is not None and (
+                top is None or (score > top if better != "lower" else score < top)
+            ):
+                best[0] = (plan.points[index - 1].label, score)
+        if on_point is not None:
+            on_point(done - 1, total - 1, *best[0])
+
+    results = evaluate_plans(executor, tasks, on_evaluated=progress)
+    base_values, point_values = results[0], results[1:]
+    figures: dict[str, list[PointFigures]] = {}
+    verdicts: dict[str, MetricVerdict] = {}
+    for metric in plan.needed:
+        figures[metric], verdicts[metric] = _metric_figures(
+            plan, metric, base_values[metric], [v[metric] for v in point_values], tolerance
+        )
+    baseline = {m: summarize_values(base_values[m]) for m in plan.needed}
+    return SweepResult(plan, baseline, figures, verdicts)
+
+
+def _metric_figures(
+    plan: SweepPlan,
+    metric: str,
+    base: FloatArray,
+    values: list[FloatArray],
+    tolerance: Tolerance,
+) -> tuple[list[PointFigures], MetricVerdict]:
+    better = METRICS[metric].better
+    summaries = [summarize_values(v) for v in values]
+    versus = [paired_difference(base, v, better) for v in values]
+    band: FlatBand | None = None
+    scores = [s.p50 for s in summaries]
+    if better is not None and any(score is not None for score in scores):
+        ranked = [s for s in scores if s is not None]
+        best_score = max(ranked) if better == "higher" else min(ranked)
+        band = flat_band(
+            values,
+            scores,
+            stat="p50",
+            better=better,
+            tolerance=tolerance.amount(best_score),
+            seed=plan.settings.seed,
+        )
+    rows = []
+    for index, (summary, pair) in enumerate(zip(summaries, versus, strict=True)):
+        against_best: float | None = None
+        if band is not None and index != band.best:
+            top = paired_difference(values[band.best], values[index], better)
+            against_best = None if top is None else top.prob_better
+        rows.append(
+            PointFigures(
+                summary=summary,
+                versus_baseline=pair,
+                prob_better_than_best=against_best,
+                in_band=None if band is None else band.members[index],
+            )
+        )
+    crossing: BreakEven | None = None
+    vary = plan.varies[0]
+    if len(plan.varies) == 1 and better is not None and all(x is not None for x in vary.numbers):
+        xs = [float(x) for x in vary.numbers if x is not None]
+        crossing = break_even(
+            xs, [None if r.versus_baseline is None else r.versus_baseline.prob_better for r in rows]
+        )
+    return rows, MetricVerdict(metric, band, crossing)
+
+
+def as_run_report(result: SweepResult) -> RunReport:
+    """The baseline and the points as a ``RunReport`` (metrics only), for ``--require``."""
+    plan = result.plan
+    trials = plan.settings.trials
+    scenarios = [ScenarioSummary(plan.baseline_name, trials, dict(result.baseline), [], {})]
+    comparisons = []
+    for index, point in enumerate(plan.points):
+        metrics = {m: result.figures[m][index].summary for m in plan.needed}
+        scenarios.append(ScenarioSummary(point.label, trials, metrics, [], {}))
+        for metric in plan.needed:
+            pair = result.figures[metric][index].versus_baseline
+            comparisons.append(
+                Comparison(
+                    point.label,
+                    plan.baseline_name,
+                    metric,
+                    None if pair is None else pair.delta_mean,
+                    None if pair is None else pair.delta_p50,
+                    None if pair is None else pair.prob_better,
+                )
+            )
+    return RunReport(
+        settings=plan.settings,
+        scenarios=scenarios,
+        comparisons=comparisons,
+        baseline=plan.baseline_name,
+        sources=[plan.baseline_source] + [plan.source] * len(plan.points),
+    )

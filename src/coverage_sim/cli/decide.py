@@ -1,0 +1,169 @@
+"""``sweep`` and ``optimize``: decisions over many paired plans (docs/cli.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from coverage_sim.cli.app import app
+from coverage_sim.cli.common import (
+    FormatOption,
+    MonthsOption,
+    OutputOption,
+    RequireOption,
+    SamplingOption,
+    SeedOption,
+    SetOption,
+    TrialsOption,
+    WorkersOption,
+    deliver,
+    evaluation_progress,
+    open_executor,
+    warn,
+)
+from coverage_sim.report.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from coverage_sim.analysis.sweep import Tolerance
+
+_VARY_HELP = (
+    "PATH=VALUES: a key path (as --set takes it), allocation.<role> or post_sale_share, and "
+    "a list 5%,10%,20% or an inclusive range FROM:TO:COUNT (10%:40%:7). Twice for a grid."
+)
+_METRIC_HELP = "Metric to report (repeatable; default npv). The first one ranks the points."
+_TOLERANCE_HELP = (
+    "Flat-maximum tolerance: a share of the best p50 (1%, the default) or an amount in the "
+    "metric's unit (250k). The band uses this or the Monte Carlo precision, whichever is wider."
+)
+ScenarioArgument = Annotated[
+    Path, typer.Argument(metavar="SCENARIO", help="The scenario file whose plan is varied.")
+]
+MetricOption = Annotated[
+    list[str] | None, typer.Option("--metric", metavar="METRIC", help=_METRIC_HELP)
+]
+ToleranceOption = Annotated[
+    str | None, typer.Option("--tolerance", metavar="SHARE|AMOUNT", help=_TOLERANCE_HELP)
+]
+
+
+@contextmanager
+def _progress(unit: str) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar on stderr when it is a terminal, else nothing."""
+    if sys.stderr.isatty():
+        with evaluation_progress(unit) as on_progress:
+            yield on_progress
+    else:
+        yield None
+
+
+def parse_tolerance(text: str | None) -> Tolerance:
+    """``--tolerance``: ``1%`` is a share of the best p50, ``250k`` an amount."""
+    from coverage_sim.analysis.sweep import Tolerance
+    from coverage_sim.errors import UsageError
+    from coverage_sim.scenario import parse_number
+
+    if text is None:
+        return Tolerance()
+    try:
+        value = parse_number(text)
+    except ValueError as exc:
+        raise UsageError(f"--tolerance {text!r}: {exc}") from None
+    if value < 0:
+        raise UsageError(f"--tolerance {text!r}: must be zero or positive")
+    if text.strip().endswith("%"):
+        return Tolerance(share=value)
+    return Tolerance(share=None, absolute=value)
+
+
+@app.command(
+    epilog=(
+        "Example: coverage-sim sweep scenarios/xaas.yaml --vary post_sale_share=0%:60%:13 "
+        "--baseline scenarios/traditional.yaml --trials 2000"
+    ),
+)
+def sweep(
+    scenario: ScenarioArgument,
+    vary: Annotated[
+        list[str] | None, typer.Option("--vary", metavar="PATH=VALUES", help=_VARY_HELP)
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help="Scenario every point is compared with (default: SCENARIO as written).",
+        ),
+    ] = None,
+    metric: MetricOption = None,
+    tolerance: ToleranceOption = None,
+    trials: TrialsOption = None,
+    seed: SeedOption = None,
+    months: MonthsOption = None,
+    sampling: SamplingOption = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    require: RequireOption = None,
+    overrides: SetOption = None,
+    workers: WorkersOption = None,
+) -> None:
+    """Run the plan at every value of one or two keys, paired; best point, flat maximum,
+    break-even against the baseline."""
+    from coverage_sim.analysis.sweep import as_run_report, plan_sweep, run_sweep
+    from coverage_sim.errors import UsageError
+    from coverage_sim.metrics.definitions import METRICS
+    from coverage_sim.report import formatting as fmt
+    from coverage_sim.report.atomic import check_writable, write_atomic
+    from coverage_sim.report.sweep_out import render_sweep
+    from coverage_sim.require import check_targets, enforce, parse_requirements
+    from coverage_sim.scenario.overrides import parse_overrides
+
+    requirements = parse_requirements(require or [])
+    band_tolerance = parse_tolerance(tolerance)
+    sets = parse_overrides(overrides or [])
+    plan = plan_sweep(
+        scenario,
+        vary or [],
+        baseline=baseline,
+        overrides=sets,
+        metrics=metric or [],
+        extra_metrics=[r.metric for r in requirements],
+        trials=trials,
+        seed=seed,
+        sampling=sampling,
+        months=months,
+    )
+    names = [plan.baseline_name, *(p.label for p in plan.points)]
+    if any(r.scenario == "best" for r in requirements) and METRICS[plan.metrics[0]].better is None:
+        raise UsageError(
+            f"--require best:...: {plan.metrics[0]} has no better direction, so no best point"
+        )
+    requirements = check_targets(requirements, [*names, "best"], plan.baseline_name)
+    if output is not None:
+        check_writable(output, inputs=plan.input_files)
+    for warning in plan.warnings:
+        warn(warning)
+    first = plan.metrics[0]
+    with open_executor(workers) as executor, _progress("points") as bar:
+
+        def on_point(done: int, total: int, label: str | None, score: float | None) -> None:
+            if bar is not None:
+                shown = "" if label is None else f"{label} ({fmt.metric_value(first, score)})"
+                bar(done, total, shown)
+
+        result = run_sweep(plan, executor, tolerance=band_tolerance, on_point=on_point)
+    deliver(
+        lambda width, color: render_sweep(result, output_format, width=width, color=color),
+        output,
+        write_file=write_atomic,
+    )
+    resolved = [
+        dataclasses.replace(r, scenario=result.best_label) if r.scenario == "best" else r
+        for r in requirements
+    ]
+    enforce(resolved, as_run_report(result))
