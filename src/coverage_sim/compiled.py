@@ -55,8 +55,26 @@ class Company:
 
 
 @dataclass(frozen=True)
+class Demand:
+    """Land demand (``market.demand``): seller logos ``D_t * s(E_land / D_t)``.
+
+    ``D_t = new_logos_per_month * (1 + growth) ** floor((t - 1) / 12)``; marketing costs
+    ``cost_annual / 12`` a month, growing the same way. ``shape`` ``exp``:
+    ``s(x) = 1 - exp(-x)``; ``linear``: ``min(x, 1)``. Land capacity of month ``t`` lands
+    logos in month ``t + sales_cycle_months``.
+    """
+
+    new_logos_per_month: FloatArray
+    growth: FloatArray  # per year
+    cost_annual: FloatArray  # marketing (demand generation) per year, at month 0
+    shape: Literal["exp", "linear"] = "exp"
+    sales_cycle_months: int = 0
+
+
+@dataclass(frozen=True)
 class Market:
     addressable_accounts: FloatArray
+    demand: Demand | None = None  # None: land is capacity x market saturation (no limit)
 
 
 @dataclass(frozen=True)
@@ -121,7 +139,12 @@ class Customers:
 
 @dataclass(frozen=True)
 class Valuation:
-    arr_multiple: FloatArray  # terminal value = multiple x ending ARR, discounted
+    """Terminal value, discounted and added to NPV: ``arr_multiple`` x ending ARR, or
+    (``terminal == "runoff"``) the ending book traced in expectation for ``runoff_months``."""
+
+    arr_multiple: FloatArray
+    terminal: Literal["arr_multiple", "runoff"] = "arr_multiple"
+    runoff_months: int = 60
 
 
 @dataclass(frozen=True)

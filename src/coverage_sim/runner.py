@@ -24,7 +24,13 @@ from coverage_sim.execution import Executor, SerialExecutor
 from coverage_sim.metrics import compare, summarize
 from coverage_sim.outcome import ScenarioOutcome
 from coverage_sim.report.model import PlanDifference, RunReport, RunSettings, TrialSamples
-from coverage_sim.scenario import Scenario, compile_scenario, load_scenario, scenario_files
+from coverage_sim.scenario import (
+    Scenario,
+    compile_scenario,
+    correlation_warnings,
+    load_scenario,
+    scenario_files,
+)
 from coverage_sim.scenario.compile import MAX_HORIZON
 from coverage_sim.scenario.differences import beyond_coverage
 from coverage_sim.scenario.fields import MAX_SEED, MAX_TRIALS, MIN_TRIALS
@@ -188,6 +194,7 @@ def plan_run(
     warnings = _setting_warnings(
         planned, trials=trials, seed=seed, sampling=sampling, months=months
     )
+    warnings += [w for item in planned for w in correlation_warnings(item.scenario)]
     differences = [
         PlanDifference(item.name, planned[0].name, tuple(differing))
         for item in planned[1:]

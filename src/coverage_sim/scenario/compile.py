@@ -1,10 +1,14 @@
 """Scenario (validated model) -> CompiledScenario (per-trial arrays) for the engine.
 
 Each uncertain input at dotted path ``p`` becomes ``ppf(uniforms(seed, p, trials))``;
-a fixed number becomes a constant array. A coverage pair's ends are drawn at
-``p.uncovered`` and ``p.covered`` (independently); a plain number gives both ends the
-same array. Allocation is interpolated linearly between time-phased points (held flat
-before the first and after the last) and each month's shares renormalised to sum to 1.
+a fixed number becomes a constant array. Inputs named in ``correlations`` have their
+uniforms rearranged first (Iman-Conover, ``correlations.py``). A coverage pair's two ends
+are drawn from one uniform, the pair's (``p``), so they move together; unless the pair
+says ``may_harm: true`` the covered end is then held at the uncovered one in a trial where
+it would be worse (higher for ``adoption.decay``, lower for every other rate). A plain
+number gives both ends the same array. Allocation is interpolated linearly between
+time-phased points (held flat before the first and after the last) and each month's
+shares renormalised to sum to 1.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import numpy as np
 
 from coverage_sim import compiled as c
 from coverage_sim.errors import UsageError
+from coverage_sim.scenario.correlations import correlation_plan, iman_conover
 from coverage_sim.scenario.distributions import ParamValue
 from coverage_sim.scenario.fields import MAX_SEED, MAX_TRIALS, MIN_TRIALS
 from coverage_sim.scenario.models import (
@@ -32,14 +37,28 @@ MAX_HORIZON = 600
 class _Sampler:
     """Draws every parameter of one scenario and keeps the draws of the uncertain ones."""
 
-    def __init__(self, trials: int, seed: int, sampling: str) -> None:
+    def __init__(self, trials: int, seed: int, sampling: str, scenario: Scenario) -> None:
         self.trials, self.seed, self.sampling = trials, seed, sampling
         self.uncertain: dict[str, c.FloatArray] = {}
+        self._correlated: dict[str, c.FloatArray] = {}
+        plan = correlation_plan(scenario)
+        if plan is not None:
+            independent = np.column_stack([self._fresh(key) for key in plan.keys])
+            arranged = iman_conover(independent, plan.target)
+            self._correlated = {key: arranged[:, j] for j, key in enumerate(plan.keys)}
 
-    def draw(self, path: str, value: ParamValue) -> c.FloatArray:
+    def _fresh(self, key: str) -> c.FloatArray:
+        return uniforms(self.seed, key, self.trials, self.sampling)
+
+    def _uniforms(self, key: str) -> c.FloatArray:
+        found = self._correlated.get(key)
+        return self._fresh(key) if found is None else found
+
+    def draw(self, path: str, value: ParamValue, *, key: str | None = None) -> c.FloatArray:
+        """``value`` per trial; an uncertain one from the uniforms of ``key`` (default ``path``)."""
         if isinstance(value, float):
             return np.full(self.trials, value, dtype=np.float64)
-        drawn = value.ppf(uniforms(self.seed, path, self.trials, self.sampling))
+        drawn = value.ppf(self._uniforms(path if key is None else key))
         self.uncertain[path] = drawn
         return drawn
 
@@ -47,16 +66,27 @@ class _Sampler:
         return None if value is None else self.draw(path, value)
 
     def response(
-        self, path: str, value: RatePair | PerYearPair | ParamValue, default: Response | None
+        self,
+        path: str,
+        value: RatePair | PerYearPair | ParamValue,
+        default: Response | None,
+        *,
+        lower_is_better: bool = False,
     ) -> c.CoverageResponse:
         if not isinstance(value, (RatePair, PerYearPair)):
             both = self.draw(path, value)
             return c.CoverageResponse(uncovered=both, covered=both)
         shape = value.response or default or Response()
         h = shape.half_saturation
+        uncovered = self.draw(f"{path}.uncovered", value.uncovered, key=path)
+        covered = self.draw(f"{path}.covered", value.covered, key=path)
+        if not value.may_harm:
+            covered = (np.minimum if lower_is_better else np.maximum)(covered, uncovered)
+            if f"{path}.covered" in self.uncertain:
+                self.uncertain[f"{path}.covered"] = covered
         return c.CoverageResponse(
-            uncovered=self.draw(f"{path}.uncovered", value.uncovered),
-            covered=self.draw(f"{path}.covered", value.covered),
+            uncovered=uncovered,
+            covered=covered,
             shape=shape.shape,
             half_saturation=None if h is None else self._half_saturation(path, value, h),
         )
@@ -98,7 +128,7 @@ def compile_scenario(
     """Resolve every input of ``scenario`` to ``trials`` values (common random numbers)."""
     horizon = scenario.horizon_months if horizon_months is None else horizon_months
     _check_settings(trials, seed, sampling, horizon)
-    s = _Sampler(trials, seed, sampling)
+    s = _Sampler(trials, seed, sampling, scenario)
     co, cu, bu = scenario.company, scenario.customers, scenario.budget
     company = c.Company(
         starting_customers=co.starting_customers,
@@ -124,7 +154,9 @@ def compile_scenario(
         onboarding_months=s.draw("customers.onboarding_months", cu.onboarding_months),
         onboarding_fee=s.draw("customers.onboarding_fee", cu.onboarding_fee),
         adoption_rate=s.response("customers.adoption.rate", ad.rate, default),
-        adoption_decay=s.response("customers.adoption.decay", ad.decay, default),
+        adoption_decay=s.response(
+            "customers.adoption.decay", ad.decay, default, lower_is_better=True
+        ),
         adoption_recovery=s.response("customers.adoption.recovery", ad.recovery, default),
         renewal_adopted=s.response("customers.renewal.adopted", rn.adopted, default),
         renewal_at_risk=s.response("customers.renewal.at_risk", rn.at_risk, default),
@@ -150,17 +182,34 @@ def compile_scenario(
         market=c.Market(
             addressable_accounts=s.draw(
                 "market.addressable_accounts", scenario.market.addressable_accounts
-            )
+            ),
+            demand=_demand(s, scenario),
         ),
         budget=budget,
         allocation=_allocation(scenario, horizon),
         roles=roles,
         customers=customers,
         valuation=c.Valuation(
-            arr_multiple=s.draw("valuation.arr_multiple", scenario.valuation.arr_multiple)
+            arr_multiple=s.draw("valuation.arr_multiple", scenario.valuation.arr_multiple),
+            terminal=scenario.valuation.terminal,
+            runoff_months=scenario.valuation.runoff_months,
         ),
         source=str(scenario.source or ""),
         draws=s.uncertain,
+    )
+
+
+def _demand(s: _Sampler, scenario: Scenario) -> c.Demand | None:
+    demand = scenario.market.demand
+    if demand is None:
+        return None
+    p = "market.demand"
+    return c.Demand(
+        new_logos_per_month=s.draw(f"{p}.new_logos_per_month", demand.new_logos_per_month),
+        growth=s.draw(f"{p}.growth", demand.growth),
+        cost_annual=s.draw(f"{p}.cost_annual", demand.cost_annual),
+        shape=demand.shape,
+        sales_cycle_months=demand.sales_cycle_months,
     )
 
 

@@ -287,6 +287,12 @@ def _param_tag(value: Any) -> str | None:
 
 ParamValue = float | Interval90 | Distribution
 
+
+def is_uncertain(value: object) -> bool:
+    """True for a distribution or an ``"A to B"`` interval, False for a fixed number."""
+    return isinstance(value, (Interval90, _Distribution))
+
+
 ParamUnion = Annotated[
     (
         Annotated[Number, Tag("number")]

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from coverage_sim.errors import ScenarioError, ScenarioIssue
+from coverage_sim.scenario.correlations import check_correlations
 from coverage_sim.scenario.extends import load_with_extends
 from coverage_sim.scenario.issues import did_you_mean, issues_from_validation, locate
 from coverage_sim.scenario.models import MISSING_TYPES, Scenario
@@ -98,6 +99,8 @@ def _check_document(doc: YamlDocument, *, partial: bool) -> tuple[Scenario | Non
     except (RecursionError, OverflowError, ValueError, TypeError) as exc:
         issues.append(ScenarioIssue(str(path), "", f"cannot validate this document: {exc}"))
     issues.extend(role_consistency(doc))
+    if scenario is not None:
+        issues.extend(check_correlations(scenario, doc))
     if issues:
         if is_template and not partial:
             issues.insert(

@@ -13,14 +13,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, PrivateAttr, Tag, model_validator
+import numpy as np
+from pydantic import (
+    AfterValidator,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
+from coverage_sim.scenario.distributions import ParamValue
 from coverage_sim.scenario.fields import (
     MAX_SEED,
+    NUMBER_JSON,
     SUM_TOLERANCE,
     Name,
     NonNegativeInt,
+    Number,
     PositiveInt,
     Share,
     StrictModel,
@@ -71,8 +83,30 @@ class Company(StrictModel):
     )
 
 
+class Demand(StrictModel):
+    """Land demand: the most new logos the market yields a month, and what marketing costs."""
+
+    new_logos_per_month: Count = Field(
+        description="Most new logos a month the market yields, however many sellers."
+    )
+    growth: Growth = Field(default=0.0, description="Annual growth of demand and its cost.")
+    cost_annual: Money = Field(
+        default=0.0, description="Demand-generation (marketing) cost per year at month 0."
+    )
+    shape: Literal["exp", "linear"] = Field(
+        default="exp",
+        description="Seller logos D * s(E / D): exp s = 1 - e^-x; linear s = min(x, 1).",
+    )
+    sales_cycle_months: NonNegativeInt = Field(
+        default=0, le=60, description="Land capacity of month t lands logos in month t + this."
+    )
+
+
 class Market(StrictModel):
     addressable_accounts: PositiveCount = Field(description="Accounts that could ever be landed.")
+    demand: Demand | None = Field(
+        default=None, description="Land demand and marketing cost; without it land is linear."
+    )
 
 
 class Budget(StrictModel):
@@ -178,20 +212,32 @@ class Response(StrictModel):
         return self
 
 
+MAY_HARM = Field(
+    default=False,
+    description="Allow the covered end to be worse than the uncovered one (coverage that harms).",
+)
+
+
 class RatePair(StrictModel):
-    """A rate that depends on coverage: ``uncovered`` at coverage 0, ``covered`` at 1."""
+    """A rate that depends on coverage: ``uncovered`` at coverage 0, ``covered`` at 1.
+
+    Both ends are drawn from one uniform; the covered end is never worse than the
+    uncovered one unless ``may_harm: true`` (docs/scenario-format.md).
+    """
 
     uncovered: Rate
     covered: Rate
     response: Response | None = None
+    may_harm: bool = MAY_HARM
 
 
 class PerYearPair(StrictModel):
-    """A per-year frequency that depends on coverage."""
+    """A per-year frequency that depends on coverage (same rules as ``RatePair``)."""
 
     uncovered: Ratio
     covered: Ratio
     response: Response | None = None
+    may_harm: bool = MAY_HARM
 
 
 def _pair_tag(value: Any) -> str:
@@ -213,23 +259,60 @@ CoveragePerYear = Annotated[
 ]
 
 
+def _median(value: ParamValue) -> float:
+    if isinstance(value, float):
+        return value
+    return float(value.ppf(np.array([0.5]))[0])
+
+
+def _coherent(lower_is_better: bool) -> AfterValidator:
+    """Reject a pair whose covered end is worse than its uncovered end at the median
+    (fixed values: the values) unless it says ``may_harm: true``."""
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, (RatePair, PerYearPair)) or value.may_harm:
+            return value
+        covered, uncovered = _median(value.covered), _median(value.uncovered)
+        worse = covered > uncovered if lower_is_better else covered < uncovered
+        if worse:
+            better = "lower" if lower_is_better else "higher"
+            raise ValueError(
+                f"covered ({covered:g}) is worse than uncovered ({uncovered:g}) for a rate "
+                f"where {better} is better{' at the median' if not _fixed(value) else ''}; "
+                "coverage would harm. If that is your assumption, add may_harm: true to the "
+                "pair; otherwise swap the two"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _fixed(pair: RatePair | PerYearPair) -> bool:
+    return isinstance(pair.covered, float) and isinstance(pair.uncovered, float)
+
+
+HigherIsBetter = Annotated[CoverageRate, _coherent(lower_is_better=False)]
+LowerIsBetter = Annotated[CoverageRate, _coherent(lower_is_better=True)]
+HigherPerYear = Annotated[CoveragePerYear, _coherent(lower_is_better=False)]
+
+
 class Adoption(StrictModel):
-    rate: CoverageRate = Field(description="Resolved onboarding -> adopted.")
-    decay: CoverageRate = Field(description="Monthly adopted -> at_risk.")
-    recovery: CoverageRate = Field(description="Monthly at_risk -> adopted.")
+    rate: HigherIsBetter = Field(description="Resolved onboarding -> adopted.")
+    decay: LowerIsBetter = Field(description="Monthly adopted -> at_risk.")
+    recovery: HigherIsBetter = Field(description="Monthly at_risk -> adopted.")
 
 
 class Renewal(StrictModel):
-    adopted: CoverageRate
-    at_risk: CoverageRate = Field(description="Also used for onboarding customers.")
+    adopted: HigherIsBetter
+    at_risk: HigherIsBetter = Field(description="Also used for onboarding customers.")
     downsell: Rate = Field(
         default=0.0, description="ARR an at-risk account gives up when it renews."
     )
 
 
 class Expansion(StrictModel):
-    upsell_monthly: CoverageRate = 0.0
-    cross_sell_per_year: CoveragePerYear = 0.0
+    upsell_monthly: HigherIsBetter = 0.0
+    cross_sell_per_year: HigherPerYear = 0.0
     cross_sell_size: Ratio | None = Field(
         default=None, description="Share of the account's ARR one cross-sell adds."
     )
@@ -257,9 +340,49 @@ class Customers(StrictModel):
 
 
 class Valuation(StrictModel):
-    arr_multiple: Multiple = Field(
-        default=0.0, description="Terminal value = multiple x ending ARR."
+    """The ending book's value, discounted and added to ``npv``."""
+
+    terminal: Literal["arr_multiple", "runoff"] = Field(
+        default="arr_multiple",
+        description="arr_multiple: multiple x ending ARR; runoff: the ending book traced in "
+        "expectation for runoff_months.",
     )
+    arr_multiple: Multiple = Field(
+        default=0.0, description="Terminal value = multiple x ending ARR (terminal: arr_multiple)."
+    )
+    runoff_months: PositiveInt = Field(
+        default=60, le=600, description="Months the ending book is traced (terminal: runoff)."
+    )
+
+    @model_validator(mode="after")
+    def _one_terminal(self) -> Valuation:
+        if self.terminal == "runoff" and self.arr_multiple != 0.0:
+            raise ValueError("arr_multiple applies to terminal: arr_multiple only; remove it")
+        if self.terminal == "arr_multiple" and "runoff_months" in self.model_fields_set:
+            raise ValueError("runoff_months applies to terminal: runoff only")
+        return self
+
+
+def _rank_in_range(value: float) -> float:
+    if not -1.0 <= value <= 1.0:
+        raise ValueError(f"a rank correlation must be between -1 and 1; got {value:g}")
+    return value
+
+
+Rank = Annotated[
+    Number,
+    AfterValidator(_rank_in_range),
+    WithJsonSchema(NUMBER_JSON | {"description": "A rank correlation in [-1, 1]."}),
+]
+
+
+class Correlation(StrictModel):
+    """A target Spearman rank correlation between two uncertain inputs (Iman-Conover)."""
+
+    between: Annotated[list[str], Field(min_length=2, max_length=2)] = Field(
+        description="Two scenario key paths of uncertain inputs, e.g. customers.land_acv."
+    )
+    rank: Rank = Field(description="Target rank correlation in [-1, 1].")
 
 
 def _shares_sum_to_one(shares: dict[str, float]) -> dict[str, float]:
@@ -314,6 +437,9 @@ class Scenario(StrictModel):
     roles: Annotated[dict[Name, Role], Field(min_length=1)]
     customers: Customers
     valuation: Valuation = Valuation()
+    correlations: list[Correlation] = Field(
+        default_factory=list, description="Rank correlations between uncertain inputs."
+    )
 
     _source: Path | None = PrivateAttr(default=None)
     _sources: tuple[Path, ...] = PrivateAttr(default=())
