@@ -26,6 +26,11 @@ METRIC_IDS: tuple[str, ...] = (
     "expansion_multiple",
     "post_booking_share",
     "post_sale_share",
+    # added later, at the end so that readers of the earlier order keep working
+    "sales_cac",
+    "cac_ratio",
+    "marketing_spend",
+    "terminal_value",
 )
 BRIDGE_FIELDS: tuple[str, ...] = ("start", "new", "expansion", "contraction", "churn", "end")
 SERIES_NAMES: tuple[str, ...] = (

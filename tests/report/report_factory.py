@@ -32,6 +32,10 @@ TYPICAL: dict[str, float] = {
     "expansion_multiple": 4.2,
     "post_booking_share": 0.81,
     "post_sale_share": 0.07,
+    "sales_cac": 80_000.0,
+    "cac_ratio": 1.8,
+    "marketing_spend": 20_000_000.0,
+    "terminal_value": 0.0,
 }
 
 

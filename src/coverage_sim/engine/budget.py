@@ -14,13 +14,13 @@ from __future__ import annotations
 import numpy as np
 
 from coverage_sim.compiled import Budget, FloatArray
+from coverage_sim.engine.money import stepped_growth
 
 
 def fixed_monthly_budget(budget: Budget, month: int, trials: slice) -> FloatArray:
     """``annual * (1 + growth) ** year_index / 12`` with ``year_index = (month - 1) // 12``."""
     assert budget.annual is not None
-    year_index = max(month - 1, 0) // 12
-    return budget.annual[trials] * (1.0 + budget.growth[trials]) ** year_index / 12.0
+    return budget.annual[trials] * stepped_growth(budget.growth[trials], month) / 12.0
 
 
 def revenue_linked_budget(

@@ -57,7 +57,7 @@ class CustomerBook:
         self.counts[ADOPTED] = adopted
         self.counts[AT_RISK] = per_slot - adopted
         each = starting_arr / starting_customers if starting_customers else 0.0 * starting_arr
-        self.arr = self.counts * np.asarray(each, dtype=np.float64)
+        self.arr: FloatArray = self.counts.astype(np.float64) * np.asarray(each, dtype=np.float64)
         self.base_arr = np.zeros_like(self.arr)
         self.ever_landed = np.full(size, float(starting_customers))
 

@@ -33,6 +33,9 @@ class MonthSpend:
     total: FloatArray
     land: FloatArray  # salaries x land weight + new-logo commissions
     post_sale: FloatArray  # salaries x (adopt + expand + renew weights) + other commissions
+    post_sale_salary: FloatArray  # the salary part of ``post_sale``
+    on_expansion: FloatArray  # commissions on expansion ARR
+    on_renewal: FloatArray  # commissions on renewed ARR
 
 
 def month_spend(
@@ -47,16 +50,34 @@ def month_spend(
     renewed_arr: FloatArray,
 ) -> MonthSpend:
     """``sum_r heads_r * loaded_cost_r / 12`` + commissions, and its split by motion."""
-    total = np.zeros_like(new_acv)
-    land = np.zeros_like(new_acv)
+    total, land = np.zeros_like(new_acv), np.zeros_like(new_acv)
+    salaries, land_salaries = np.zeros_like(new_acv), np.zeros_like(new_acv)
+    on_expansion, on_renewal = np.zeros_like(new_acv), np.zeros_like(new_acv)
     for r, role in enumerate(roles):
         salary = heads[r] * role.loaded_cost[trials] / 12.0
         on_new = role.commission_new[trials] * new_acv * land_share[r]
-        on_expansion = role.commission_expansion[trials] * expansion_arr * expand_share[r]
-        on_renewal = role.commission_renewal[trials] * renewed_arr * renew_share[r]
-        total += salary + on_new + on_expansion + on_renewal
+        expansion = role.commission_expansion[trials] * expansion_arr * expand_share[r]
+        renewal = role.commission_renewal[trials] * renewed_arr * renew_share[r]
+        total += salary + on_new + expansion + renewal
         land += salary * role.motions.get("land", 0.0) + on_new
-    return MonthSpend(total=total, land=land, post_sale=total - land)
+        salaries += salary
+        land_salaries += salary * role.motions.get("land", 0.0)
+        on_expansion += expansion
+        on_renewal += renewal
+    return MonthSpend(
+        total=total,
+        land=land,
+        post_sale=total - land,
+        post_sale_salary=salaries - land_salaries,
+        on_expansion=on_expansion,
+        on_renewal=on_renewal,
+    )
+
+
+def stepped_growth(growth: FloatArray, month: int) -> FloatArray:
+    """``(1 + growth) ** floor((t - 1) / 12)``: a per-year growth that steps once per plan
+    year (month 0 uses the year-1 level), like ``budget.annual``."""
+    return np.asarray((1.0 + growth) ** (max(month - 1, 0) // 12))
 
 
 def monthly_discount(discount_rate: FloatArray, months: int) -> FloatArray:

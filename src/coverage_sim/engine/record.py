@@ -4,10 +4,14 @@ Definitions (per trial):
 - ``grr`` = (ARR at the window start - churn - contraction of that ARR) / ARR at the
   window start; ``nrr`` adds its expansion. The window is the final 12 months (the whole
   horizon if it is shorter); logos landed inside it are excluded.
-- ``cac`` = land-motion spend over the horizon / new logos; ``cac_payback_months`` =
-  cac / (average new-logo ACV / 12 * gross_margin); ``clv_cac`` = clv / cac.
+- ``cac`` = (land-motion spend + marketing) over the horizon / new logos (full S&M CAC);
+  ``sales_cac`` = land-motion spend / new logos; ``cac_ratio`` = (land-motion spend +
+  marketing) / new-logo first-year ACV; ``cac_payback_months`` = cac / (average new-logo
+  ACV / 12 * gross_margin); ``clv_cac`` = clv / cac.
 - ``post_sale_share`` = post-sale (adopt + expand + renew) spend / coverage spend.
-- ``npv`` = sum_t contribution_t (1 + r)^(-t/12) + arr_multiple * ending ARR (1 + r)^(-H/12).
+- contribution_t = gross profit - coverage spend - marketing - other_opex_pct * revenue.
+- ``npv`` = sum_t contribution_t (1 + r)^(-t/12) + ``terminal_value``: arr_multiple *
+  ending ARR (1 + r)^(-H/12), or the run-off value of the ending book (``runoff.py``).
 Undefined values (no new logo, no ARR at the window start, no spend) are NaN.
 """
 
@@ -68,6 +72,7 @@ class ChunkRecord:
                 "spend",
                 "land_spend",
                 "post_sale_spend",
+                "marketing",
                 "contribution",
                 "npv",
                 "new_logos",
@@ -94,6 +99,7 @@ class ChunkRecord:
         customers: IntArray,
         revenue: FloatArray,
         spend: MonthSpend,
+        marketing: FloatArray,
         heads: list[IntArray],
         new_logos: IntArray,
         new_acv: FloatArray,
@@ -104,7 +110,7 @@ class ChunkRecord:
     ) -> None:
         s, i = self.scenario, month - 1
         gross = revenue * self.gross_margin
-        contribution = gross - spend.total - self.other_opex_pct * revenue
+        contribution = gross - spend.total - marketing - self.other_opex_pct * revenue
         series = self.series
         series["arr"][:, i] = arr
         series["customers"][:, i] = customers
@@ -137,6 +143,7 @@ class ChunkRecord:
         t["spend"] += spend.total
         t["land_spend"] += spend.land
         t["post_sale_spend"] += spend.post_sale
+        t["marketing"] += marketing
         t["contribution"] += contribution
         t["npv"] += contribution * self.discount[:, i]
         t["new_logos"] += new_logos
@@ -152,12 +159,18 @@ class ChunkRecord:
         """Realized coverage per trial x month: adopt, expand, renew."""
         return self._coverage[0], self._coverage[1], self._coverage[2]
 
-    def finish(self, lens: dict[str, FloatArray]) -> None:
+    def finish(self, lens: dict[str, FloatArray], runoff: FloatArray | None = None) -> None:
+        """Write the chunk's metrics; ``runoff`` is the run-off terminal value (already
+        discounted), given when ``valuation.terminal`` is ``runoff``."""
         s, tr, t, w = self.scenario, self.trials, self.totals, self.window
         gm = self.gross_margin
-        terminal = s.valuation.arr_multiple[tr] * self.ending_arr * self.discount[:, -1]
+        if runoff is not None:
+            terminal = runoff
+        else:
+            terminal = s.valuation.arr_multiple[tr] * self.ending_arr * self.discount[:, -1]
         retained = self.window_base - w["churn"] - w["contraction"]
-        cac = _ratio(t["land_spend"], t["new_logos"])
+        acquisition = t["land_spend"] + t["marketing"]
+        cac = _ratio(acquisition, t["new_logos"])
         monthly_gross_acv = _ratio(t["new_acv"], t["new_logos"]) / 12.0 * gm
         values = {
             "ending_arr": self.ending_arr,
@@ -177,6 +190,10 @@ class ChunkRecord:
             "expansion_multiple": lens["expansion_multiple"],
             "post_booking_share": lens["post_booking_share"],
             "post_sale_share": _ratio(t["post_sale_spend"], t["spend"]),
+            "sales_cac": _ratio(t["land_spend"], t["new_logos"]),
+            "cac_ratio": _ratio(acquisition, t["new_acv"]),
+            "marketing_spend": t["marketing"],
+            "terminal_value": terminal,
         }
         for metric, value in values.items():
             self.arrays.metrics[metric][tr] = value

@@ -2,10 +2,13 @@
 
 Per month ``t = 1..H``, in this order: budget ``B_t``; headcount (age, attrition, hire or
 cut to target); coverage from the heads' ramped capacity and the start-of-month book;
-renew (due slot); adopt; expand; land; money. Process noise is binomial / Poisson counts,
-each from one uniform by inversion, at stream positions fixed per block of trials and per
-month (``streams.py``): outcomes do not depend on ``chunk_trials`` or on the number of
-trials, and two scenarios with the same seed share the noise cell by cell.
+renew (due slot); adopt; expand; land (capacity against demand, ``demand.py``); money
+(coverage spend, marketing). After month ``H``: the cohort lens and, with
+``valuation.terminal: runoff``, the run-off value of the ending book (``runoff.py``).
+Process noise is binomial / Poisson counts, each from one uniform by inversion, at stream
+positions fixed per block of trials and per month (``streams.py``): outcomes do not depend
+on ``chunk_trials`` or on the number of trials, and two scenarios with the same seed share
+the noise cell by cell.
 """
 
 from __future__ import annotations
@@ -26,10 +29,12 @@ from coverage_sim.compiled import (
 from coverage_sim.engine.budget import monthly_budget
 from coverage_sim.engine.cohort_lens import trace_cohort
 from coverage_sim.engine.customers import CustomerBook, onboarding_resolution
+from coverage_sim.engine.demand import demand_at, marketing_cost, seller_logos
 from coverage_sim.engine.headcount import RoleWorkforce, target_heads
 from coverage_sim.engine.money import capacity_shares, month_spend
 from coverage_sim.engine.record import ChunkRecord, OutcomeArrays
 from coverage_sim.engine.response import ChunkResponse, coverage_of
+from coverage_sim.engine.runoff import FinalMonth, runoff_value
 from coverage_sim.engine.streams import (
     ADOPT,
     BLOCK_TRIALS,
@@ -132,6 +137,13 @@ class _HeadTargets:
         return out
 
 
+def _land_capacity(
+    weights: list[float], ramped: list[FloatArray], logos_per_head: list[FloatArray]
+) -> list[FloatArray]:
+    """Each role's land capacity ``w_land * ramped_heads * new_logos_per_month``."""
+    return [w * r * n for w, r, n in zip(weights, ramped, logos_per_head, strict=True)]
+
+
 def _total(parts: list[FloatArray], size: int) -> FloatArray:
     """Sum over roles (zeros for a scenario without roles)."""
     return np.sum(parts, axis=0) if parts else np.zeros(size)
@@ -188,6 +200,12 @@ def _simulate_chunk(
     referrals_per_month = customers.referrals_per_year[trials] / 12.0
     onboarding_fee = customers.onboarding_fee[trials]
     addressable = scenario.market.addressable_accounts[trials]
+    demand = scenario.market.demand
+    lag = 0 if demand is None else demand.sales_cycle_months
+    # land capacity by role of the last ``lag + 1`` months, oldest first; before month 1 the
+    # starting heads' (the pipeline the team already had)
+    land_history = [_land_capacity(weight["land"], [f.ramped for f in forces], logos_per_head)]
+    land_history *= lag + 1
     window_opens = max(scenario.horizon_months - 12, 0)
     record.start(book.total_arr())
     if window_opens == 0:
@@ -199,7 +217,8 @@ def _simulate_chunk(
         for force, target in zip(forces, head_targets.at(budget, month), strict=True):
             force.step(streams, target)
         ramped = [f.ramped for f in forces]
-        land_cap = [weight["land"][i] * ramped[i] * logos_per_head[i] for i in range(len(roles))]
+        land_history = [*land_history[1:], _land_capacity(weight["land"], ramped, logos_per_head)]
+        land_cap = land_history[0]  # the capacity that built this month's pipeline
         book_cap = {
             m: [weight[m][i] * ramped[i] * accounts_per_head[i] for i in range(len(roles))]
             for m in POST_SALE_MOTIONS
@@ -230,7 +249,10 @@ def _simulate_chunk(
             cross_sell_size,
         )
         saturation = np.maximum(1.0 - book.ever_landed / addressable, 0.0)
-        land_rate = _total(land_cap, size) * saturation + referrals_per_month * book.adopted()
+        sellers = _total(land_cap, size)
+        if demand is not None:
+            sellers = seller_logos(sellers, demand_at(demand, month, trials), demand.shape)
+        land_rate = sellers * saturation + referrals_per_month * book.adopted()
         new_logos = book.land(streams, month, land_rate, acv)
 
         new_acv = new_logos * acv
@@ -253,6 +275,7 @@ def _simulate_chunk(
             customers=book.active(),
             revenue=revenue,
             spend=spend,
+            marketing=marketing_cost(demand, month, trials, size),
             heads=[f.heads for f in forces],
             new_logos=new_logos,
             new_acv=new_acv,
@@ -265,7 +288,22 @@ def _simulate_chunk(
         if month == window_opens:
             record.open_window(book.open_window())
 
-    record.finish(trace_cohort(customers, company, *record.coverage(), trials=trials))
+    terminal = None
+    if scenario.valuation.terminal == "runoff":
+        final = FinalMonth(
+            counts=book.counts.astype(np.float64),
+            arr=book.arr,
+            coverage=(c_adopt, c_expand, c_renew),
+            post_sale_salary=spend.post_sale_salary,
+            expansion_commission=spend.on_expansion,
+            expansion_arr=expansion,
+            renewal_commission=spend.on_renewal,
+            renewed_arr=renewal["renewed"],
+        )
+        terminal = runoff_value(scenario, trials, final)
+    record.finish(
+        trace_cohort(customers, company, *record.coverage(), trials=trials), runoff=terminal
+    )
     if counters is not None:
         counters.uniforms += streams.drawn
 

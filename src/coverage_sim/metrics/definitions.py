@@ -60,7 +60,13 @@ _DEFINITIONS: dict[str, MetricDefinition] = {
         MetricDefinition(
             "nrr", "NRR", "ratio", "higher", "net revenue retention over the final 12 months"
         ),
-        MetricDefinition("cac", "CAC", "money", "lower", "land-motion spend / new logos"),
+        MetricDefinition(
+            "cac",
+            "CAC",
+            "money",
+            "lower",
+            "sales-and-marketing CAC: (land-motion spend + marketing) / new logos",
+        ),
         MetricDefinition(
             "cac_payback_months",
             "CAC payback (months)",
@@ -96,6 +102,30 @@ _DEFINITIONS: dict[str, MetricDefinition] = {
             "ratio",
             None,
             "share of coverage spend on adopt/expand/renew",
+        ),
+        MetricDefinition(
+            "sales_cac", "Sales CAC", "money", "lower", "land-motion spend / new logos"
+        ),
+        MetricDefinition(
+            "cac_ratio",
+            "CAC ratio",
+            "ratio",
+            "lower",
+            "(land-motion spend + marketing) / new-logo first-year ACV (Benchmarkit)",
+        ),
+        MetricDefinition(
+            "marketing_spend",
+            "Marketing spend",
+            "money",
+            "lower",
+            "demand-generation cost over the horizon (market.demand.cost_annual)",
+        ),
+        MetricDefinition(
+            "terminal_value",
+            "Terminal value",
+            "money",
+            "higher",
+            "discounted value of the ending book included in npv (arr_multiple or runoff)",
         ),
     )
 }

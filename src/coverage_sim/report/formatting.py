@@ -14,7 +14,7 @@ from coverage_sim.metrics.summary_types import BridgeYear
 MISSING = "n/a"
 
 # Ratios that are multiples of a dollar, not shares: shown as "3.2x", not "320%".
-MULTIPLE_METRICS: frozenset[str] = frozenset({"clv_cac", "expansion_multiple"})
+MULTIPLE_METRICS: frozenset[str] = frozenset({"clv_cac", "expansion_multiple", "cac_ratio"})
 
 _SCALES: tuple[tuple[float, str], ...] = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
 _SPARK = "▁▂▃▄▅▆▇█"

@@ -1,0 +1,99 @@
+"""A customer book traced in expectation: the cohort lens (MODEL.md §3.5) and the run-off
+terminal value (``valuation.terminal: runoff``).
+
+State: expected customers and ARR by status (onboarding, adopted, at_risk) x renewal slot
+x trial, shape ``(3, slots, trials)`` like ``CustomerBook``'s, in floats. Each month runs
+the simulation's motions on expected values, in the same order: renew the due slot
+(``kept = n * p``; at-risk and onboarding renewals give up ``downsell``), adopt (resolve,
+adopt or not, decay, recover, all on the start-of-step state), expand (adopted ARR grows by
+``upsell + cross_sell_per_year / 12 * cross_sell_size``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coverage_sim.compiled import Customers, FloatArray
+from coverage_sim.engine.response import rate_at
+
+_ONBOARDING, _ADOPTED, _AT_RISK = 0, 1, 2
+
+
+def _per_customer(arr: FloatArray, count: FloatArray) -> FloatArray:
+    return np.divide(arr, count, out=np.zeros_like(arr), where=count > 0)
+
+
+class ExpectedBook:
+    """Expected counts and ARR, advanced one motion at a time (no process noise)."""
+
+    def __init__(self, counts: FloatArray, arr: FloatArray) -> None:
+        self.counts = np.array(counts, dtype=np.float64)
+        self.arr = np.array(arr, dtype=np.float64)
+
+    def active(self) -> FloatArray:
+        return self.counts.sum(axis=(0, 1))
+
+    def total_arr(self) -> FloatArray:
+        return self.arr.sum(axis=(0, 1))
+
+    def renew(
+        self, slot: int, p_adopted: FloatArray, p_at_risk: FloatArray, downsell: FloatArray
+    ) -> FloatArray:
+        """Slot ``slot`` renews in expectation; returns the renewed ARR (after downsell)."""
+        keep = np.stack([p_at_risk, p_adopted, p_at_risk])
+        self.counts[:, slot] *= keep
+        self.arr[:, slot] *= keep
+        self.arr[_ONBOARDING, slot] *= 1.0 - downsell
+        self.arr[_AT_RISK, slot] *= 1.0 - downsell
+        renewed: FloatArray = self.arr[:, slot].sum(axis=0)
+        return renewed
+
+    def adopt(
+        self, resolve: FloatArray, adoption: FloatArray, decay: FloatArray, recovery: FloatArray
+    ) -> None:
+        count, arr = self.counts, self.arr
+        per_head = _per_customer(arr, count)
+        resolved = count[_ONBOARDING] * resolve
+        decayed = count[_ADOPTED] * decay
+        recovered = count[_AT_RISK] * recovery
+        moved = [per_head[_ONBOARDING] * resolved, per_head[_ADOPTED] * decayed]
+        moved.append(per_head[_AT_RISK] * recovered)
+        count[_ONBOARDING] -= resolved
+        count[_ADOPTED] += resolved * adoption - decayed + recovered
+        count[_AT_RISK] += resolved * (1.0 - adoption) + decayed - recovered
+        arr[_ONBOARDING] -= moved[0]
+        arr[_ADOPTED] += moved[0] * adoption - moved[1] + moved[2]
+        arr[_AT_RISK] += moved[0] * (1.0 - adoption) + moved[1] - moved[2]
+
+    def expand(self, growth: FloatArray) -> FloatArray:
+        """Adopted ARR grows by ``growth``; returns the expansion ARR."""
+        added = self.arr[_ADOPTED] * growth
+        self.arr[_ADOPTED] += added
+        expansion: FloatArray = added.sum(axis=0)
+        return expansion
+
+
+def expected_rates(
+    customers: Customers,
+    coverage_adopt: FloatArray,
+    coverage_expand: FloatArray,
+    coverage_renew: FloatArray,
+    trials: slice,
+) -> dict[str, FloatArray]:
+    """The book's monthly rates at the given coverages (trials on axis 0, any trailing
+    axes), probabilities clipped to [0, 1]; ``growth`` = upsell + expected cross-sell."""
+    size = customers.cross_sell_size[trials]
+    size = size.reshape(size.shape + (1,) * (coverage_expand.ndim - 1))
+    rates = {
+        "renew_adopted": rate_at(customers.renewal_adopted, coverage_renew, trials),
+        "renew_at_risk": rate_at(customers.renewal_at_risk, coverage_renew, trials),
+        "adoption": rate_at(customers.adoption_rate, coverage_adopt, trials),
+        "decay": rate_at(customers.adoption_decay, coverage_adopt, trials),
+        "recovery": rate_at(customers.adoption_recovery, coverage_adopt, trials),
+    }
+    rates = {name: np.clip(rate, 0.0, 1.0) for name, rate in rates.items()}
+    rates["growth"] = (
+        rate_at(customers.upsell_monthly, coverage_expand, trials)
+        + rate_at(customers.cross_sell_per_year, coverage_expand, trials) / 12.0 * size
+    )
+    return rates
