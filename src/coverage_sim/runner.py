@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +20,22 @@ from pathlib import Path
 import numpy as np
 
 from coverage_sim import __version__
-from coverage_sim.compiled import CompiledScenario
+from coverage_sim.compiled import CompiledScenario, FloatArray
+from coverage_sim.engine.streams import BLOCK_TRIALS
 from coverage_sim.errors import UsageError
-from coverage_sim.execution import Executor, SerialExecutor
-from coverage_sim.metrics import compare, summarize
-from coverage_sim.outcome import ScenarioOutcome
-from coverage_sim.report.model import PlanDifference, RunReport, RunSettings, TrialSamples
+from coverage_sim.execution import Executor, SerialExecutor, available_memory
+from coverage_sim.metrics import compare
+from coverage_sim.metrics.precision import shortfall
+from coverage_sim.metrics.streaming import ScenarioAccumulator
+from coverage_sim.metrics.summary_types import Comparison, ScenarioSummary
+from coverage_sim.outcome import METRIC_IDS, ScenarioOutcome
+from coverage_sim.report.model import (
+    PlanDifference,
+    PrecisionOutcome,
+    RunReport,
+    RunSettings,
+    TrialSamples,
+)
 from coverage_sim.scenario import (
     Scenario,
     compile_scenario,
@@ -38,6 +50,9 @@ from coverage_sim.scenario.overrides import Override
 from coverage_sim.scenario.sampling import SAMPLING_METHODS
 from coverage_sim.trial_blocks import simulate_in_blocks
 
+FIXED_BYTES = 300 * 2**20  # interpreter, libraries, histograms (docs/performance.md)
+WORKER_BYTES = 150 * 2**20  # one local worker process simulating a block
+FIRST_STAGE_TRIALS = 4_000  # the first stage of a --precision run
 # on_progress(scenario index, scenario name, trials done, trials in total)
 ProgressCallback = Callable[[int, str, int, int], None]
 
@@ -269,15 +284,142 @@ def simulate_scenario(
 ) -> ScenarioOutcome:
     """Compile and simulate one plan (a sweep point, an optimizer's split) as ``execute`` does.
 
-    Its blocks of 1,000 trials run on ``executor`` (default: this process).
+    Its blocks of 1,000 trials run on ``executor`` (default: this process). The outcome
+    holds the per-trial metrics only (no series or bridge: those are reduced block by
+    block, ``metrics.streaming``).
     """
-    outcome = simulate_in_blocks(
+    blocks = simulate_in_blocks(
         compile_planned(scenario, settings),
         settings.seed,
         executor or SerialExecutor(),
         on_progress=on_progress,
+        into=ScenarioAccumulator(name),
     )
-    return dataclasses.replace(outcome, name=name)
+    return blocks.outcome()
+
+
+def memory_needed(plan: RunPlan, workers: int) -> tuple[int, int]:
+    """Estimated peak bytes of a run: (fixed part, bytes per trial).
+
+    Per trial: one scenario's compiled inputs (8 bytes per per-trial array, measured on a
+    small compile of each scenario, the largest counts), and every scenario's per-trial
+    metrics kept for pairing plus one copy (8 bytes x METRIC_IDS each). Fixed: the
+    interpreter, libraries and band histograms (``FIXED_BYTES``) and each local worker's
+    block (``WORKER_BYTES``). Measured figures: docs/performance.md.
+    """
+    settings = plan.settings
+    inputs = 0
+    for item in plan.scenarios:
+        sample = compile_planned(item.scenario, dataclasses.replace(settings, trials=MIN_TRIALS))
+        arrays = {id(a): a for a in _per_trial_arrays(sample, MIN_TRIALS)}
+        inputs = max(inputs, 8 * len(arrays))
+    metrics = 8 * len(METRIC_IDS) * (len(plan.scenarios) + 1)
+    return FIXED_BYTES + WORKER_BYTES * workers, inputs + metrics
+
+
+def _per_trial_arrays(value: object, trials: int) -> list[np.ndarray]:
+    if isinstance(value, np.ndarray):
+        return [value] if value.ndim == 1 and value.shape[0] == trials else []
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in _per_trial_arrays(v, trials)]
+    if isinstance(value, tuple):
+        return [a for v in value for a in _per_trial_arrays(v, trials)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [
+            a
+            for f in dataclasses.fields(value)
+            for a in _per_trial_arrays(getattr(value, f.name), trials)
+        ]
+    return []
+
+
+def check_memory(plan: RunPlan, workers: int, available: int | None) -> None:
+    """Refuse, before simulating, a run whose estimated peak exceeds ``available`` bytes."""
+    if available is None:
+        return
+    fixed, per_trial = memory_needed(plan, workers)
+    needed = fixed + per_trial * plan.settings.trials
+    if needed <= available:
+        return
+    fits = max((available - fixed) // per_trial // BLOCK_TRIALS * BLOCK_TRIALS, 0)
+    raise UsageError(
+        f"--trials {plan.settings.trials:,} needs about {needed / 2**30:.1f} GiB for "
+        f"{len(plan.scenarios)} scenario(s) and {available / 2**30:.1f} GiB is available; "
+        + (f"at most about {fits:,} trials fit" if fits else "free some memory first")
+        + " (each trial keeps its inputs and metrics; docs/performance.md)"
+    )
+
+
+@dataclass(frozen=True)
+class _Simulated:
+    """One scenario simulated at some number of trials, and a digest of its per-trial input
+    draws (so a later, larger stage can tell whether these trials are its first ones)."""
+
+    blocks: ScenarioAccumulator
+    digest: bytes
+    draws: dict[str, FloatArray]  # the inputs' per-trial draws, kept only for --samples
+
+
+def _draws_digest(compiled: CompiledScenario, trials: int) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for path, values in compiled.draws.items():
+        digest.update(path.encode("utf-8"))
+        digest.update(np.ascontiguousarray(values[:trials]).tobytes())
+    return digest.digest()
+
+
+def _simulate(
+    plan: RunPlan,
+    index: int,
+    trials: int,
+    executor: Executor,
+    on_progress: ProgressCallback | None,
+    previous: _Simulated | None = None,
+    keep_draws: bool = False,
+) -> _Simulated:
+    """Scenario ``index`` of the plan at ``trials`` trials. The blocks of ``previous`` are
+    kept, and only the trials after them simulated, when its trials are the first of this
+    run: same input draws (true for monte_carlo; LHS strata change with the number of
+    trials, so an LHS run starts over)."""
+    settings, item = plan.settings, plan.scenarios[index]
+    compiled = compile_planned(item.scenario, dataclasses.replace(settings, trials=trials))
+
+    def progress(done: int, total: int) -> None:
+        if on_progress is not None:
+            on_progress(index, item.name, done, total)
+
+    blocks = ScenarioAccumulator(item.name)
+    if previous is not None and previous.digest == _draws_digest(compiled, previous.blocks.trials):
+        blocks = previous.blocks
+    simulate_in_blocks(compiled, settings.seed, executor, on_progress=progress, into=blocks)
+    draws = dict(compiled.draws) if keep_draws else {}
+    return _Simulated(blocks, _draws_digest(compiled, trials), draws)
+
+
+def _comparisons(plan: RunPlan, outcomes: list[ScenarioOutcome]) -> list[Comparison]:
+    if plan.baseline is None:
+        return []
+    return [c for other in outcomes[1:] for c in compare(outcomes[0], other)]
+
+
+def _report(
+    plan: RunPlan,
+    summaries: list[ScenarioSummary],
+    comparisons: list[Comparison],
+    precision: PrecisionOutcome | None = None,
+) -> RunReport:
+    settings = plan.settings
+    if summaries:
+        settings = dataclasses.replace(settings, trials=summaries[0].trials)
+    return RunReport(
+        settings=settings,
+        scenarios=summaries,
+        comparisons=comparisons,
+        baseline=plan.baseline,
+        sources=[item.path.as_posix() for item in plan.scenarios],
+        differences=list(plan.differences),
+        precision=precision,
+    )
 
 
 def execute(
@@ -286,42 +428,81 @@ def execute(
     on_progress: ProgressCallback | None = None,
     executor: Executor | None = None,
     on_samples: SamplesCallback | None = None,
+    precision: float | None = None,
 ) -> RunReport:
     """Compile and simulate every planned scenario, then summarize and compare with the baseline.
 
     The blocks of 1,000 trials of each scenario run on ``executor`` (default: this process);
     the report does not depend on which executor or how many workers ran them.
+    ``precision`` (a fraction, e.g. 0.005): simulate in growing stages until every p50 and
+    P(better) is precise enough (``metrics.precision``), with ``plan.settings.trials`` as the
+    maximum; the report then equals a fixed run of the trials used.
     ``on_samples`` gets each plan's per-trial metrics and input draws (``--samples``).
     """
-    settings = plan.settings
     executor = executor if executor is not None else SerialExecutor()
-    summaries = []
-    per_trial_metrics = []  # series and bridge are summarized at once; only metrics pair
-    for index, item in enumerate(plan.scenarios):
-        compiled = compile_planned(item.scenario, settings)
-
-        def progress(done: int, total: int, _index: int = index, _name: str = item.name) -> None:
-            if on_progress is not None:
-                on_progress(_index, _name, done, total)
-
-        outcome = dataclasses.replace(
-            simulate_in_blocks(compiled, settings.seed, executor, on_progress=progress),
-            name=item.name,
+    check_memory(plan, executor.workers, available_memory())
+    if precision is not None:
+        return _execute_to_precision(plan, executor, on_progress, on_samples, precision)
+    summaries, outcomes = [], []
+    for index in range(len(plan.scenarios)):
+        simulated = _simulate(
+            plan,
+            index,
+            plan.settings.trials,
+            executor,
+            on_progress,
+            keep_draws=on_samples is not None,
         )
-        summaries.append(summarize(outcome))
+        summaries.append(simulated.blocks.summary())  # now: the histograms go, metrics stay
+        outcomes.append(simulated.blocks.outcome())
         if on_samples is not None:
-            on_samples(TrialSamples(item.name, dict(outcome.metrics), dict(compiled.draws)))
-        per_trial_metrics.append(dataclasses.replace(outcome, series={}, bridge={}))
-        del outcome, compiled
-    comparisons = []
-    if plan.baseline is not None:
-        for other in per_trial_metrics[1:]:
-            comparisons.extend(compare(per_trial_metrics[0], other))
-    return RunReport(
-        settings=settings,
-        scenarios=summaries,
-        comparisons=comparisons,
-        baseline=plan.baseline,
-        sources=[item.path.as_posix() for item in plan.scenarios],
-        differences=list(plan.differences),
+            on_samples(TrialSamples(outcomes[-1].name, outcomes[-1].metrics, simulated.draws))
+        del simulated
+    return _report(plan, summaries, _comparisons(plan, outcomes))
+
+
+def _execute_to_precision(
+    plan: RunPlan,
+    executor: Executor,
+    on_progress: ProgressCallback | None,
+    on_samples: SamplesCallback | None,
+    precision: float,
+) -> RunReport:
+    """Stages of ``n`` trials: the first ``FIRST_STAGE_TRIALS``; each next one sized from the
+    least precise figure (intervals shrink as 1/sqrt(n)), at most 4x, in whole blocks."""
+    maximum = plan.settings.trials
+    trials = min(FIRST_STAGE_TRIALS, maximum)
+    stage: list[_Simulated] = []
+    while True:
+        stage = [
+            _simulate(
+                plan,
+                i,
+                trials,
+                executor,
+                on_progress,
+                stage[i] if stage else None,
+                keep_draws=on_samples is not None,
+            )
+            for i in range(len(plan.scenarios))
+        ]
+        outcomes = [s.blocks.outcome() for s in stage]
+        comparisons = _comparisons(plan, outcomes)
+        worst = shortfall({o.name: o.metrics for o in outcomes}, comparisons, precision)
+        if worst.ratio <= 1.0 or trials >= maximum:
+            break
+        wanted = trials * min(worst.ratio**2 * 1.1, 4.0)
+        blocks = max(math.ceil(wanted / BLOCK_TRIALS), trials // BLOCK_TRIALS + 1)
+        trials = min(blocks * BLOCK_TRIALS, maximum)
+    if on_samples is not None:
+        for simulated, final in zip(stage, outcomes, strict=True):
+            on_samples(TrialSamples(final.name, final.metrics, simulated.draws))
+    outcome = PrecisionOutcome(
+        target=precision,
+        trials=trials,
+        max_trials=maximum,
+        met=worst.ratio <= 1.0,
+        least_precise=worst.what,
+        ratio=worst.ratio,
     )
+    return _report(plan, [s.blocks.summary() for s in stage], comparisons, outcome)

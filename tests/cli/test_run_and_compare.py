@@ -144,3 +144,47 @@ def test_zero_workers_exit_2(cli) -> None:
     result = cli("run", FIXTURES / "xaas.yaml", *FAST, "--workers", "0")
     assert result.code == 2
     assert "--workers must be at least 1" in result.stderr
+
+
+@pytest.mark.parametrize("sampling", ["monte_carlo", "lhs"])
+def test_a_precision_run_equals_a_fixed_run_of_the_trials_it_used(cli, sampling: str) -> None:
+    common = ["compare", FIXTURES, "--months", "3", "--format", "json", "--sampling", sampling]
+    stopped = cli(*common, "--trials", "30000", "--precision", "5%")
+    assert stopped.code == 0, stopped.stderr
+    document = json.loads(stopped.stdout)
+    precision = document["settings"].pop("precision")
+    used = document["settings"]["trials"]
+    assert precision["met"] is True and precision["trials"] == used
+    assert 4000 <= used < 30000 and used % 1000 == 0
+    assert f"{used:,} trials used" in stopped.stderr
+    fixed = cli(*common, "--trials", str(used))
+    expected = json.loads(fixed.stdout)
+    assert expected["settings"].pop("precision") is None
+    assert document == expected
+
+
+def test_precision_not_reached_within_the_maximum_warns(cli) -> None:
+    result = cli("run", XAAS, "--months", "3", "--trials", "2000", "--precision", "0.01%")
+    assert result.code == 0
+    assert "not reached within --trials 2,000" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "60", "-1%"])
+def test_a_bad_precision_exits_2(cli, value: str) -> None:
+    result = cli("run", XAAS, *FAST, "--precision", value)
+    assert result.code == 2
+    assert "--precision" in result.stderr
+
+
+def test_trials_beyond_the_available_memory_exit_2_before_simulating(cli, monkeypatch) -> None:
+    import coverage_sim.runner
+
+    def must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("simulated although the run does not fit")
+
+    monkeypatch.setattr(coverage_sim.runner, "available_memory", lambda: 3 * 2**30)
+    monkeypatch.setattr(coverage_sim.runner, "simulate_in_blocks", must_not_run)
+    result = cli("run", XAAS, "--trials", "5000000", "--workers", "1")
+    assert result.code == 2
+    assert "--trials 5,000,000 needs about" in result.stderr
+    assert "3.0 GiB is available; at most about" in result.stderr

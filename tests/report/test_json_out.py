@@ -29,6 +29,7 @@ def test_json_is_one_object_with_settings_scenarios_and_comparisons() -> None:
         "months": 24,
         "sampling": "lhs",
         "overrides": [],
+        "precision": None,
     }
     assert doc["baseline"] == "Traditional"
     first = doc["scenarios"][0]

@@ -55,6 +55,10 @@ _WORKERS_HELP = (
     "Worker processes simulating blocks of 1,000 trials (or plan evaluations) in parallel "
     "(default: every available core); the output is the same for any number."
 )
+_PRECISION_HELP = (
+    "Stop early once every p50 is within +/-P (95% interval, e.g. 0.5%) and every P(better) "
+    "within +/-1 point; --trials is then the maximum. Prints the trials used."
+)
 PLAIN_WIDTH = 100  # table width when not writing to a terminal
 
 
@@ -94,6 +98,7 @@ class RunOptions:
     sections: str | None = None
     brief: bool = False
     samples: Path | None = None
+    precision: str | None = None
 
 
 def note(message: str) -> None:
@@ -218,6 +223,25 @@ def progress_bars(plans: int = 1) -> Iterator[Callable[[int, str, int, int], Non
         yield on_progress
 
 
+def parse_precision(text: str | None) -> float | None:
+    """``--precision``: a share such as ``0.5%`` or ``0.005``, above 0 and at most 50%."""
+    if text is None:
+        return None
+    from coverage_sim.errors import UsageError
+    from coverage_sim.scenario.numbers import parse_number
+
+    try:
+        value = parse_number(text)
+    except ValueError as exc:
+        raise UsageError(f"--precision {text!r}: expected a share such as 0.5% or 0.005") from exc
+    if not 0 < value <= 0.5:
+        hint = f"; did you mean {text.strip()}%?" if 0.5 < value <= 50 else ""
+        raise UsageError(
+            f"--precision {text!r}: expected a share above 0 and at most 50%, such as 0.5%{hint}"
+        )
+    return value
+
+
 @contextmanager
 def evaluation_progress(unit: str) -> Iterator[Callable[[int, int, str], None]]:
     """One bar on stderr for sweep/optimize: ``unit`` done of total, best so far and ETA."""
@@ -274,6 +298,9 @@ def open_executor(workers: int | None) -> Iterator[Executor]:
     if workers is not None and workers < 1:
         raise UsageError(f"--workers must be at least 1; got {workers}")
     executor = make_executor(workers)
+    start = getattr(executor, "start", None)
+    if callable(start):
+        start()  # worker processes forked now, before any scenario is compiled
     try:
         yield executor
     finally:
@@ -326,3 +353,6 @@ RequireOption = Annotated[
 ]
 SetOption = Annotated[list[str] | None, typer.Option("--set", metavar="PATH=VALUE", help=_SET_HELP)]
 WorkersOption = Annotated[int | None, typer.Option("--workers", metavar="N", help=_WORKERS_HELP)]
+PrecisionOption = Annotated[
+    str | None, typer.Option("--precision", metavar="P", help=_PRECISION_HELP)
+]

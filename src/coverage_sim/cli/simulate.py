@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,7 @@ from coverage_sim.cli.common import (
     MetricsOption,
     MonthsOption,
     OutputOption,
+    PrecisionOption,
     RequireOption,
     RunMonthsOption,
     RunOptions,
@@ -31,10 +32,14 @@ from coverage_sim.cli.common import (
     deliver,
     note,
     open_executor,
+    parse_precision,
     progress_bars,
     warn,
 )
 from coverage_sim.report.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from coverage_sim.report.model import PrecisionOutcome
 
 
 def _simulate_and_report(
@@ -64,6 +69,7 @@ def _simulate_and_report(
         csv_metrics([], selection)  # csv needs the metrics or the verdict section
     if options.samples is not None:
         check_parquet_available(options.samples)
+    precision = parse_precision(options.precision)
     plan = plan_run(
         paths,
         baseline=baseline,
@@ -89,12 +95,18 @@ def _simulate_and_report(
         if sys.stderr.isatty():
             with progress_bars(len(plan.scenarios)) as on_progress:
                 report = execute(
-                    plan, on_progress=on_progress, executor=executor, on_samples=on_samples
+                    plan,
+                    on_progress=on_progress,
+                    executor=executor,
+                    on_samples=on_samples,
+                    precision=precision,
                 )
         else:
-            report = execute(plan, executor=executor, on_samples=on_samples)
+            report = execute(plan, executor=executor, on_samples=on_samples, precision=precision)
     if options.samples is not None:
         write_atomic(options.samples, render_samples(options.samples, samples), flag="--samples")
+    if report.precision is not None:
+        _tell_precision(report.precision)
     deliver(
         lambda width, color: render(
             report, options.output_format, width=width, color=color, selection=selection
@@ -106,6 +118,21 @@ def _simulate_and_report(
     if requirements:
         listed = ", ".join(f'"{r.text}"' for r in requirements)
         note(f"{len(requirements)} requirement(s) met: {listed}")
+
+
+def _tell_precision(outcome: PrecisionOutcome) -> None:
+    """The trials a --precision run used, on stderr (JSON carries it in settings)."""
+    used = f"--precision {outcome.target * 100:g}%: "
+    if outcome.met:
+        note(
+            f"{used}{outcome.trials:,} trials used (maximum {outcome.max_trials:,}); "
+            f"least precise: {outcome.least_precise}"
+        )
+    else:
+        warn(
+            f"{used}not reached within --trials {outcome.max_trials:,}; "
+            f"least precise: {outcome.least_precise} (interval {outcome.ratio:.2g}x its target)"
+        )
 
 
 @app.command(
@@ -130,6 +157,7 @@ def run(
     sections: SectionsOption = None,
     brief: BriefOption = False,
     samples: SamplesOption = None,
+    precision: PrecisionOption = None,
 ) -> None:
     """Simulate one scenario: a verdict (NPV, ending ARR, NRR), then metrics (p10/p50/p90),
     ARR bridge per year and ARR over time."""
@@ -147,6 +175,7 @@ def run(
         sections,
         brief,
         samples,
+        precision,
     )
     _simulate_and_report([scenario], options, single=True, baseline=None)
 
@@ -186,6 +215,7 @@ def compare(
     sections: SectionsOption = None,
     brief: BriefOption = False,
     samples: SamplesOption = None,
+    precision: PrecisionOption = None,
 ) -> None:
     """Simulate scenarios side by side, paired trial by trial against a baseline.
 
@@ -206,5 +236,6 @@ def compare(
         sections,
         brief,
         samples,
+        precision,
     )
     _simulate_and_report(scenarios, options, single=False, baseline=baseline)

@@ -84,25 +84,31 @@ class ProcessExecutor:
     def workers(self) -> int:
         return self._workers
 
-    def map(self, fn: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-        if len(items) <= 1:
-            return [fn(item) for item in items]
+    def start(self) -> None:
+        """Start the worker processes now: forked while this process is still small, they
+        do not inherit (and count in their RSS) the large arrays of a run compiled later."""
+        pool = self._started()
+        for future in [pool.submit(int) for _ in range(self._workers)]:
+            future.result()
+
+    def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self._workers, initializer=_ignore_interrupts
             )
-        return list(self._pool.map(fn, items))
+        return self._pool
+
+    def map(self, fn: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+        if len(items) <= 1:
+            return [fn(item) for item in items]
+        return list(self._started().map(fn, items))
 
     def imap(self, fn: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
         iterator = iter(items)
         head = list(itertools.islice(iterator, 2))
         if len(head) <= 1:  # one task: no process to start or feed
             return (fn(item) for item in head)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self._workers, initializer=_ignore_interrupts
-            )
-        pool = self._pool
+        pool = self._started()
         return _ordered(
             lambda item: pool.submit(fn, item), itertools.chain(head, iterator), 2 * self._workers
         )
@@ -123,6 +129,22 @@ def available_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(len(os.sched_getaffinity(0)), 1)
     return max(os.cpu_count() or 1, 1)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can give without swapping (Linux ``MemAvailable``; else
+    the free physical pages); None where neither is known."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 def make_executor(workers: int | None = None) -> SerialExecutor | ProcessExecutor:

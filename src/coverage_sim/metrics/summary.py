@@ -65,16 +65,30 @@ def bridge_years(bridge: dict[str, FloatArray]) -> list[BridgeYear]:
     ]
 
 
-def summarize(outcome: ScenarioOutcome) -> ScenarioSummary:
-    """Every metric of ``METRICS``, the ARR bridge and the monthly bands of one scenario."""
-    missing = [m for m in METRICS if m not in outcome.metrics]
+def scenario_summary(
+    name: str, metrics: dict[str, FloatArray], bridge: list[BridgeYear], series: dict[str, Band]
+) -> ScenarioSummary:
+    """Every metric of ``METRICS`` summarized from its per-trial values, with the bridge
+    and the bands as given."""
+    missing = [m for m in METRICS if m not in metrics]
     if missing:
-        raise ValueError(f"outcome {outcome.name!r} lacks metrics: {', '.join(missing)}")
-    trials = int(next(iter(outcome.metrics.values())).shape[0])
+        raise ValueError(f"outcome {name!r} lacks metrics: {', '.join(missing)}")
+    trials = int(next(iter(metrics.values())).shape[0])
     return ScenarioSummary(
-        name=outcome.name,
+        name=name,
         trials=trials,
-        metrics={m: summarize_values(outcome.metrics[m]) for m in METRICS},
-        bridge=bridge_years(outcome.bridge),
-        series={name: band(values) for name, values in outcome.series.items()},
+        metrics={m: summarize_values(metrics[m]) for m in METRICS},
+        bridge=bridge,
+        series=series,
+    )
+
+
+def summarize(outcome: ScenarioOutcome) -> ScenarioSummary:
+    """Every metric of ``METRICS``, the ARR bridge and the monthly bands of one scenario,
+    from all its trials at once (exact bands; ``metrics.streaming`` for block-wise runs)."""
+    return scenario_summary(
+        outcome.name,
+        outcome.metrics,
+        bridge_years(outcome.bridge),
+        {name: band(values) for name, values in outcome.series.items()},
     )

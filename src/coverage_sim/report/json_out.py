@@ -3,7 +3,8 @@
 Layout::
 
     {"settings": {tool_version, numpy_version, seed, trials, months, sampling,
-                  overrides: ["PATH=VALUE", ...]},
+                  overrides: ["PATH=VALUE", ...],
+                  precision: null | {target, trials, max_trials, met, least_precise, ratio}},
      "baseline": name | null,
      "verdict": {metric, best, sentence,
                  plans: [{name, npv_p50, ending_arr_p50, nrr_p50, delta_p50, prob_better}]},
@@ -30,7 +31,14 @@ from dataclasses import asdict
 from typing import Any
 
 from coverage_sim.metrics.summary_types import Band, MetricSummary, ScenarioSummary
-from coverage_sim.report.model import RunReport, RunSettings, Selection, metric_order, series_order
+from coverage_sim.report.model import (
+    PrecisionOutcome,
+    RunReport,
+    RunSettings,
+    Selection,
+    metric_order,
+    series_order,
+)
 from coverage_sim.report.verdict import VERDICT_COLUMNS, Verdict, build_verdict
 
 STAT_FIELDS: tuple[str, ...] = ("mean", "sd", "p5", "p10", "p50", "p90", "p95", "mc_se", "n")
@@ -90,8 +98,21 @@ def _verdict(verdict: Verdict) -> dict[str, Any]:
     }
 
 
-def settings_dict(settings: RunSettings) -> dict[str, Any]:
-    """The ``settings`` block every JSON output shares."""
+def _precision(precision: PrecisionOutcome) -> dict[str, Any]:
+    return {
+        "target": precision.target,
+        "trials": precision.trials,
+        "max_trials": precision.max_trials,
+        "met": precision.met,
+        "least_precise": precision.least_precise,
+        "ratio": _finite(precision.ratio),
+    }
+
+
+def settings_dict(
+    settings: RunSettings, precision: PrecisionOutcome | None = None
+) -> dict[str, Any]:
+    """The ``settings`` block every JSON output shares (``precision``: a --precision run's)."""
     return {
         "tool_version": settings.tool_version,
         "numpy_version": settings.numpy_version,
@@ -100,6 +121,7 @@ def settings_dict(settings: RunSettings) -> dict[str, Any]:
         "months": settings.months,
         "sampling": settings.sampling,
         "overrides": list(settings.overrides),
+        "precision": None if precision is None else _precision(precision),
     }
 
 
@@ -110,7 +132,7 @@ def report_to_dict(report: RunReport, selection: Selection | None = None) -> dic
         len(report.scenarios) - len(report.sources)
     )
     out: dict[str, Any] = {
-        "settings": settings_dict(report.settings),
+        "settings": settings_dict(report.settings, report.precision),
         "baseline": report.baseline,
     }
     if selection.shows("verdict"):

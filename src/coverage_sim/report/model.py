@@ -54,6 +54,20 @@ class PlanDifference:
 
 
 @dataclass(frozen=True)
+class PrecisionOutcome:
+    """How a ``--precision`` run ended: ``met`` when every p50 and P(better) was within its
+    target before ``max_trials``; ``least_precise`` names the figure with the widest interval
+    relative to its target (``ratio``: half-width / target, <= 1 when met)."""
+
+    target: float
+    trials: int  # used
+    max_trials: int
+    met: bool
+    least_precise: str
+    ratio: float
+
+
+@dataclass(frozen=True)
 class RunReport:
     """One run: scenarios in display order (the baseline first in a comparison).
 
@@ -67,6 +81,7 @@ class RunReport:
     baseline: str | None = None
     sources: list[str] = field(default_factory=list)
     differences: list[PlanDifference] = field(default_factory=list)
+    precision: PrecisionOutcome | None = None  # set by a --precision run
 
     def comparison(self, scenario: str, metric: str) -> Comparison | None:
         """The paired comparison of ``scenario`` against the baseline on ``metric``, if any."""
