@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coverage_sim.compiled import FloatArray
 
@@ -56,9 +56,12 @@ class ScenarioOutcome:
     ``BRIDGE_FIELDS``; ``start + new + expansion - contraction - churn == end``.
     ``series[name]``: shape ``(trials, months)``; names in ``SERIES_NAMES`` plus
     ``heads.<role>``.
+    ``paths``: each motion's coverage path and the spend path, shape ``(trials, months)``,
+    only when the engine was asked to keep them (``coverage_sim.engine.paths``).
     """
 
     name: str
     metrics: dict[str, FloatArray]
     bridge: dict[str, FloatArray]
     series: dict[str, FloatArray]
+    paths: dict[str, FloatArray] = field(default_factory=dict)

@@ -13,6 +13,7 @@ the noise cell by cell.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -32,6 +33,7 @@ from coverage_sim.engine.customers import CustomerBook, onboarding_resolution
 from coverage_sim.engine.demand import demand_at, marketing_cost, seller_logos
 from coverage_sim.engine.headcount import RoleWorkforce, target_heads
 from coverage_sim.engine.money import capacity_shares, month_spend
+from coverage_sim.engine.paths import MotionPaths, PathSwitch, check_replay, empty_paths
 from coverage_sim.engine.record import ChunkRecord, OutcomeArrays
 from coverage_sim.engine.response import ChunkResponse, coverage_of
 from coverage_sim.engine.runoff import FinalMonth, runoff_value
@@ -69,6 +71,8 @@ def simulate(
     on_progress: Callable[[int, int], None] | None = None,
     implementation: Implementation = "compiled",
     counters: EngineCounters | None = None,
+    keep_paths: bool = False,
+    replay: MotionPaths | None = None,
 ) -> ScenarioOutcome:
     """Simulate every trial of ``scenario``; the same seed gives identical arrays.
 
@@ -81,7 +85,9 @@ def simulate(
     change any result. ``implementation``: ``"compiled"`` runs the monthly motions as
     numba kernels (``kernel.py``), ``"numpy"`` as whole-array numpy operations,
     the reference the kernels are tested against; both give byte-identical outcomes.
-    ``counters``, if given, is added what the run consumed.
+    ``counters``, if given, is added what the run consumed. ``keep_paths`` puts each
+    motion's path in ``outcome.paths``; ``replay`` makes the motions it names read those
+    paths instead (``engine/paths.py``).
     """
     if first_trial < 0 or first_trial % BLOCK_TRIALS:
         raise ValueError(f"first_trial must be a multiple of {BLOCK_TRIALS}, got {first_trial}")
@@ -94,15 +100,27 @@ def simulate(
     root = root_sequence(seed)
     chunk = -(-chunk_trials // BLOCK_TRIALS) * BLOCK_TRIALS
     total = scenario.trials
+    if replay is not None:
+        check_replay(replay, total, scenario.horizon_months)
+    kept = empty_paths(total, scenario.horizon_months) if keep_paths else None
     arrays = OutcomeArrays(scenario)
     for first in range(0, total, chunk):
         trials = slice(first, min(first + chunk, total))
+        switch = PathSwitch(kept, replay, trials)
         _simulate_chunk(
-            scenario, root, first_trial, trials, arrays.chunk(trials), implementation, counters
+            scenario,
+            root,
+            first_trial,
+            trials,
+            arrays.chunk(trials),
+            implementation,
+            counters,
+            switch,
         )
         if on_progress is not None:
             on_progress(trials.stop, total)
-    return arrays.outcome()
+    outcome = arrays.outcome()
+    return outcome if kept is None else dataclasses.replace(outcome, paths=kept)
 
 
 class _HeadTargets:
@@ -157,6 +175,7 @@ def _simulate_chunk(
     record: ChunkRecord,
     implementation: Implementation,
     counters: EngineCounters | None,
+    switch: PathSwitch,
 ) -> None:
     company, customers, roles = scenario.company, scenario.customers, scenario.roles
     size = trials.stop - trials.start
@@ -224,9 +243,12 @@ def _simulate_chunk(
             for m in POST_SALE_MOTIONS
         }
         active = book.active().astype(np.float64)
-        c_adopt = coverage_of(_total(book_cap["adopt"], size), active)
-        c_renew = coverage_of(_total(book_cap["renew"], size), active)
-        c_expand = coverage_of(_total(book_cap["expand"], size), book.adopted().astype(float))
+        adopted = book.adopted().astype(float)
+        c_adopt = switch.take("adopt", month, coverage_of(_total(book_cap["adopt"], size), active))
+        c_renew = switch.take("renew", month, coverage_of(_total(book_cap["renew"], size), active))
+        c_expand = switch.take(
+            "expand", month, coverage_of(_total(book_cap["expand"], size), adopted)
+        )
 
         renewal = book.renew(
             streams,
@@ -249,23 +271,26 @@ def _simulate_chunk(
             cross_sell_size,
         )
         saturation = np.maximum(1.0 - book.ever_landed / addressable, 0.0)
-        sellers = _total(land_cap, size)
+        sellers = switch.take("land", month, _total(land_cap, size))
         if demand is not None:
             sellers = seller_logos(sellers, demand_at(demand, month, trials), demand.shape)
         land_rate = sellers * saturation + referrals_per_month * book.adopted()
         new_logos = book.land(streams, month, land_rate, acv)
 
         new_acv = new_logos * acv
-        spend = month_spend(
-            roles,
-            trials,
-            [f.heads.astype(np.float64) for f in forces],
-            capacity_shares(land_cap),
-            capacity_shares(book_cap["expand"]),
-            capacity_shares(book_cap["renew"]),
-            new_acv,
-            expansion,
-            renewal["renewed"],
+        spend = switch.spend(
+            month,
+            month_spend(
+                roles,
+                trials,
+                [f.heads.astype(np.float64) for f in forces],
+                capacity_shares(land_cap),
+                capacity_shares(book_cap["expand"]),
+                capacity_shares(book_cap["renew"]),
+                new_acv,
+                expansion,
+                renewal["renewed"],
+            ),
         )
         arr_total = book.total_arr()
         revenue = arr_total / 12.0 + onboarding_fee * new_logos
