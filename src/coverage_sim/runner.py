@@ -96,7 +96,7 @@ class RunPlan:
         return {s.path.stem: s.name for s in self.scenarios if stems.count(s.path.stem) == 1}
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve()
     except OSError:
@@ -107,7 +107,7 @@ def _unique_paths(paths: Sequence[Path]) -> list[Path]:
     """Expanded files, each once (a file named and also inside a named folder counts once)."""
     unique: list[Path] = []
     for path in paths:
-        if not any(_same_file(path, seen) for seen in unique):
+        if not any(same_file(path, seen) for seen in unique):
             unique.append(path)
     return unique
 
@@ -127,7 +127,7 @@ def _pick_baseline(planned: list[PlannedScenario], baseline: str | None) -> int:
     by_name = [i for i, p in enumerate(planned) if baseline in (p.name, p.scenario.name)]
     if len(by_name) == 1:
         return by_name[0]
-    by_path = [i for i, p in enumerate(planned) if _same_file(p.path, Path(baseline))]
+    by_path = [i for i, p in enumerate(planned) if same_file(p.path, Path(baseline))]
     if by_path:
         return by_path[0]
     if len(by_name) > 1:
@@ -167,7 +167,7 @@ def plan_run(
     """
     files = scenario_files(list(paths), include_templates=False)
     extra = Path(baseline) if baseline is not None and not single else None
-    if extra is not None and extra.is_file() and not any(_same_file(extra, f) for f in files):
+    if extra is not None and extra.is_file() and not any(same_file(extra, f) for f in files):
         files = [extra, *files]
     files = _unique_paths(files)
     if not files:

@@ -25,13 +25,13 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError
 from typer._click.exceptions import UsageError as FrameworkUsageError
 
-from coverage_sim.cli import decide, files, simulate
+from coverage_sim.cli import decide, files, simulate, why
 from coverage_sim.cli.app import ExitCode, app
 from coverage_sim.cli.common import GuardedStdout, error
 from coverage_sim.errors import OutputError, RequirementNotMet, ScenarioError, UsageError
 
 __all__ = ["ExitCode", "app", "main"]
-_COMMAND_MODULES = (decide, files, simulate)  # imported for their @app.command registrations
+_COMMAND_MODULES = (decide, files, simulate, why)  # imported for their @app.command registrations
 _HANDLED_SIGNALS = ("SIGTERM", "SIGHUP")
 
 

@@ -37,11 +37,19 @@ def paired_difference(base: FloatArray, alt: FloatArray, better: Better) -> Pair
     delta = alt[both] - base[both]
     if delta.size == 0:
         return None
-    prob_better: float | None = None
-    if better is not None:
-        gain = delta if better == "higher" else -delta
-        prob_better = float(np.mean(gain > 0) + 0.5 * np.mean(gain == 0))
-    return PairedDifference(float(np.mean(delta)), float(np.median(delta)), prob_better)
+    return PairedDifference(
+        float(np.mean(delta)), float(np.median(delta)), prob_better(delta, better)
+    )
+
+
+def prob_better(delta: FloatArray, better: Better) -> float | None:
+    """Share of the paired differences ``delta`` (finite ones) in ``better``'s direction,
+    ties counted half; ``None`` for a metric without a direction or without a finite delta."""
+    d = delta[np.isfinite(delta)]
+    if better is None or d.size == 0:
+        return None
+    gain = d if better == "higher" else -d
+    return float(np.mean(gain > 0) + 0.5 * np.mean(gain == 0))
 
 
 def compare(baseline: ScenarioOutcome, other: ScenarioOutcome) -> list[Comparison]:

@@ -1,0 +1,247 @@
+"""``sensitivity`` and ``explain``: which input drives a result, and why one plan beats another."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from contextlib import nullcontext
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from coverage_sim.cli.app import app
+from coverage_sim.cli.common import (
+    FormatOption,
+    MonthsOption,
+    OutputOption,
+    SamplingOption,
+    SeedOption,
+    TrialsOption,
+    progress_bars,
+    warn,
+    write_stdout,
+)
+from coverage_sim.errors import UsageError
+from coverage_sim.report.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from coverage_sim.analysis.paired import Question
+
+
+class Method(str, Enum):
+    """``--method`` of ``sensitivity``."""
+
+    rank = "rank"
+    variance = "variance"
+    swing = "swing"
+    sobol = "sobol"
+
+
+MetricOption = Annotated[
+    str,
+    typer.Option(
+        "--metric", metavar="M", help="Metric id (MODEL.md §4), e.g. npv, ending_arr, nrr."
+    ),
+]
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        metavar="N",
+        help="Evaluations in N local processes (1: this process). Results do not depend on N.",
+    ),
+]
+
+
+def _question(
+    scenario: Path,
+    baseline: Path | None,
+    metric: str,
+    *,
+    trials: int | None,
+    seed: int | None,
+    months: int | None,
+    sampling: str | None,
+    output: Path | None,
+) -> Question:
+    from coverage_sim.analysis.paired import load_question
+    from coverage_sim.report.atomic import check_writable
+
+    if output is not None:
+        check_writable(output)
+    question = load_question(
+        scenario,
+        metric=metric,
+        baseline=baseline,
+        trials=trials,
+        seed=seed,
+        months=months,
+        sampling=sampling,
+    )
+    for warning in question.warnings:
+        warn(warning)
+    return question
+
+
+def _with_progress(run: Callable[[Callable[[int, int], None] | None], Any]) -> Any:
+    """Run ``run(on_evaluation)``, with a progress bar of evaluations on a terminal."""
+    bars = progress_bars() if sys.stderr.isatty() else nullcontext(None)
+    with bars as on_progress:
+        if on_progress is None:
+            return run(None)
+        return run(lambda done, total: on_progress(0, "evaluations", done, total))
+
+
+def _write(text: str, output: Path | None) -> None:
+    from coverage_sim.report.atomic import write_atomic
+
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        write_stdout(text)
+
+
+def _executor(workers: int) -> Any:
+    from coverage_sim.execution import make_executor
+
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1; got {workers}")
+    return make_executor(workers)
+
+
+@app.command(
+    epilog=(
+        "Example: coverage-sim sensitivity scenarios/xaas.yaml "
+        "--baseline scenarios/traditional.yaml --metric npv --method swing --trials 1000"
+    ),
+)
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The plan's scenario file.")],
+    metric: MetricOption,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help="Explain the paired difference SCENARIO - FILE per trial instead of the level.",
+        ),
+    ] = None,
+    method: Annotated[
+        Method,
+        typer.Option(
+            "--method",
+            help=(
+                "rank: Spearman correlation (1 run); variance: its normalised square; "
+                "swing: each input at its p10 and p90 (2 runs per input; with --baseline, "
+                "break-even of the top inputs); sobol: Sobol indices via SALib "
+                "(N*(D+2) trials for D inputs)."
+            ),
+        ),
+    ] = Method.rank,
+    top: Annotated[
+        int, typer.Option("--top", metavar="N", help="Show the N strongest inputs.")
+    ] = 10,
+    trials: TrialsOption = None,
+    seed: SeedOption = None,
+    months: MonthsOption = None,
+    sampling: SamplingOption = None,
+    workers: WorkersOption = 1,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Which uncertain input drives a metric, or the paired difference between two plans."""
+    from coverage_sim.analysis.sensitivity import sensitivity as analyse
+    from coverage_sim.report.why_data import sensitivity_csv, sensitivity_to_dict, to_json
+    from coverage_sim.report.why_text import (
+        render_sensitivity_markdown,
+        render_sensitivity_table,
+    )
+
+    if top < 1:
+        raise UsageError(f"--top must be at least 1; got {top}")
+    question = _question(
+        scenario,
+        baseline,
+        metric,
+        trials=trials,
+        seed=seed,
+        months=months,
+        sampling=sampling,
+        output=output,
+    )
+    executor = _executor(workers)
+    try:
+        result = _with_progress(
+            lambda on_evaluation: analyse(
+                question,
+                method=method.value,
+                top=top,
+                executor=executor,
+                on_evaluation=on_evaluation,
+            )
+        )
+    finally:
+        executor.close()
+    renderers = {
+        OutputFormat.table: render_sensitivity_table,
+        OutputFormat.markdown: render_sensitivity_markdown,
+        OutputFormat.csv: sensitivity_csv,
+        OutputFormat.json: lambda r: to_json(sensitivity_to_dict(r)),
+    }
+    _write(renderers[output_format](result), output)
+
+
+@app.command(
+    epilog=(
+        "Example: coverage-sim explain scenarios/xaas.yaml "
+        "--baseline scenarios/traditional.yaml --metric npv --trials 1000"
+    ),
+)
+def explain(
+    plan: Annotated[Path, typer.Argument(metavar="PLAN", help="The plan's scenario file.")],
+    baseline: Annotated[
+        Path,
+        typer.Option("--baseline", metavar="FILE", help="The scenario file to compare against."),
+    ],
+    metric: MetricOption,
+    trials: TrialsOption = None,
+    seed: SeedOption = None,
+    months: MonthsOption = None,
+    sampling: SamplingOption = None,
+    workers: WorkersOption = 1,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Attribute the paired difference PLAN - baseline to land, adopt, expand, renew and spend."""
+    from coverage_sim.analysis.explain import explain as attribute
+    from coverage_sim.report.why_data import explain_csv, explain_to_dict, to_json
+    from coverage_sim.report.why_text import render_explain_markdown, render_explain_table
+
+    question = _question(
+        plan,
+        baseline,
+        metric,
+        trials=trials,
+        seed=seed,
+        months=months,
+        sampling=sampling,
+        output=output,
+    )
+    executor = _executor(workers)
+    try:
+        result = _with_progress(
+            lambda on_evaluation: attribute(
+                question, executor=executor, on_evaluation=on_evaluation
+            )
+        )
+    finally:
+        executor.close()
+    renderers = {
+        OutputFormat.table: render_explain_table,
+        OutputFormat.markdown: render_explain_markdown,
+        OutputFormat.csv: explain_csv,
+        OutputFormat.json: lambda r: to_json(explain_to_dict(r)),
+    }
+    _write(renderers[output_format](result), output)

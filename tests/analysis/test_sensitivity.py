@@ -1,0 +1,88 @@
+"""sensitivity: known answers for rank, variance, swing and break-even (tiny plans)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import question
+
+from coverage_sim.analysis.inputs import with_inputs
+from coverage_sim.analysis.sensitivity import sensitivity, spearman
+from coverage_sim.execution import SerialExecutor
+
+
+def _run(q, method: str = "rank", top: int = 10):  # type: ignore[no-untyped-def]
+    return sensitivity(q, method=method, top=top, executor=SerialExecutor())
+
+
+def test_one_wide_input_among_narrow_ones_ranks_first_with_most_of_the_variance() -> None:
+    result = _run(question("wide", "ending_arr"), "variance")
+    first = result.effects[0]
+    assert first.path == "customers.land_acv"
+    assert first.variance_share >= 0.80
+    assert sum(e.variance_share for e in result.effects) == pytest.approx(1.0)
+
+
+def test_the_difference_is_driven_by_renewal_response_though_land_acv_drives_each_level() -> None:
+    level = _run(question("covered", "ending_arr"))
+    assert level.effects[0].path == "customers.land_acv"
+    difference = _run(question("covered", "ending_arr", "uncovered"))
+    assert difference.baseline == "renewals uncovered"
+    assert difference.effects[0].path.startswith("customers.renewal.")
+    assert difference.effects[0].rank_correlation > 0  # a better covered rate widens the gap
+
+
+def test_swing_leaves_out_a_plain_number_and_holds_each_input_at_its_p10_and_p90() -> None:
+    q = question("plain", "ending_arr")
+    result = _run(q, "swing")
+    paths = [e.path for e in result.effects]
+    assert "roles.account_executive.new_logos_per_month" not in paths
+    assert set(paths) == set(q.plan.draws)
+    acv = next(e for e in result.effects if e.path == "customers.land_acv")
+    draws = q.plan.draws["customers.land_acv"]
+    # the p10/p90 of a lognormal "20k to 400k" (a 90% interval): between the p5 and p95
+    assert (
+        20_000 < acv.low < np.quantile(draws, 0.2) and np.quantile(draws, 0.8) < acv.high < 400_000
+    )
+    assert acv.output_low < result.output.p50 < acv.output_high
+    assert result.effects[0].path == "customers.land_acv"  # sorted by swing
+
+
+def test_holding_an_input_keeps_every_other_draw() -> None:
+    q = question("covered", "ending_arr")
+    held = with_inputs(q.plan, {"customers.land_acv": 50_000.0})
+    assert np.all(held.customers.land_acv == 50_000.0)
+    assert np.all(held.draws["customers.land_acv"] == 50_000.0)
+    for path, values in q.plan.draws.items():
+        if path != "customers.land_acv":
+            np.testing.assert_array_equal(held.draws[path], values)
+    np.testing.assert_array_equal(
+        held.customers.renewal_adopted.covered, q.plan.customers.renewal_adopted.covered
+    )
+    assert not np.all(q.plan.customers.land_acv == 50_000.0)  # the original is untouched
+
+
+def test_break_even_is_where_prob_better_crosses_half_inside_p5_to_p95() -> None:
+    q = question("covered", "npv", "uncovered")
+    result = _run(q, "swing", top=2)
+    renewal = next(e for e in result.effects if e.path == "customers.renewal.adopted.covered")
+    b = renewal.breakeven
+    assert b is not None and b.value is not None and b.quantile is not None
+    assert b.prob_better_low < 0.5 < b.prob_better_high
+    assert 0.05 < b.quantile < 0.95
+    others = [e for e in result.effects if e is not renewal]
+    assert all(e.breakeven is not None for e in others)
+
+
+def test_process_noise_is_the_variance_left_with_every_input_at_its_median() -> None:
+    result = _run(question("covered", "ending_arr"))
+    assert result.noise_share is not None and 0 < result.noise_share < 0.2
+    assert result.noise_output.sd is not None and result.output.sd is not None
+    assert result.noise_share == pytest.approx((result.noise_output.sd / result.output.sd) ** 2)
+
+
+def test_spearman_of_a_monotone_transform_is_one_and_of_a_constant_is_zero() -> None:
+    x = np.linspace(0.0, 1.0, 50)
+    assert spearman(x, np.exp(x)) == pytest.approx(1.0)
+    assert spearman(x, -(x**3)) == pytest.approx(-1.0)
+    assert spearman(np.ones(50), x) == 0.0
