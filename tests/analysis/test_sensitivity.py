@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 from conftest import question
 
 from coverage_sim.analysis.inputs import with_inputs
 from coverage_sim.analysis.sensitivity import sensitivity, spearman
+from coverage_sim.errors import UsageError
 from coverage_sim.execution import SerialExecutor
 
 
@@ -86,3 +89,21 @@ def test_spearman_of_a_monotone_transform_is_one_and_of_a_constant_is_zero() -> 
     assert spearman(x, np.exp(x)) == pytest.approx(1.0)
     assert spearman(x, -(x**3)) == pytest.approx(-1.0)
     assert spearman(np.ones(50), x) == 0.0
+
+
+def test_sobol_puts_the_wide_input_first_and_refuses_too_few_trials() -> None:
+    result = _run(question("wide", "ending_arr", trials=1024, months=12), "sobol")
+    first = result.effects[0]
+    assert first.path == "customers.land_acv"
+    assert first.first_order is not None and first.first_order > 0.6
+    assert result.settings.trials == 128 * 6  # N = 128 base points, D = 4 inputs
+    with pytest.raises(UsageError, match=r"need --trials 384 or more; got 300"):
+        _run(question("wide", "ending_arr", trials=300, months=12), "sobol")
+
+
+def test_sobol_without_salib_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "SALib", None)
+    monkeypatch.setitem(sys.modules, "SALib.analyze", None)
+    monkeypatch.setitem(sys.modules, "SALib.sample", None)
+    with pytest.raises(UsageError, match=r"coverage-sim\[sensitivity\]"):
+        _run(question("wide", "ending_arr", trials=1024, months=6), "sobol")

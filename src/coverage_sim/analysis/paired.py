@@ -21,7 +21,7 @@ from coverage_sim.compiled import CompiledScenario, FloatArray
 from coverage_sim.engine import simulate
 from coverage_sim.report.model import RunSettings
 from coverage_sim.runner import plan_run, same_file
-from coverage_sim.scenario import compile_scenario
+from coverage_sim.scenario import Scenario, compile_scenario
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,23 @@ class Question:
     settings: RunSettings
     inputs: tuple[UncertainInput, ...]
     sources: tuple[str, ...]
+    scenarios: tuple[Scenario, ...]  # the plan's, then the baseline's (to recompile)
     warnings: tuple[str, ...] = ()
 
     @property
     def paired(self) -> bool:
         return self.baseline is not None
+
+    def compiled_with_trials(self, trials: int) -> tuple[CompiledScenario, CompiledScenario | None]:
+        """The plan and baseline compiled again for ``trials`` trials (same seed and settings)."""
+        s = self.settings
+        again = [
+            compile_scenario(
+                sc, trials=trials, seed=s.seed, sampling=s.sampling, horizon_months=s.months
+            )
+            for sc in self.scenarios
+        ]
+        return again[0], (again[1] if self.baseline is not None else None)
 
     def task(self, values: Mapping[str, float | FloatArray] | None = None) -> Task:
         """An evaluation of this question with the given inputs held."""
@@ -106,6 +118,7 @@ def load_question(
     if baseline is None or itself:
         plan_c, plan_item = compiled[0], plan.scenarios[0]
         base_c, base_name = (plan_c, plan_item.name) if itself else (None, None)
+        loaded = loaded * (2 if itself else 1)
     else:
         base_c, base_name = compiled[0], plan.scenarios[0].name
         plan_c, plan_item = compiled[1], plan.scenarios[1]
@@ -119,5 +132,6 @@ def load_question(
         settings=s,
         inputs=tuple(uncertain_inputs(loaded)),
         sources=tuple(item.path.as_posix() for item in plan.scenarios) * (2 if itself else 1),
+        scenarios=tuple(scenario for scenario, _ in loaded),
         warnings=tuple(plan.warnings),
     )
