@@ -1,12 +1,12 @@
 """Motion paths: what each motion got, month by month, recorded and replayed (``explain``).
 
-A run can keep, per trial x month, the land capacity (new logos a month the land motion
-can work, before market saturation), the adopt/expand/renew coverage ``c`` and the
-coverage spend (total, land, post-sale and the parts the run-off value reads). A later run of the same trials can read any of
-these paths from a kept run instead of computing its own: the monthly loop's only special
-case is *whose* path a motion reads. Everything else (the customer book, process noise,
-saturation, referrals) is computed as usual, so replaying a run's own paths reproduces it
-exactly.
+A run can keep, per trial x month, the land capacity (new logos a month the sellers can
+work, before market demand and saturation), the adopt/expand/renew coverage ``c`` and the
+coverage spend (total, land, post-sale and the parts the run-off value reads). A later run
+of the same trials can read any of these paths from a kept run instead of computing its
+own: the monthly loop's only special case is *whose* path a motion reads. Everything else
+(the customer book, process noise, market demand, saturation, referrals) is computed as
+usual, so replaying a run's own paths reproduces it exactly.
 """
 
 from __future__ import annotations
