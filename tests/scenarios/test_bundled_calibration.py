@@ -92,8 +92,19 @@ def test_traditional_lands_in_the_published_benchmark_ranges(
     s = summaries["traditional"]
     assert 0.98 <= p50(s, "nrr") <= 1.06  # SaaS Capital 2023, Benchmarkit 2025
     assert 0.85 <= p50(s, "grr") <= 0.93
-    assert 12 <= p50(s, "cac_payback_months") <= 24  # Bessemer
+    # full S&M CAC (marketing included): Bessemer 12-36 months; a CAC ratio of 1.5-2.2
+    # (Benchmarkit: $2.00 in 2024 data, $1.76 a year earlier) at ~75% margin is 24-35
+    assert 12 <= p50(s, "cac_payback_months") <= 36
+    assert 1.5 <= p50(s, "cac_ratio") <= 2.2
     assert 0.05 <= p50(s, "post_sale_share") <= 0.10
+
+
+def test_marketing_is_in_cac_but_not_in_coverage_spend(
+    summaries: dict[str, ScenarioSummary],
+) -> None:
+    s = summaries["traditional"]
+    assert p50(s, "marketing_spend") > 0
+    assert p50(s, "cac") > p50(s, "sales_cac")
 
 
 def test_xaas_retains_better_than_traditional_and_spends_about_40pct_post_sale(

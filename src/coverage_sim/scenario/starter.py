@@ -43,6 +43,12 @@ company:
 
 market:
   addressable_accounts: 15000 # accounts you could ever land (illustrative)
+  demand:                     # optional; without it land grows with AE heads, no limit
+    new_logos_per_month: "25 to 40"   # most new logos a month the market yields (illustrative)
+    growth: 10%               # per year, demand and its cost
+    cost_annual: 6M           # marketing (demand generation) per year: in NPV and CAC
+    shape: exp                # seller logos D x (1 - e^(-capacity/D)); or linear: min
+    sales_cycle_months: 3     # AE capacity of this month lands logos this many months later
 
 budget:
   annual: 15M                 # sales + success budget per year (illustrative)
@@ -80,7 +86,8 @@ customers:
   # A rate given as {{uncovered: x, covered: y}} moves with coverage of its motion
   # (linearly; response: {{shape: hill, half_saturation: 0.3}} for diminishing returns).
   # A plain number means coverage does not change it. The coverage effect is an
-  # assumption, not a published fact: keep the gaps conservative.
+  # assumption, not a published fact: keep the gaps conservative. Covered is never
+  # worse than uncovered unless the pair says may_harm: true.
   adoption:
     rate: {{uncovered: 50%, covered: 80%}}      # onboarding customers who reach value
     decay: {{uncovered: 2.5%, covered: 1%}}     # monthly, adopted -> at risk
@@ -97,7 +104,12 @@ customers:
     referrals_per_year: 2%    # new logos per adopted customer per year
 
 valuation:
+  terminal: arr_multiple      # or runoff: the ending book traced for runoff_months, valued
   arr_multiple: 0             # terminal value = multiple x ending ARR (0 = none)
+
+# correlations:               # optional: rank correlations between uncertain inputs
+#   - between: [customers.land_acv, roles.account_executive.new_logos_per_month]
+#     rank: -0.4
 """
 
 
