@@ -92,6 +92,16 @@ correlations:
     rank: -0.4
 """
 
+INCONSISTENT = """
+correlations:
+  - between: [customers.land_acv, roles.account_executive.new_logos_per_month]
+    rank: 0.9
+  - between: [customers.land_acv, roles.account_executive.ramp_months]
+    rank: 0.9
+  - between: [roles.account_executive.new_logos_per_month, roles.account_executive.ramp_months]
+    rank: -0.9
+"""  # A~B and A~C high, B~C strongly negative: not PSD
+
 
 @pytest.mark.parametrize("sampling", ["monte_carlo", "lhs"])
 def test_iman_conover_reaches_the_rank_correlation_and_keeps_each_marginal(
@@ -135,16 +145,7 @@ def test_common_random_numbers_hold_with_correlations(write, model_text) -> None
 def test_inconsistent_correlations_are_repaired_with_a_warning_naming_the_pairs(
     write, model_text
 ) -> None:
-    block = """
-correlations:
-  - between: [customers.land_acv, roles.account_executive.new_logos_per_month]
-    rank: 0.9
-  - between: [customers.land_acv, roles.account_executive.ramp_months]
-    rank: 0.9
-  - between: [roles.account_executive.new_logos_per_month, roles.account_executive.ramp_months]
-    rank: -0.9
-"""
-    scenario = load_scenario(write("bad.yaml", model_text + block))
+    scenario = load_scenario(write("bad.yaml", model_text + INCONSISTENT))
     (warning,) = correlation_warnings(scenario)
     assert "nearest valid correlation matrix" in warning
     assert "customers.land_acv ~ roles.account_executive.new_logos_per_month: 0.9 ->" in warning
@@ -192,16 +193,7 @@ def test_bad_correlations_exit_2_with_file_line_and_key_path(
 
 
 def test_run_warns_on_stderr_when_correlations_are_repaired(cli, write, model_text) -> None:
-    block = """
-correlations:
-  - between: [customers.land_acv, roles.account_executive.new_logos_per_month]
-    rank: 0.9
-  - between: [customers.land_acv, roles.account_executive.ramp_months]
-    rank: 0.9
-  - between: [roles.account_executive.new_logos_per_month, roles.account_executive.ramp_months]
-    rank: -0.9
-"""
-    path = write("bad.yaml", model_text + block)
+    path = write("bad.yaml", model_text + INCONSISTENT)
     code, _out, err = cli("run", path, "--trials", "50", "--months", "12", "--format", "json")
     assert code == 0, err
     assert "warning:" in err and "nearest valid correlation matrix" in err
