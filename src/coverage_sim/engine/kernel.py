@@ -148,8 +148,66 @@ def poisson_count(u: float, lam: float, first: float, pdtr: Any, ndtri: Any) -> 
     return walk(u, first, lam, 0.0)
 
 
-# -- monthly motions ------------------------------------------------------------
-# streams.BLOCK_TRIALS (a literal: numba reads module globals at compile time)
+# -- rows of draws ------------------------------------------------------------------
+# A row is one cell over the trials of a block (contiguous in the state, the terms and the
+# uniforms). Every cell first takes WALK_STEPS steps of the walk without a branch (the same
+# operations as numpy's dense passes, so the compiler can run several cells at once); the
+# cells whose CDF has not reached their level by then, and the large-mean ones, are then
+# drawn again one by one by ``binomial_count``.
+
+WALK_STEPS = 8
+
+
+@njit(cache=True)
+def _binomial_row(
+    u: Any, n: Any, flip: Any, s: Any, ratio: Any, first: Any, out: Any, bdtr: Any, ndtri: Any
+) -> None:
+    size = n.shape[0]
+    for i in range(size):
+        nn = n[i]
+        level = 1.0 - u[i] if flip[i] else u[i]
+        trials = float(nn)
+        r = ratio[i]
+        a = trials * r
+        pmf = first[i]
+        cdf = pmf
+        below = 1 if cdf < level else 0
+        for k in range(1, WALK_STEPS + 1):
+            pmf *= (a - r * (k - 1)) * (1.0 / k)
+            cdf += pmf
+            below += 1 if cdf < level else 0
+        rare = min(below, nn)
+        done = cdf >= level and trials * s[i] <= SEARCH_MEAN
+        out[i] = (nn - rare if flip[i] else rare) if done else -1
+    for i in range(size):
+        if out[i] < 0:
+            out[i] = binomial_count(u[i], n[i], flip[i], s[i], ratio[i], first[i], bdtr, ndtri)
+
+
+@njit(cache=True)
+def binomial_rows(
+    u: Any,
+    u_row: int,
+    n: Any,
+    flip: Any,
+    s: Any,
+    ratio: Any,
+    first: Any,
+    out: Any,
+    bdtr: Any,
+    ndtri: Any,
+) -> None:
+    """``out[c, j] = Binomial(n[c, j], p_j)`` from ``u[j // 1000, u_row + c, j % 1000]``
+    (``flip, s, ratio`` of ``p`` per trial; ``first = exp(n log1p(-s))`` from numpy)."""
+    cells, size = n.shape
+    for b in range((size + BLOCK - 1) // BLOCK):
+        lo = b * BLOCK
+        hi = min(lo + BLOCK, size)
+        for c in range(cells):
+            _binomial_row(
+                u[b, u_row + c, : hi - lo], n[c, lo:hi], flip[lo:hi], s[lo:hi],
+                ratio[lo:hi], first[c, lo:hi], out[c, lo:hi], bdtr, ndtri,
+            )  # fmt: skip
 
 
 @njit(cache=True)
@@ -164,14 +222,8 @@ def binomial_cells(
     bdtr: Any,
     ndtri: Any,
 ) -> None:
-    """``out[c, j] = Binomial(n[c, j], p_j)`` from ``u[j // 1000, c, j % 1000]``."""
-    cells, size = n.shape
-    for c in range(cells):
-        for j in range(size):
-            b = j // BLOCK
-            out[c, j] = binomial_count(
-                u[b, c, j - b * BLOCK], n[c, j], flip[j], s[j], ratio[j], first[c, j], bdtr, ndtri
-            )
+    """``binomial_rows`` from the uniforms' first row."""
+    binomial_rows(u, 0, n, flip, s, ratio, first, out, bdtr, ndtri)
 
 
 @njit(cache=True)
@@ -180,6 +232,9 @@ def poisson_cells(u: Any, lam: Any, first: Any, out: Any, pdtr: Any, ndtri: Any)
     for j in range(lam.shape[0]):
         b = j // BLOCK
         out[j] = poisson_count(u[b, 0, j - b * BLOCK], lam[j], first[j], pdtr, ndtri)
+
+
+# -- monthly motions -----------------------------------------------------------------
 
 
 @njit(cache=True)
@@ -194,6 +249,7 @@ def renew(
     ratio: Any,
     first: Any,
     downsell: Any,
+    kept: Any,
     out: Any,
     bdtr: Any,
     ndtri: Any,
@@ -201,25 +257,21 @@ def renew(
     """``CustomerBook.renew``: the due slot's 3 cells per trial; terms per status x trial.
 
     ``out`` rows: churn, contraction, renewed, base_churn, base_contraction, base_renewed,
-    churned_logos (per trial)."""
+    churned_logos (per trial); ``kept`` (3 x trials) a buffer."""
     size = counts.shape[2]
-    for j in range(size):
-        b = j // BLOCK
-        out[:, j] = 0.0
-        for st in range(3):
+    for st in range(3):
+        binomial_rows(
+            u, st, counts[st, due : due + 1], flip[st], s[st], ratio[st], first[st : st + 1],
+            kept[st : st + 1], bdtr, ndtri,
+        )  # fmt: skip
+    out[:, :] = 0.0
+    for st in range(3):
+        keep_share = 0.0 if st == 1 else 1.0
+        for j in range(size):
             n = counts[st, due, j]
-            kept = binomial_count(
-                u[b, st, j - b * BLOCK],
-                n,
-                flip[st, j],
-                s[st, j],
-                ratio[st, j],
-                first[st, j],
-                bdtr,
-                ndtri,
-            )
-            share = kept / n if n > 0 else 0.0
-            cut_share = downsell[j] * (0.0 if st == 1 else 1.0)
+            k = kept[st, j]
+            share = k / n if n > 0 else 0.0
+            cut_share = downsell[j] * keep_share
             a = arr[st, due, j]
             kept_arr = a * share
             cut = kept_arr * cut_share
@@ -236,8 +288,8 @@ def renew(
             out[4, j] += cut
             out[5, j] += renewed
             base_arr[st, due, j] = renewed
-            counts[st, due, j] = kept
-            out[6, j] += n - kept  # an integer sum, exact in float64
+            counts[st, due, j] = k
+            out[6, j] += n - k  # an integer sum, exact in float64
 
 
 @njit(cache=True)
@@ -246,10 +298,9 @@ def adopt_exponents(counts: Any, log_q: Any, x: Any) -> None:
     counts: m = 0 resolution (onboarding), 1 decay (adopted), 2 recovery (at risk)."""
     slots, size = counts.shape[1], counts.shape[2]
     for m in range(3):
-        status = 0 if m == 0 else m
         for k in range(slots):
             for j in range(size):
-                x[m, k, j] = counts[status, k, j] * log_q[m, j]
+                x[m, k, j] = counts[m, k, j] * log_q[m, j]
 
 
 @njit(cache=True)
@@ -266,22 +317,19 @@ def adopt_resolve(
     bdtr: Any,
     ndtri: Any,
 ) -> None:
-    """Onboarding resolutions per cell (``u`` rows ``0..K-1``); ``x = resolved * log_q`` of
-    the adoption rate, for the next draw's ``pmf(0)``."""
+    """Onboarding resolutions per cell (``u`` rows ``0..K-1``, terms row 0); ``x =
+    resolved * log_q`` of the adoption rate, for the next draw's ``pmf(0)``."""
     slots, size = counts.shape[1], counts.shape[2]
+    binomial_rows(u, 0, counts[0], flip[0], s[0], ratio[0], first[0], resolved, bdtr, ndtri)
     for k in range(slots):
         for j in range(size):
-            b = j // BLOCK
-            r = binomial_count(
-                u[b, k, j - b * BLOCK], counts[0, k, j], flip[0, j], s[0, j], ratio[0, j],
-                first[0, k, j], bdtr, ndtri,
-            )  # fmt: skip
-            resolved[k, j] = r
-            x[k, j] = r * rate_log_q[j]
+            x[k, j] = resolved[k, j] * rate_log_q[j]
 
 
 @njit(cache=True)
-def _move(state: Any, k: int, j: int, rs: float, ts: float, ds: float, cs: float) -> None:
+def _move(
+    state: Any, k: int, j: int, rs: float, ts: float, ds: float, cs: float
+) -> None:  # fmt: skip
     resolved_arr = state[0, k, j] * rs
     to_adopted_arr = resolved_arr * ts
     decayed_arr = state[1, k, j] * ds
@@ -303,31 +351,27 @@ def adopt_apply(
     first: Any,
     resolved: Any,
     first_to_adopted: Any,
+    moved: Any,
     bdtr: Any,
     ndtri: Any,
 ) -> None:
     """``CustomerBook.adopt`` after the resolutions: to-adopted split (``u`` rows
     ``K..2K-1``, terms row 1), decay (rows ``2K..``, terms row 2, ``first[1]``), recovery
-    (rows ``3K..``, terms row 3, ``first[2]``); then the per-cell shares of ARR move."""
+    (rows ``3K..``, terms row 3, ``first[2]``) into ``moved`` (3 x K x trials); then the
+    per-cell shares of ARR move."""
     slots, size = counts.shape[1], counts.shape[2]
+    binomial_rows(
+        u, slots, resolved, flip[1], s[1], ratio[1], first_to_adopted, moved[0], bdtr, ndtri
+    )
+    for m in (1, 2):
+        binomial_rows(
+            u, (1 + m) * slots, counts[m], flip[1 + m], s[1 + m], ratio[1 + m], first[m],
+            moved[m], bdtr, ndtri,
+        )  # fmt: skip
     for k in range(slots):
         for j in range(size):
-            b = j // BLOCK
-            jj = j - b * BLOCK
             n0, n1, n2 = counts[0, k, j], counts[1, k, j], counts[2, k, j]
-            r = resolved[k, j]
-            ta = binomial_count(
-                u[b, slots + k, jj], r, flip[1, j], s[1, j], ratio[1, j],
-                first_to_adopted[k, j], bdtr, ndtri,
-            )  # fmt: skip
-            d = binomial_count(
-                u[b, 2 * slots + k, jj], n1, flip[2, j], s[2, j], ratio[2, j],
-                first[1, k, j], bdtr, ndtri,
-            )  # fmt: skip
-            c = binomial_count(
-                u[b, 3 * slots + k, jj], n2, flip[3, j], s[3, j], ratio[3, j],
-                first[2, k, j], bdtr, ndtri,
-            )  # fmt: skip
+            r, ta, d, c = resolved[k, j], moved[0, k, j], moved[1, k, j], moved[2, k, j]
             rs = r / n0 if n0 > 0 else 0.0
             ts = ta / r if r > 0 else 0.0
             ds = d / n1 if n1 > 0 else 0.0
@@ -415,28 +459,37 @@ def staff(
     s: Any,
     ratio: Any,
     first: Any,
+    leaving: Any,
     heads: Any,
     ramped: Any,
     bdtr: Any,
     ndtri: Any,
 ) -> None:
-    """Attrition (one draw per cell, empty and past-ramp cells skip it), hiring up to
-    target (at most ``max_hires`` if >= 0) and, with ``reduce_immediate``, cuts down to
-    target newest first; then heads and ramped capacity per trial."""
+    """Attrition (one draw per cell: row 0 the pool, row ``1 + i`` bin ``i``, into the
+    buffer ``leaving``), hiring up to target (at most ``max_hires`` if >= 0) and, with
+    ``reduce_immediate``, cuts down to target newest first; then heads and ramped capacity
+    per trial."""
     bins, size = ramping.shape
+    binomial_rows(
+        u, 0, productive.reshape((1, size)), flip, s, ratio, first[:1], leaving[:1], bdtr, ndtri
+    )
+    for b in range((size + BLOCK - 1) // BLOCK):  # bins past every ramp of a block are empty
+        lo = b * BLOCK
+        hi = min(lo + BLOCK, size)
+        rows = min(ramp_bins[lo:hi].max(), bins)
+        for i in range(bins):
+            if i < rows:
+                _binomial_row(
+                    u[b, 1 + i, : hi - lo], ramping[i, lo:hi], flip[lo:hi], s[lo:hi],
+                    ratio[lo:hi], first[1 + i, lo:hi], leaving[1 + i, lo:hi], bdtr, ndtri,
+                )  # fmt: skip
+            else:
+                leaving[1 + i, lo:hi] = 0
     for j in range(size):
-        b = j // BLOCK
-        jj = j - b * BLOCK
-        rb = min(ramp_bins[j], bins)
-        productive[j] -= binomial_count(
-            u[b, 0, jj], productive[j], flip[j], s[j], ratio[j], first[0, j], bdtr, ndtri
-        )
+        productive[j] -= leaving[0, j]
         in_bins = 0
-        for i in range(rb):
-            ramping[i, j] -= binomial_count(
-                u[b, 1 + i, jj], ramping[i, j], flip[j], s[j], ratio[j], first[1 + i, j],
-                bdtr, ndtri,
-            )  # fmt: skip
+        for i in range(bins):
+            ramping[i, j] -= leaving[1 + i, j]
             in_bins += ramping[i, j]
         now = productive[j] + in_bins
         hires = max(target[j] - now, 0)
@@ -449,7 +502,7 @@ def staff(
         if reduce_immediate and now > target[j]:
             excess = now - target[j]
             before = 0
-            for i in range(rb):
+            for i in range(bins):
                 cell = ramping[i, j]
                 ramping[i, j] = cell - min(max(excess - before, 0), cell)
                 before += cell

@@ -49,6 +49,8 @@ class KernelBook(CustomerBook):
         self._to_adopted_exponent = np.empty((slots, size))
         self._due_exponent = np.empty((3, size))
         self._renewal = np.empty((7, size))
+        self._kept = np.empty((3, size), dtype=np.int64)
+        self._moved = np.empty((3, slots, size), dtype=np.int64)
         self._adopted = np.empty(size, dtype=np.int64)
         self._growth = np.empty(size)
         self._expansion = np.empty((2, size))
@@ -70,8 +72,8 @@ class KernelBook(CustomerBook):
         out = self._renewal
         km.renew(
             self.counts, self.arr, self.base_arr, due, streams.fill(RENEW, 3),
-            flip, s, ratio, first, np.ascontiguousarray(downsell, dtype=np.float64), out,
-            self._bdtr, self._ndtri,
+            flip, s, ratio, first, np.ascontiguousarray(downsell, dtype=np.float64),
+            self._kept, out, self._bdtr, self._ndtri,
         )  # fmt: skip
         return {name: out[i].copy() for i, name in enumerate(_RENEWAL_FLOWS)}
 
@@ -97,7 +99,7 @@ class KernelBook(CustomerBook):
         np.exp(to_adopted_first, out=to_adopted_first)
         km.adopt_apply(
             self.counts, self.arr, self.base_arr, u, flip, s, ratio, first, self._resolved,
-            to_adopted_first, self._bdtr, self._ndtri,
+            to_adopted_first, self._moved, self._bdtr, self._ndtri,
         )  # fmt: skip
 
     def expand(
@@ -130,6 +132,7 @@ class KernelWorkforce(RoleWorkforce):
         self._flip, self._s, self._ratio = binomial_terms(self.hazard)
         self._log_q = first_term_log(self._s)
         self._first = np.empty((1 + self.ramping.shape[0], self.productive.shape[0]))
+        self._leaving = np.empty(self._first.shape, dtype=np.int64)
         limit = role.max_hires_per_month
         self._max_hires = -1 if limit is None else int(limit)
         self._bdtr, _, self._ndtri = special_functions()
@@ -144,6 +147,7 @@ class KernelWorkforce(RoleWorkforce):
             self.ramping, self.productive, self.ramp_bins, self.productivity,
             np.ascontiguousarray(target, dtype=np.int64), self._max_hires,
             self.role.reduce == "immediate", streams.fill(self.purpose, first.shape[0]),
-            self._flip, self._s, self._ratio, first, heads, ramped, self._bdtr, self._ndtri,
+            self._flip, self._s, self._ratio, first, self._leaving, heads, ramped,
+            self._bdtr, self._ndtri,
         )  # fmt: skip
         self.heads, self.ramped = heads, ramped

@@ -58,12 +58,15 @@ class ChunkRecord:
         s = arrays.scenario
         self.arrays, self.trials, self.scenario = arrays, trials, s
         size, h = trials.stop - trials.start, s.horizon_months
-        self.series = {name: a[trials] for name, a in arrays.series.items()}
+        # month-major while the chunk runs (a month is one contiguous row), trials-major
+        # in the outcome (written once, at finish)
+        self.series = {name: np.empty((h, size)) for name in arrays.series}
         self.bridge = {f: a[trials] for f, a in arrays.bridge.items()}
         self.discount = monthly_discount(s.company.discount_rate[trials], h)
+        self._discount_by_month = np.ascontiguousarray(self.discount.T)
         self.gross_margin = s.company.gross_margin[trials]
         self.other_opex_pct = s.company.other_opex_pct[trials]
-        self._coverage = np.zeros((3, size, h))
+        self._coverage = np.zeros((3, h, size))  # month-major, like the series
         zeros = np.zeros(size)
         self.totals = {
             k: zeros.copy()
@@ -112,21 +115,21 @@ class ChunkRecord:
         gross = revenue * self.gross_margin
         contribution = gross - spend.total - marketing - self.other_opex_pct * revenue
         series = self.series
-        series["arr"][:, i] = arr
-        series["customers"][:, i] = customers
-        series["revenue"][:, i] = revenue
-        series["spend"][:, i] = spend.total
-        series["contribution"][:, i] = contribution
+        series["arr"][i] = arr
+        series["customers"][i] = customers
+        series["revenue"][i] = revenue
+        series["spend"][i] = spend.total
+        series["contribution"][i] = contribution
         post = np.zeros_like(spend.total)
         np.divide(spend.post_sale, spend.total, out=post, where=spend.total > 0)
-        series["post_sale_share"][:, i] = post
+        series["post_sale_share"][i] = post
         churned_logos = renewal["churned_logos"]
-        series["new_logos"][:, i] = new_logos
-        series["churned_logos"][:, i] = churned_logos
+        series["new_logos"][i] = new_logos
+        series["churned_logos"][i] = churned_logos
         for role, count in zip(s.roles, heads, strict=True):
-            series[f"heads.{role.name}"][:, i] = count
+            series[f"heads.{role.name}"][i] = count
         for k, c in enumerate(coverage):
-            self._coverage[k, :, i] = c
+            self._coverage[k, i] = c
 
         year = i // 12
         self.bridge["new"][:, year] += new_acv
@@ -145,7 +148,7 @@ class ChunkRecord:
         t["post_sale_spend"] += spend.post_sale
         t["marketing"] += marketing
         t["contribution"] += contribution
-        t["npv"] += contribution * self.discount[:, i]
+        t["npv"] += contribution * self._discount_by_month[i]
         t["new_logos"] += new_logos
         t["new_acv"] += new_acv
         t["churned_logos"] += churned_logos
@@ -157,7 +160,7 @@ class ChunkRecord:
 
     def coverage(self) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Realized coverage per trial x month: adopt, expand, renew."""
-        return self._coverage[0], self._coverage[1], self._coverage[2]
+        return self._coverage[0].T, self._coverage[1].T, self._coverage[2].T
 
     def finish(self, lens: dict[str, FloatArray], runoff: FloatArray | None = None) -> None:
         """Write the chunk's metrics; ``runoff`` is the run-off terminal value (already
@@ -197,3 +200,5 @@ class ChunkRecord:
         }
         for metric, value in values.items():
             self.arrays.metrics[metric][tr] = value
+        for name, by_month in self.series.items():
+            self.arrays.series[name][tr] = by_month.T
