@@ -1,15 +1,25 @@
-"""Engine benchmark: one scenario at 10,000 trials x 60 months against a sampling floor.
+"""Engine benchmark: one scenario at 10,000 trials x 60 months against the uniform floor.
 
-The floor is what any trial-by-month Monte Carlo of this model must at least pay: numpy's
-default generator drawing, per month, 1 Poisson and 4 binomial arrays of 10,000 variates
-(new logos, renewals, onboarding resolution, decay, recovery) with parameters typical of
-the bundled scenarios. Both are timed in the same run, best of ``--repeats``, and so are the
-same floor draws made the engine's way (one uniform each, inverse CDF). Then the
-memory of one run at 10,000 trials x 120 months, each figure in a fresh process of its
-own (this script with ``--memory``): the engine's peak allocations (tracemalloc), and the
-process's maximum resident set size after loading and compiling the scenario and after
-simulating it (without tracemalloc, whose bookkeeping would count in the RSS; on Linux the
-peak is ``VmHWM``, the process's own, see ``max_rss_mib``).
+In one run, best of ``--repeats`` each:
+
+- **engine, one core**: ``simulate()`` of the compiled scenario in this process (the
+  compiled kernels, loaded from numba's cache by a warm-up run first), and the same run
+  with ``implementation="numpy"`` (the reference the kernels equal byte for byte);
+- **uniform floor**: the time numpy's PCG64 generator takes to draw as many uniforms as
+  that run consumed (the engine counts them: ``EngineCounters``), one million at a time
+  into one buffer: what any simulation drawing this model's noise one uniform per cell
+  must at least pay;
+- **all cores**: the run as ``run``/``compare`` make it, blocks of 1,000 trials through the
+  execution layer (``trial_blocks.simulate_in_blocks``), on one worker and on every
+  available core;
+- the older **sampling floor**: numpy's own ``binomial``/``poisson`` drawing 5 variates per
+  trial-month (1 Poisson + 4 binomial arrays of 10,000).
+
+Then (unless ``--memory-months 0``) the memory of one run at 10,000 trials x 120 months,
+each figure in a fresh process (this script with ``--memory``): the engine's peak
+allocations (tracemalloc) and the process's peak RSS (``VmHWM`` on Linux, see
+``max_rss_mib``). The last line is ``engine/floor ratio: X`` (one-core engine time over
+the uniform floor).
 
     .venv/bin/python benchmarks/engine.py [--scenario scenarios/xaas.yaml]
 """
@@ -31,7 +41,10 @@ import numpy as np
 from coverage_sim.compiled import CompiledScenario
 from coverage_sim.engine import simulate
 from coverage_sim.engine.inverse import binomial_quantile, poisson_quantile
+from coverage_sim.engine.simulate import EngineCounters
+from coverage_sim.execution import available_cores, make_executor
 from coverage_sim.scenario import compile_scenario, load_scenario
+from coverage_sim.trial_blocks import simulate_in_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,6 +64,23 @@ def sampling_floor(trials: int, months: int, seed: int) -> None:
         rng.binomial(onboarding, 1 / 3)
         rng.binomial(adopted, 0.01)
         rng.binomial(at_risk, 0.05)
+
+
+def uniform_floor(uniforms: int, seed: int) -> None:
+    """``uniforms`` U[0, 1) from numpy's PCG64 generator, a million at a time."""
+    gen = np.random.Generator(np.random.PCG64(seed))
+    buffer = np.empty(1_000_000)
+    for _ in range(uniforms // buffer.size):
+        gen.random(out=buffer)
+    gen.random(uniforms % buffer.size)
+
+
+def in_blocks(compiled: CompiledScenario, seed: int, workers: int) -> None:
+    executor = make_executor(workers)
+    try:
+        simulate_in_blocks(compiled, seed, executor)
+    finally:
+        executor.close()
 
 
 def inversion_floor(trials: int, months: int, seed: int) -> None:
@@ -181,27 +211,49 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory is not None:
         measure_memory(compiled, args.seed, args.memory)
         return 0
-    engine = best_of(args.repeats, lambda: simulate(compiled, args.seed))
-    floor = best_of(args.repeats, lambda: sampling_floor(args.trials, args.months, args.seed))
-    by_inversion = best_of(
-        args.repeats, lambda: inversion_floor(args.trials, args.months, args.seed)
-    )
+    seed = args.seed
+    simulate(compiled, seed)  # warm-up: numba's cached kernels load in the first run
+    counters = EngineCounters()
+    simulate(compiled, seed, counters=counters)
+    engine = best_of(args.repeats, lambda: simulate(compiled, seed))
+    reference = best_of(args.repeats, lambda: simulate(compiled, seed, implementation="numpy"))
+    floor = best_of(args.repeats, lambda: uniform_floor(counters.uniforms, seed))
+    cores = available_cores()
+    one_worker = best_of(args.repeats, lambda: in_blocks(compiled, seed, 1))
+    all_cores = best_of(args.repeats, lambda: in_blocks(compiled, seed, cores))
+    sampling = best_of(args.repeats, lambda: sampling_floor(args.trials, args.months, seed))
+    by_inversion = best_of(args.repeats, lambda: inversion_floor(args.trials, args.months, seed))
+    trial_months = args.trials * args.months
     print(
         f"numpy {np.__version__}, python {sys.version.split()[0]}, scenario {args.scenario.name}"
         + (f" x{args.scale}" if args.scale != 1 else "")
+        + f", {args.trials} trials x {args.months} months, best of {args.repeats}"
     )
-    print(f"engine : {engine:8.3f} s  ({args.trials} trials x {args.months} months)")
-    print(f"floor  : {floor:8.3f} s  (1 Poisson + 4 binomial draws per trial-month)")
-    print(f"ratio  : {engine / floor:8.2f} x floor")
-    print(f"same draws by inversion: {by_inversion:8.3f} s ({by_inversion / floor:.2f} x floor)")
-
-    (peak,) = memory_in_fresh_process(args, "tracemalloc")
-    before, after = memory_in_fresh_process(args, "rss")
     print(
-        f"memory : {args.trials} trials x {args.memory_months} months, each in a fresh process: "
-        f"engine peak {peak} MiB (tracemalloc); max RSS {after} MiB "
-        f"({before} MiB after loading and compiling, before simulating)"
+        f"uniforms consumed: {counters.uniforms:,} "
+        f"({counters.uniforms / trial_months:.1f} per trial-month)"
     )
+    print(f"uniform floor          : {floor:8.3f} s (PCG64, that many uniforms)")
+    print(f"engine, one core       : {engine:8.3f} s (compiled kernels)")
+    print(f"engine, one core, numpy: {reference:8.3f} s ({reference / engine:.2f} x compiled)")
+    print(f"blocks of 1,000, 1 worker      : {one_worker:8.3f} s")
+    print(
+        f"blocks of 1,000, {cores} workers     : {all_cores:8.3f} s "
+        f"({one_worker / all_cores:.2f} x faster)"
+    )
+    print(
+        f"sampling floor (numpy binomial/poisson, 5 per trial-month): {sampling:.3f} s; "
+        f"the same draws by inversion: {by_inversion:.3f} s"
+    )
+    if args.memory_months > 0:
+        (peak,) = memory_in_fresh_process(args, "tracemalloc")
+        before, after = memory_in_fresh_process(args, "rss")
+        print(
+            f"memory: {args.trials} trials x {args.memory_months} months, each in a fresh "
+            f"process: engine peak {peak} MiB (tracemalloc); max RSS {after} MiB "
+            f"({before} MiB after loading and compiling, before simulating)"
+        )
+    print(f"engine/floor ratio: {engine / floor:.2f}")
     return 0
 
 

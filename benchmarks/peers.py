@@ -5,7 +5,9 @@ A Monte Carlo library that runs a user's function once per case (monaco, squiggl
 function below is that form, written plainly as such a user would, with the same state
 and motions as the engine (MODEL.md §3): heads per role by tenure, budget-driven hiring
 and monthly attrition; customers by status (onboarding, adopted, at risk) x renewal slot;
-renew, adopt, expand, land each month; revenue, spend with commissions, NPV. Per-trial
+renew, adopt, expand, land each month; revenue, spend with commissions, NPV (scenarios
+with ``market.demand`` or a runoff terminal value are refused: the function has neither;
+the bundled scenarios use neither). Per-trial
 inputs are the compiled scenario's own draws; process noise comes from numpy's Generator,
 one ``binomial`` / ``poisson`` call per cell. Then the engine simulates the same file, and
 both rates are printed in trial-months per second with their ratio, and the p50 ending
@@ -46,6 +48,16 @@ def coverage(capacity: float, accounts: float) -> float:
     return min(capacity / accounts, 1.0)
 
 
+def capacity(
+    sc: CompiledScenario, i: int, motion: str, ramped: list[float], per_head: str
+) -> list[float]:
+    """Each role's capacity for one motion: weight x ramped heads x per-head capacity."""
+    return [
+        r.motions.get(motion, 0.0) * ramped[j] * getattr(r, per_head)[i]
+        for j, r in enumerate(sc.roles)
+    ]
+
+
 def one_trial(sc: CompiledScenario, i: int, rng: np.random.Generator) -> tuple[float, float]:
     """One trial of the model, month by month: its ending ARR and NPV."""
     co, cu, horizon = sc.company, sc.customers, sc.horizon_months
@@ -66,9 +78,7 @@ def one_trial(sc: CompiledScenario, i: int, rng: np.random.Generator) -> tuple[f
         ramp = max(r.ramp_months[i], 0.0)
         bins = min(math.ceil(ramp), horizon)
         productivity = [
-            (m - 0.5) / ramp
-            if m <= ramp
-            else (ramp**2 - (m - 1) ** 2) / (2 * ramp) + (m - ramp)
+            (m - 0.5) / ramp if m <= ramp else (ramp**2 - (m - 1) ** 2) / (2 * ramp) + (m - ramp)
             for m in range(1, bins + 1)
         ]
         roles.append(
@@ -101,16 +111,14 @@ def one_trial(sc: CompiledScenario, i: int, rng: np.random.Generator) -> tuple[f
         names = sc.allocation.role_names
         if r.name not in names:
             return 0
-        share = sc.allocation.shares[min(month, len(sc.allocation.shares) - 1)][
-            names.index(r.name)
-        ]
+        share = sc.allocation.shares[min(month, len(sc.allocation.shares) - 1)][names.index(r.name)]
         cost = r.loaded_cost[i] / 12
         return math.floor(budget * share / cost * (1 + 1e-12) + 1e-9) if cost > 0 else 0
 
     budget0 = monthly_budget(0, revenue)
     for j, w in enumerate(roles):
-        r = w["role"]
-        w["productive"] = r.starting_heads if r.starting_heads is not None else target(j, budget0, 0)
+        fixed = w["role"].starting_heads
+        w["productive"] = fixed if fixed is not None else target(j, budget0, 0)
 
     npv = 0.0
     for month in range(1, horizon + 1):
@@ -143,17 +151,14 @@ def one_trial(sc: CompiledScenario, i: int, rng: np.random.Generator) -> tuple[f
                 w["productive"] -= min(excess, w["productive"])
             heads.append(w["productive"] + sum(ramping))
             ramped.append(
-                w["productive"] + sum(n * p for n, p in zip(ramping, w["productivity"]))
+                w["productive"]
+                + sum(n * p for n, p in zip(ramping, w["productivity"], strict=True))
             )
 
-        def capacity(motion: str, per_head: str) -> list[float]:
-            return [
-                w["role"].motions.get(motion, 0.0) * ramped[j] * getattr(w["role"], per_head)[i]
-                for j, w in enumerate(roles)
-            ]
-
-        land_cap = capacity("land", "new_logos_per_month")
-        cap = {m: capacity(m, "accounts_per_head") for m in ("adopt", "expand", "renew")}
+        land_cap = capacity(sc, i, "land", ramped, "new_logos_per_month")
+        cap = {
+            m: capacity(sc, i, m, ramped, "accounts_per_head") for m in ("adopt", "expand", "renew")
+        }
         active = sum(sum(row) for row in counts)
         adopted = sum(counts[1])
         c_adopt = coverage(sum(cap["adopt"]), active)
@@ -239,11 +244,10 @@ def one_trial(sc: CompiledScenario, i: int, rng: np.random.Generator) -> tuple[f
             spend += r.commission_new[i] * new_logos * cu.land_acv[i] * share["land"]
             spend += r.commission_expansion[i] * expansion * share["expand"]
             spend += r.commission_renewal[i] * renewed_arr * share["renew"]
-        contribution = (
-            revenue * co.gross_margin[i] - spend - co.other_opex_pct[i] * revenue
-        )
+        contribution = revenue * co.gross_margin[i] - spend - co.other_opex_pct[i] * revenue
         npv += contribution * (1 + co.discount_rate[i]) ** (-month / 12)
-    return total_arr, npv
+    terminal = sc.valuation.arr_multiple[i] * total_arr
+    return total_arr, npv + terminal * (1 + co.discount_rate[i]) ** (-horizon / 12)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     peer_scenario = compiled(args.peer_trials)
+    if peer_scenario.market.demand is not None or peer_scenario.valuation.terminal == "runoff":
+        parser.error("the per-trial function has no market.demand and no runoff terminal value")
     rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
     peer = [one_trial(peer_scenario, i, rng) for i in range(args.peer_trials)]
