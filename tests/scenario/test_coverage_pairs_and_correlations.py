@@ -197,3 +197,11 @@ def test_run_warns_on_stderr_when_correlations_are_repaired(cli, write, model_te
     code, _out, err = cli("run", path, "--trials", "50", "--months", "12", "--format", "json")
     assert code == 0, err
     assert "warning:" in err and "nearest valid correlation matrix" in err
+
+
+def test_validate_warns_when_correlations_are_repaired(cli, write, model_text) -> None:
+    path = write("bad.yaml", model_text + INCONSISTENT)
+    code, out, err = cli("validate", path)
+    assert code == 0 and f"{path}: ok" in out
+    assert "warning:" in err and "nearest valid correlation matrix" in err
+

@@ -12,10 +12,14 @@ from coverage_sim.errors import ScenarioError
 
 
 def _summary(file: Path) -> str:
-    """What was checked, in one line: the plan's name, roles, horizon and trials."""
-    from coverage_sim.scenario import load_scenario
+    """What was checked, in one line: the plan's name, roles, horizon and trials. A
+    ``correlations`` block that has to be repaired is warned about on stderr."""
+    from coverage_sim.cli.common import warn
+    from coverage_sim.scenario import correlation_warnings, load_scenario
 
     scenario = load_scenario(file)
+    for warning in correlation_warnings(scenario):
+        warn(warning)
     roles = ", ".join(scenario.roles)
     count = len(scenario.roles)
     return (
