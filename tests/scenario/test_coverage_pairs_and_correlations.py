@@ -204,4 +204,3 @@ def test_validate_warns_when_correlations_are_repaired(cli, write, model_text) -
     code, out, err = cli("validate", path)
     assert code == 0 and f"{path}: ok" in out
     assert "warning:" in err and "nearest valid correlation matrix" in err
-
