@@ -1,8 +1,8 @@
 """Command line: the only code that reads argv, the environment or the TTY.
 
 It is also the only place that maps exceptions to exit codes (``ExitCode``). One module
-per command group registers its commands on ``app``: ``simulate`` (run, compare) and
-``files`` (validate, schema, init).
+per command group registers its commands on ``app``: ``simulate`` (run, compare),
+``report`` (report) and ``files`` (validate, schema, init).
 
 Every failure ends here: a usage error (the framework's own included: a bad flag value,
 an unknown option, a missing argument) prints ``coverage-sim: error: ...`` and exits 2;
@@ -25,13 +25,14 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError
 from typer._click.exceptions import UsageError as FrameworkUsageError
 
-from coverage_sim.cli import decide, files, simulate, why
+from coverage_sim.cli import decide, files, report, simulate, why
 from coverage_sim.cli.app import ExitCode, app
 from coverage_sim.cli.common import GuardedStdout, error
 from coverage_sim.errors import OutputError, RequirementNotMet, ScenarioError, UsageError
 
 __all__ = ["ExitCode", "app", "main"]
-_COMMAND_MODULES = (decide, files, simulate, why)  # imported for their @app.command registrations
+# imported for their @app.command registrations
+_COMMAND_MODULES = (decide, files, report, simulate, why)
 _HANDLED_SIGNALS = ("SIGTERM", "SIGHUP")
 
 

@@ -20,6 +20,8 @@ from coverage_sim.text import visible
 
 if TYPE_CHECKING:
     from coverage_sim.execution import Executor
+    from coverage_sim.report.model import RunReport
+    from coverage_sim.runner import RunPlan, SamplesCallback
 
 _TRIALS_HELP = "Trials per scenario (default: simulation.trials of the {file})."
 _SEED_HELP = (
@@ -244,13 +246,15 @@ def parse_precision(text: str | None) -> float | None:
 
 @contextmanager
 def evaluation_progress(unit: str) -> Iterator[Callable[[int, int, str], None]]:
-    """One bar on stderr for sweep/optimize: ``unit`` done of total, best so far and ETA."""
+    """One bar on stderr for sweep/optimize: ``unit`` done of total, best so far, elapsed
+    time and ETA."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
         TextColumn,
+        TimeElapsedColumn,
         TimeRemainingColumn,
     )
 
@@ -259,6 +263,8 @@ def evaluation_progress(unit: str) -> Iterator[Callable[[int, int, str], None]]:
         TextColumn(unit),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("elapsed"),
+        TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
         TextColumn("{task.fields[best]}", markup=False),
@@ -309,6 +315,32 @@ def open_executor(workers: int | None) -> Iterator[Executor]:
 
 _RUN = {"file": "scenario file"}
 _COMPARE = {"file": "baseline's file"}
+
+
+def simulate_plan(
+    plan: RunPlan,
+    workers: int | None,
+    *,
+    on_samples: SamplesCallback | None = None,
+    precision: float | None = None,
+) -> RunReport:
+    """Run ``plan`` on the ``--workers`` executor (to ``--precision`` if given), with
+    progress bars when stderr is a terminal (and nothing drawn otherwise)."""
+    from coverage_sim.runner import execute
+
+    with open_executor(workers) as executor:
+        if sys.stderr.isatty():
+            with progress_bars(len(plan.scenarios)) as on_progress:
+                return execute(
+                    plan,
+                    on_progress=on_progress,
+                    executor=executor,
+                    on_samples=on_samples,
+                    precision=precision,
+                )
+        return execute(plan, executor=executor, on_samples=on_samples, precision=precision)
+
+
 TrialsOption = Annotated[
     int | None, typer.Option("--trials", metavar="N", help=_TRIALS_HELP.format(**_COMPARE))
 ]

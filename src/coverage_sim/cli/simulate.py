@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -31,9 +30,8 @@ from coverage_sim.cli.common import (
     WorkersOption,
     deliver,
     note,
-    open_executor,
     parse_precision,
-    progress_bars,
+    simulate_plan,
     warn,
 )
 from coverage_sim.report.formats import OutputFormat
@@ -57,7 +55,7 @@ def _simulate_and_report(
     from coverage_sim.report.render import render
     from coverage_sim.report.samples import check_parquet_available, render_samples
     from coverage_sim.require import check_targets, enforce, parse_requirements
-    from coverage_sim.runner import execute, plan_run
+    from coverage_sim.runner import plan_run
     from coverage_sim.scenario.overrides import parse_overrides
 
     requirements = parse_requirements(options.require)
@@ -91,18 +89,7 @@ def _simulate_and_report(
         warn(difference.message())
     samples: list[TrialSamples] = []
     on_samples = samples.append if options.samples is not None else None
-    with open_executor(options.workers) as executor:
-        if sys.stderr.isatty():
-            with progress_bars(len(plan.scenarios)) as on_progress:
-                report = execute(
-                    plan,
-                    on_progress=on_progress,
-                    executor=executor,
-                    on_samples=on_samples,
-                    precision=precision,
-                )
-        else:
-            report = execute(plan, executor=executor, on_samples=on_samples, precision=precision)
+    report = simulate_plan(plan, options.workers, on_samples=on_samples, precision=precision)
     if options.samples is not None:
         write_atomic(options.samples, render_samples(options.samples, samples), flag="--samples")
     if report.precision is not None:

@@ -92,16 +92,14 @@ def _verdict(report: RunReport) -> list[Table | Text]:
     if compare:
         title.append("; NPV Δ p50 and P(better) paired against ")
         title.append(verdict.baseline or "", style="bold")
-    table = Table(
-        title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, show_edge=False
-    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("Plan", overflow="fold")
     _number_columns(table, list(VERDICT_HEADINGS) + (list(COMPARE_HEADINGS) if compare else []))
     for row in verdict.rows:
         cells = verdict_cells(row, compare=compare)
         style = "bold" if row.name == verdict.best and compare else ""
         table.add_row(Text(row.name, style=style), *cells)
-    return [table, Text(verdict.sentence)]
+    return [title, table, Text(verdict.sentence)]
 
 
 def _delta_style(metric: str, prob_better: float | None) -> str:

@@ -1,0 +1,338 @@
+"""The report's charts, drawn by matplotlib (the ``report`` extra), as SVG text or PNG bytes.
+
+Every chart is readable in print: a title, labelled axes with units, money ticks in the
+tables' format (``$12.3M``, ``formatting.money``), and a legend naming the plans. Output is
+deterministic for the same input: the SVG ids come from a fixed hash salt and no creation
+date is written, so the same run gives the same file.
+
+Charts:
+- ``fan_chart``: p10-p90 band and p50 line over months of one series, plans overlaid;
+- ``bridge_waterfall``: one plan's ARR bridge over the horizon (start, new, expansion,
+  contraction, churn, end: trial means, so it adds up);
+- ``difference_histogram``: per-trial NPV of each plan minus the baseline's (paired);
+- ``line_chart`` / ``scatter_chart`` / ``tornado_chart``: the sweep, optimize and
+  sensitivity outputs of ``--include`` (report/includes.py).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from coverage_sim.errors import UsageError
+from coverage_sim.metrics.summary_types import Band, BridgeYear
+from coverage_sim.report import formatting as fmt
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+MISSING_MATPLOTLIB = (
+    "coverage-sim report draws its charts with matplotlib, which is not installed; "
+    "install it with: pip install 'coverage-sim[report]'"
+)
+# Colour-blind-safe (Okabe-Ito), distinguishable in grey print by line style as well.
+COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+STYLES: tuple[Any, ...] = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)))
+FIGSIZE = (7.5, 3.6)
+
+
+def require_matplotlib() -> None:
+    """``UsageError`` (exit 2) saying how to install the extra when matplotlib is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(MISSING_MATPLOTLIB) from exc
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "coverage-sim",
+            "svg.fonttype": "none",  # text stays text: searchable, small, crisp in print
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+        }
+    )
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def money_axis(axis: Any) -> None:
+    """Ticks of ``axis`` as the tables print money: ``$12.3M``."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.money(value)))
+
+
+def to_svg(figure: Figure) -> str:
+    """The figure as an SVG document (no XML prolog: it is inlined into HTML)."""
+    buffer = io.StringIO()
+    figure.savefig(
+        buffer,
+        format="svg",
+        metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        bbox_inches="tight",
+    )
+    _pyplot().close(figure)
+    text = buffer.getvalue()
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else text
+
+
+def to_png(figure: Figure, dpi: int = 150) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    _pyplot().close(figure)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class SeriesUnit:
+    """How a monthly series is labelled and ticked."""
+
+    label: str
+    money: bool
+
+
+SERIES_UNITS: dict[str, SeriesUnit] = {
+    "arr": SeriesUnit("ARR ($, annualised)", True),
+    "customers": SeriesUnit("Active customers (count)", False),
+    "revenue": SeriesUnit("Revenue per month ($)", True),
+    "contribution": SeriesUnit("Contribution per month ($)", True),
+    "spend": SeriesUnit("Coverage spend per month ($)", True),
+}
+
+
+def series_unit(series: str) -> SeriesUnit:
+    if series.startswith("heads."):
+        return SeriesUnit(f"Heads: {series.removeprefix('heads.')} (FTE)", False)
+    return SERIES_UNITS.get(series, SeriesUnit(series, False))
+
+
+def fan_chart(title: str, series: str, bands: Sequence[tuple[str, Band]]) -> Figure:
+    """p10-p90 band (shaded) and p50 line per plan over months, on one axis."""
+    plt = _pyplot()
+    figure, ax = plt.subplots(figsize=FIGSIZE)
+    unit = series_unit(series)
+    for index, (name, band) in enumerate(bands):
+        months = np.arange(1, len(band.p50) + 1)
+        color = COLORS[index % len(COLORS)]
+        ax.fill_between(months, band.p10, band.p90, color=color, alpha=0.15, linewidth=0)
+        ax.plot(
+            months,
+            band.p50,
+            color=color,
+            linestyle=STYLES[index % len(STYLES)],
+            linewidth=1.8,
+            label=f"{name} (p50; band p10-p90)",
+        )
+    ax.set_title(title, loc="left")
+    ax.set_xlabel("Month")
+    ax.set_ylabel(unit.label)
+    if unit.money:
+        money_axis(ax.yaxis)
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    return figure
+
+
+def bridge_waterfall(name: str, years: Sequence[BridgeYear]) -> Figure:
+    """Start ARR, + new, + expansion, - contraction, - churn, end ARR over the horizon."""
+    plt = _pyplot()
+    start = years[0].start
+    end = years[-1].end
+    flows = [
+        ("New", sum(y.new for y in years)),
+        ("Expansion", sum(y.expansion for y in years)),
+        ("Contraction", -sum(y.contraction for y in years)),
+        ("Churn", -sum(y.churn for y in years)),
+    ]
+    labels = ["Start", *(label for label, _ in flows), "End"]
+    bottoms, heights, colors = [0.0], [start], ["#7f7f7f"]
+    level = start
+    for _, value in flows:
+        bottoms.append(level if value >= 0 else level + value)
+        heights.append(abs(value))
+        colors.append("#009E73" if value >= 0 else "#D55E00")
+        level += value
+    bottoms.append(0.0)
+    heights.append(end)
+    colors.append("#0072B2")
+    figure, ax = plt.subplots(figsize=FIGSIZE)
+    bars = ax.bar(labels, heights, bottom=bottoms, color=colors, edgecolor="black", linewidth=0.5)
+    signed = [start, *(v for _, v in flows), end]
+    for bar, value, index in zip(bars, signed, range(len(signed)), strict=True):
+        text = fmt.money(value, signed=0 < index < len(signed) - 1)
+        ax.annotate(
+            text,
+            (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height()),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    months = f"{len(years)} year{'s' if len(years) != 1 else ''}"
+    ax.set_title(f"ARR bridge over {months} (trial means): {name}", loc="left")
+    ax.set_ylabel("ARR ($)")
+    ax.set_xlabel("Bridge step (green adds, orange removes)")
+    money_axis(ax.yaxis)
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[
+            Patch(color="#7f7f7f", label="Start ARR"),
+            Patch(color="#009E73", label="Added"),
+            Patch(color="#D55E00", label="Lost"),
+            Patch(color="#0072B2", label="End ARR"),
+        ],
+        fontsize=8,
+        frameon=False,
+        loc="upper left",
+    )
+    return figure
+
+
+def difference_histogram(baseline: str, deltas: Sequence[tuple[str, np.ndarray]]) -> Figure:
+    """Histogram of each plan's per-trial NPV minus the baseline's, a line at zero."""
+    plt = _pyplot()
+    figure, ax = plt.subplots(figsize=FIGSIZE)
+    finite = [d[np.isfinite(d)] for _, d in deltas]
+    values = np.concatenate(finite) if finite else np.array([0.0])
+    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
+    bins = np.linspace(low, high if high > low else low + 1.0, 41)
+    for index, ((name, _), data) in enumerate(zip(deltas, finite, strict=True)):
+        better = float(np.mean(data > 0) + 0.5 * np.mean(data == 0)) if data.size else None
+        ax.hist(
+            data,
+            bins=bins,
+            histtype="stepfilled",
+            alpha=0.35,
+            color=COLORS[(index + 1) % len(COLORS)],
+            edgecolor=COLORS[(index + 1) % len(COLORS)],
+            label=f"{name} (P(better) {fmt.probability(better)})",
+        )
+    ax.axvline(0.0, color="black", linewidth=1, linestyle="--", label="No difference")
+    ax.set_title(f"NPV difference per trial: plan minus {baseline} (paired)", loc="left")
+    ax.set_xlabel("NPV difference ($)")
+    ax.set_ylabel("Trials")
+    money_axis(ax.xaxis)
+    ax.legend(fontsize=8, frameon=False, loc="best")
+    return figure
+
+
+Formatter = Callable[[float], str]
+
+
+def line_chart(
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    lines: Sequence[tuple[str, Sequence[float], Sequence[float]]],
+    *,
+    x_money: bool = False,
+    y_money: bool = False,
+    xticks: Sequence[str] | None = None,
+) -> Figure:
+    """One line per (label, xs, ys), markers at each point (sweep curves); ``xticks``
+    labels the positions ``0..n-1`` when the x values are not numbers."""
+    plt = _pyplot()
+    figure, ax = plt.subplots(figsize=FIGSIZE)
+    for index, (label, xs, ys) in enumerate(lines):
+        ax.plot(
+            xs,
+            ys,
+            marker="o",
+            markersize=3,
+            color=COLORS[index % len(COLORS)],
+            linestyle=STYLES[index % len(STYLES)],
+            label=label,
+        )
+    if xticks is not None:
+        ax.set_xticks(range(len(xticks)), xticks, rotation=30, ha="right")
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if x_money:
+        money_axis(ax.xaxis)
+    if y_money:
+        money_axis(ax.yaxis)
+    ax.legend(fontsize=8, frameon=False, loc="best")
+    return figure
+
+
+def scatter_chart(
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    groups: Sequence[tuple[str, Sequence[float], Sequence[float]]],
+    *,
+    x_money: bool = False,
+    y_money: bool = False,
+    connect_first: bool = False,
+) -> Figure:
+    """Points per group (optimize: every candidate, the frontier joined by a line)."""
+    plt = _pyplot()
+    figure, ax = plt.subplots(figsize=FIGSIZE)
+    for index, (label, xs, ys) in enumerate(groups):
+        order = np.argsort(np.asarray(xs, dtype=float)) if connect_first and index == 0 else None
+        if order is not None:
+            ax.plot(
+                np.asarray(xs, dtype=float)[order],
+                np.asarray(ys, dtype=float)[order],
+                color=COLORS[index % len(COLORS)],
+                marker="o",
+                markersize=4,
+                label=label,
+            )
+        else:
+            ax.scatter(xs, ys, s=10, color=COLORS[index % len(COLORS)], alpha=0.6, label=label)
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if x_money:
+        money_axis(ax.xaxis)
+    if y_money:
+        money_axis(ax.yaxis)
+    ax.legend(fontsize=8, frameon=False, loc="best")
+    return figure
+
+
+def tornado_chart(
+    title: str,
+    xlabel: str,
+    bars: Sequence[tuple[str, float, float]],
+    center: float,
+    *,
+    money: bool = False,
+    labels: tuple[str, str] = ("Input at its low end", "Input at its high end"),
+    ylabel: str = "Input (scenario key path)",
+) -> Figure:
+    """Horizontal bars from ``low`` to ``high`` around ``center``, largest swing on top."""
+    plt = _pyplot()
+    ordered = sorted(bars, key=lambda b: abs(b[2] - b[1]))
+    height = max(2.4, 0.35 * len(ordered) + 1.2)
+    figure, ax = plt.subplots(figsize=(FIGSIZE[0], height))
+    names = [label for label, _, _ in ordered]
+    positions = np.arange(len(ordered))
+    lows = np.array([low for _, low, _ in ordered], dtype=float)
+    highs = np.array([high for _, _, high in ordered], dtype=float)
+    ax.barh(positions, lows - center, left=center, color=COLORS[1], label=labels[0])
+    ax.barh(positions, highs - center, left=center, color=COLORS[0], label=labels[1])
+    ax.axvline(center, color="black", linewidth=1)
+    ax.set_yticks(positions, names)
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if money:
+        money_axis(ax.xaxis)
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return figure

@@ -1,0 +1,185 @@
+"""``coverage-sim report --include FILE.json``: the JSON outputs of sweep, sensitivity and
+explain (each carries a top-level ``"command"`` key), drawn as charts with a sentence.
+
+- ``sweep``: per metric, p10 / p50 / p90 over the swept points (the best point named);
+- ``sensitivity``: a tornado of the metric's p50 with each input at its p10 and p90
+  (inputs without a swing: their share of the variance);
+- ``explain``: the paired difference split by cause (p50 of each part).
+
+A file that cannot be read, is not JSON, or holds another command is a ``UsageError``
+naming the file (exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from coverage_sim.errors import UsageError
+from coverage_sim.report import charts
+from coverage_sim.report import formatting as fmt
+from coverage_sim.report.figures import ChartSpec, slug
+
+SUPPORTED: tuple[str, ...] = ("sweep", "sensitivity", "explain")
+
+
+@dataclass(frozen=True)
+class IncludedSection:
+    """One included document: a heading, sentences about it, and its charts."""
+
+    heading: str
+    sentences: list[str]
+    charts: list[ChartSpec]
+
+
+def load_include(path: Path) -> dict[str, Any]:
+    """The JSON document at ``path`` (a dict with a ``"command"`` key) or a UsageError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--include {path}: cannot read: {exc}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"--include {path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); expected the "
+            "--format json output of sweep, sensitivity or explain"
+        ) from None
+    command = document.get("command") if isinstance(document, dict) else None
+    if command not in SUPPORTED:
+        found = f"'command' is {command!r}" if command is not None else "no 'command' key"
+        raise UsageError(
+            f"--include {path}: {found}; expected the --format json output of one of: "
+            + ", ".join(SUPPORTED)
+        )
+    return document
+
+
+def _unit_money(metric: str) -> bool:
+    return fmt.metric_definition(metric).unit == "money"
+
+
+def _sweep(document: dict[str, Any], tag: str) -> IncludedSection:
+    points = document.get("points", [])
+    labels = [str(p.get("label", i)) for i, p in enumerate(points)]
+    vary = ", ".join(str(v.get("path")) for v in document.get("vary", []))
+    scenario = document.get("scenario", {}).get("name", "")
+    specs, sentences = [], []
+    for metric in document.get("metrics", []):
+        stats = [p.get("metrics", {}).get(metric, {}) for p in points]
+        lines = [
+            (f"{metric} {q}", list(range(len(points))), [_num(s.get(q)) for s in stats])
+            for q in ("p10", "p50", "p90")
+        ]
+        label = fmt.metric_label(metric)
+        specs.append(
+            ChartSpec(
+                f"{tag}-{slug(metric)}",
+                f"Sweep of {vary}: {label} p10 / p50 / p90 at each point.",
+                partial(
+                    charts.line_chart,
+                    f"Sweep: {label} over {vary}",
+                    f"{vary} (swept value)",
+                    label + (" ($)" if _unit_money(metric) else ""),
+                    lines,
+                    y_money=_unit_money(metric),
+                    xticks=labels,
+                ),
+            )
+        )
+        verdict = document.get("verdicts", {}).get(metric, {})
+        if verdict.get("best") is not None:
+            band = ", ".join(str(b) for b in verdict.get("band", []))
+            sentences.append(
+                f"{label}: best at {verdict['best']}" + (f" (flat maximum: {band})" if band else "")
+            )
+    return IncludedSection(f"Sweep of {scenario}: {vary}", sentences, specs)
+
+
+def _num(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) else float("nan")
+
+
+def _sensitivity(document: dict[str, Any], tag: str) -> IncludedSection:
+    metric = str(document.get("metric", ""))
+    label = fmt.metric_label(metric)
+    center = _num(document.get("output", {}).get("p50"))
+    inputs = document.get("inputs", [])
+    swings = [
+        (
+            str(e["path"]),
+            _num(e["swing"].get("output_p50_at_p10")),
+            _num(e["swing"].get("output_p50_at_p90")),
+        )
+        for e in inputs
+        if isinstance(e.get("swing"), dict)
+    ][:15]
+    plan = document.get("plan", "")
+    money = _unit_money(metric)
+    if swings:
+        spec = ChartSpec(
+            f"{tag}-tornado",
+            f"{label} p50 of {plan} with each input at its p10 and p90 (others as drawn).",
+            lambda: charts.tornado_chart(
+                f"Sensitivity of {label}: {plan}",
+                f"{label} p50" + (" ($)" if money else ""),
+                swings,
+                center,
+                money=money,
+                labels=("Input at its p10", "Input at its p90"),
+            ),
+        )
+    else:
+        shares = [(str(e["path"]), 0.0, _num(e.get("variance_share"))) for e in inputs][:15]
+        spec = ChartSpec(
+            f"{tag}-variance",
+            f"Share of the variance of {label} each input explains.",
+            lambda: charts.tornado_chart(
+                f"Sensitivity of {label}: {plan}",
+                "Share of variance (0-1)",
+                shares,
+                0.0,
+                labels=("", "Variance share"),
+            ),
+        )
+    top = ", ".join(str(e.get("path")) for e in inputs[:3])
+    sentences = [f"Inputs that move {label} most: {top}."] if top else []
+    return IncludedSection(f"Sensitivity of {label}: {plan}", sentences, [spec])
+
+
+def _explain(document: dict[str, Any], tag: str) -> IncludedSection:
+    metric = str(document.get("metric", ""))
+    label = fmt.metric_label(metric)
+    parts = [(str(p.get("name")), 0.0, _num(p.get("p50"))) for p in document.get("parts", [])]
+    plan, baseline = document.get("plan", ""), document.get("baseline", "")
+    money = _unit_money(metric)
+    spec = ChartSpec(
+        f"{tag}-parts",
+        f"The paired {label} difference of {plan} against {baseline}, by cause (p50).",
+        lambda: charts.tornado_chart(
+            f"Why {plan} differs from {baseline}: {label}",
+            f"{label} difference, p50" + (" ($)" if money else ""),
+            parts,
+            0.0,
+            money=money,
+            labels=("", "Contribution of the cause"),
+            ylabel="Cause",
+        ),
+    )
+    total = document.get("total", {}).get("p50")
+    sentences = [f"Total difference p50: {fmt.metric_delta(metric, _num(total))}."]
+    return IncludedSection(f"Explain {label}: {plan} against {baseline}", sentences, [spec])
+
+
+def included_section(document: dict[str, Any], index: int) -> IncludedSection:
+    """The section drawn from one loaded document (``index`` keeps chart keys unique)."""
+    command = document["command"]
+    tag = f"include{index + 1}-{command}"
+    if command == "sweep":
+        return _sweep(document, tag)
+    if command == "sensitivity":
+        return _sensitivity(document, tag)
+    return _explain(document, tag)
