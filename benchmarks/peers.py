@@ -5,9 +5,9 @@ A Monte Carlo library that runs a user's function once per case (monaco, squiggl
 function below is that form, written plainly as such a user would, with the same state
 and motions as the engine (MODEL.md §3): heads per role by tenure, budget-driven hiring
 and monthly attrition; customers by status (onboarding, adopted, at risk) x renewal slot;
-renew, adopt, expand, land each month; revenue, spend with commissions, NPV (scenarios
-with ``market.demand`` or a runoff terminal value are refused: the function has neither;
-the bundled scenarios use neither). Per-trial
+renew, adopt, expand, land each month (land capacity of ``sales_cycle_months`` ago against
+market demand); revenue, spend with commissions, marketing, NPV (a scenario with a runoff
+terminal value is refused: the function has none). Per-trial
 inputs are the compiled scenario's own draws; process noise comes from numpy's Generator,
 one ``binomial`` / ``poisson`` call per cell. Then the engine simulates the same file, and
 both rates are printed in trial-months per second with their ratio, and the p50 ending
@@ -120,6 +120,11 @@ def one_trial(sc: CompiledScenario, i: int, rng: np.random.Generator) -> tuple[f
         fixed = w["role"].starting_heads
         w["productive"] = fixed if fixed is not None else target(j, budget0, 0)
 
+    demand = sc.market.demand
+    lag = 0 if demand is None else demand.sales_cycle_months
+    starting_ramped = [float(w["productive"]) for w in roles]
+    land_history = [capacity(sc, i, "land", starting_ramped, "new_logos_per_month")] * (lag + 1)
+
     npv = 0.0
     for month in range(1, horizon + 1):
         budget = monthly_budget(month, revenue)
@@ -155,7 +160,8 @@ def one_trial(sc: CompiledScenario, i: int, rng: np.random.Generator) -> tuple[f
                 + sum(n * p for n, p in zip(ramping, w["productivity"], strict=True))
             )
 
-        land_cap = capacity(sc, i, "land", ramped, "new_logos_per_month")
+        land_history = [*land_history[1:], capacity(sc, i, "land", ramped, "new_logos_per_month")]
+        land_cap = land_history[0]  # the capacity that built this month's pipeline
         cap = {
             m: capacity(sc, i, m, ramped, "accounts_per_head") for m in ("adopt", "expand", "renew")
         }
@@ -220,7 +226,15 @@ def one_trial(sc: CompiledScenario, i: int, rng: np.random.Generator) -> tuple[f
 
         # land: capacity x market saturation + referrals
         saturation = max(1 - ever_landed / sc.market.addressable_accounts[i], 0.0)
-        land_rate = sum(land_cap) * saturation + cu.referrals_per_year[i] / 12 * adopted
+        sellers = sum(land_cap)
+        marketing = 0.0
+        if demand is not None:  # at most D_t logos a month, reached with diminishing returns
+            step = (1 + demand.growth[i]) ** (max(month - 1, 0) // 12)
+            most = demand.new_logos_per_month[i] * step
+            x = sellers / most if most > 0 else 0.0
+            sellers = most * (-math.expm1(-x) if demand.shape == "exp" else min(x, 1.0))
+            marketing = demand.cost_annual[i] * step / 12
+        land_rate = sellers * saturation + cu.referrals_per_year[i] / 12 * adopted
         new_logos = rng.poisson(max(land_rate, 0.0))
         slot = month % k
         counts[0][slot] += new_logos
@@ -244,7 +258,9 @@ def one_trial(sc: CompiledScenario, i: int, rng: np.random.Generator) -> tuple[f
             spend += r.commission_new[i] * new_logos * cu.land_acv[i] * share["land"]
             spend += r.commission_expansion[i] * expansion * share["expand"]
             spend += r.commission_renewal[i] * renewed_arr * share["renew"]
-        contribution = revenue * co.gross_margin[i] - spend - co.other_opex_pct[i] * revenue
+        contribution = (
+            revenue * co.gross_margin[i] - spend - marketing - co.other_opex_pct[i] * revenue
+        )
         npv += contribution * (1 + co.discount_rate[i]) ** (-month / 12)
     terminal = sc.valuation.arr_multiple[i] * total_arr
     return total_arr, npv + terminal * (1 + co.discount_rate[i]) ** (-horizon / 12)
@@ -265,8 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     peer_scenario = compiled(args.peer_trials)
-    if peer_scenario.market.demand is not None or peer_scenario.valuation.terminal == "runoff":
-        parser.error("the per-trial function has no market.demand and no runoff terminal value")
+    if peer_scenario.valuation.terminal == "runoff":
+        parser.error("the per-trial function has no runoff terminal value")
     rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
     peer = [one_trial(peer_scenario, i, rng) for i in range(args.peer_trials)]
