@@ -40,7 +40,7 @@ from coverage_sim.scenario.overrides import Override
 from coverage_sim.scenario.yaml_loader import YamlDocument
 
 MAX_POINTS = 2_000
-DEFAULT_TOLERANCE = 0.01  # of the best point's p50
+DEFAULT_SHARE = 0.01  # of the best point's p50
 # on_point(points done, points in total, best point's label so far, its p50 so far)
 PointCallback = Callable[[int, int, str | None, float | None], None]
 
@@ -49,13 +49,16 @@ PointCallback = Callable[[int, int, str | None, float | None], None]
 class Tolerance:
     """``--tolerance``: ``share`` of the best p50's magnitude, or an ``absolute`` amount."""
 
-    share: float | None = DEFAULT_TOLERANCE
+    share: float | None = DEFAULT_SHARE
     absolute: float | None = None
 
     def amount(self, best_score: float) -> float:
         if self.absolute is not None:
             return self.absolute
         return abs(best_score) * (self.share or 0.0)
+
+
+DEFAULT_TOLERANCE = Tolerance()
 
 
 @dataclass(frozen=True)
@@ -247,7 +250,7 @@ def run_sweep(
     plan: SweepPlan,
     executor: Executor,
     *,
-    tolerance: Tolerance = Tolerance(),
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
     on_point: PointCallback | None = None,
 ) -> SweepResult:
     """Evaluate the baseline and every point through ``executor``; figures and verdicts."""

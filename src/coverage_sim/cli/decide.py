@@ -167,3 +167,123 @@ def sweep(
         for r in requirements
     ]
     enforce(resolved, as_run_report(result))
+
+
+@app.command(
+    epilog=(
+        "Example: coverage-sim optimize scenarios/xaas.yaml --objective npv.cvar10 "
+        "--min customer_success_manager=10% --trials 2000 --output best.yaml"
+    ),
+)
+def optimize(
+    scenario: ScenarioArgument,
+    objective: Annotated[
+        str,
+        typer.Option(
+            "--objective",
+            metavar="METRIC.STAT",
+            help="What to maximize (minimize for lower-is-better metrics); STAT is mean, p50, "
+            "p10 or cvar10 (mean of the worst 10% of trials).",
+        ),
+    ] = "npv.p50",
+    roles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--roles",
+            metavar="ROLE,ROLE,...",
+            help="Roles whose shares are searched (default: all); the others keep theirs.",
+        ),
+    ] = None,
+    minimum: Annotated[
+        list[str] | None,
+        typer.Option("--min", metavar="ROLE=SHARE", help="Lowest share of a role (repeatable)."),
+    ] = None,
+    maximum: Annotated[
+        list[str] | None,
+        typer.Option("--max", metavar="ROLE=SHARE", help="Highest share of a role (repeatable)."),
+    ] = None,
+    vary_budget: Annotated[
+        str | None,
+        typer.Option(
+            "--vary-budget",
+            metavar="FROM:TO",
+            help="Search the budget too (budget.annual, or percent_of_revenue), e.g. 20M:40M.",
+        ),
+    ] = None,
+    tolerance: ToleranceOption = None,
+    maxiter: Annotated[
+        int,
+        typer.Option("--maxiter", metavar="N", help="Generations of differential evolution."),
+    ] = 20,
+    popsize: Annotated[
+        int,
+        typer.Option(
+            "--popsize", metavar="N", help="Population per generation, per searched variable."
+        ),
+    ] = 10,
+    trials: TrialsOption = None,
+    seed: SeedOption = None,
+    months: MonthsOption = None,
+    sampling: SamplingOption = None,
+    output_format: FormatOption = OutputFormat.table,
+    best_plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            metavar="BEST.yaml",
+            help="Write the best plan as a scenario that extends SCENARIO (it validates).",
+        ),
+    ] = None,
+    overrides: SetOption = None,
+    workers: WorkersOption = None,
+) -> None:
+    """Search the budget split (and optionally the budget) that maximizes a risk-aware
+    objective: best split, flat-maximum ranges, P10/P50 frontier, fresh-seed re-check."""
+    from coverage_sim.analysis.best_plan import best_plan_yaml
+    from coverage_sim.analysis.optimize import run_optimize
+    from coverage_sim.analysis.optimize_plan import plan_optimize
+    from coverage_sim.report import formatting as fmt
+    from coverage_sim.report.atomic import check_writable, write_atomic
+    from coverage_sim.report.optimize_out import render_optimize
+    from coverage_sim.scenario import load_scenario
+    from coverage_sim.scenario.overrides import parse_overrides
+
+    band_tolerance = parse_tolerance(tolerance)
+    plan = plan_optimize(
+        scenario,
+        objective=objective,
+        roles=roles or [],
+        minimums=minimum or [],
+        maximums=maximum or [],
+        vary_budget=vary_budget,
+        overrides=parse_overrides(overrides or []),
+        trials=trials,
+        seed=seed,
+        sampling=sampling,
+        months=months,
+        maxiter=maxiter,
+        popsize=popsize,
+    )
+    if best_plan is not None:
+        check_writable(best_plan, inputs=plan.input_files)
+    for warning in plan.warnings:
+        warn(warning)
+    metric = plan.objective.metric
+    with open_executor(workers) as executor, _progress("evaluations") as bar:
+
+        def on_candidate(
+            done: int, most: int, score: float | None, shares: dict[str, float] | None
+        ) -> None:
+            if bar is not None:
+                best = "" if score is None else fmt.metric_value(metric, score)
+                bar(done, max(most, done), best)
+
+        result = run_optimize(plan, executor, tolerance=band_tolerance, on_candidate=on_candidate)
+    if best_plan is not None:
+        write_atomic(best_plan, best_plan_yaml(result, best_plan))
+        load_scenario(best_plan)  # it must validate; a failure here is a bug, reported (exit 2)
+    deliver(
+        lambda width, color: render_optimize(result, output_format, width=width, color=color),
+        None,
+        write_file=write_atomic,
+    )

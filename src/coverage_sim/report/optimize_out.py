@@ -1,0 +1,327 @@
+"""``coverage-sim optimize`` output in every format (docs/cli.md, "optimize").
+
+JSON layout::
+
+    {"command": "optimize", "settings": {...}, "scenario": {name, source},
+     "objective": {metric, stat, better},
+     "search": {optimizer, roles, bounds: {<role>: [min, max]}, fixed: {<role>: share},
+                budget: {key, from, to} | null, maxiter, popsize, polish,
+                converged, message, evaluations, wall_seconds},
+     "best": {allocation: {<role>: share}, budget, objective: {search_seed, fresh_seed},
+              fresh_seed, metrics: {<id>: {mean, p10, p50, p90, mc_se, n}},
+              metrics_at_search_seed: {<id>: {...}}},
+     "versus_written": {objective_fresh, delta_p50, delta_mean, prob_better},
+     "band": {tolerance, splits, ranges: {<role>|budget: [low, high]}},
+     "frontier": [{allocation, budget, p10, p50, objective}]}
+
+``wall_seconds`` is the one figure that changes from run to run (it is a timing); every
+other byte is the same for the same seed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from coverage_sim.analysis.optimize import Candidate, OptimizeResult
+from coverage_sim.metrics.definitions import METRICS
+from coverage_sim.metrics.summary_types import MetricSummary
+from coverage_sim.report import formatting as fmt
+from coverage_sim.report.csv_out import _number, _text
+from coverage_sim.report.formats import OutputFormat
+from coverage_sim.report.json_out import _finite, settings_dict
+from coverage_sim.report.markdown import escape
+from coverage_sim.text import json_safe, visible
+
+FRONTIER_SHOWN = 12  # table and Markdown rows; JSON and CSV carry the whole frontier
+
+
+def _v(text: str) -> str:
+    return visible(text, keep_layout=False)
+
+
+def _summary(summary: MetricSummary) -> dict[str, Any]:
+    fields = ("mean", "p10", "p50", "p90", "mc_se")
+    return {name: _finite(getattr(summary, name)) for name in fields} | {"n": summary.n}
+
+
+def _split(candidate: Candidate) -> dict[str, Any]:
+    return {role: _finite(share) for role, share in candidate.shares.items()}
+
+
+def optimize_to_dict(result: OptimizeResult) -> dict[str, Any]:
+    plan, best, fresh = result.plan, result.best, result.fresh
+    pair = fresh.versus_written
+    budget = plan.budget
+    return {
+        "command": "optimize",
+        "settings": settings_dict(plan.settings),
+        "scenario": {"name": plan.scenario_name, "source": plan.source.as_posix()},
+        "objective": {
+            "metric": plan.objective.metric,
+            "stat": plan.objective.stat,
+            "better": plan.objective.better,
+        },
+        "search": {
+            "optimizer": "scipy.optimize.differential_evolution",
+            "roles": list(plan.roles),
+            "bounds": {
+                role: [_finite(lo), _finite(hi)]
+                for role, lo, hi in zip(plan.roles, plan.lower, plan.upper, strict=True)
+            },
+            "fixed": {role: _finite(share) for role, share in plan.fixed.items()},
+            "budget": None
+            if budget is None
+            else {"key": f"budget.{budget.key}", "from": budget.low, "to": budget.high},
+            "maxiter": plan.maxiter,
+            "popsize": plan.popsize,
+            "polish": False,
+            "converged": result.converged,
+            "message": result.message,
+            "evaluations": len(result.candidates),
+            "wall_seconds": round(result.wall_seconds, 3),
+        },
+        "best": {
+            "allocation": _split(best),
+            "budget": _finite(best.budget),
+            "objective": {"search_seed": _finite(best.score), "fresh_seed": _finite(fresh.score)},
+            "fresh_seed": fresh.seed,
+            "metrics": {m: _summary(fresh.best[m]) for m in METRICS if m in fresh.best},
+            "metrics_at_search_seed": {
+                m: _summary(result.search[m]) for m in METRICS if m in result.search
+            },
+        },
+        "versus_written": {
+            "objective_fresh": _finite(fresh.written_score),
+            "delta_p50": None if pair is None else _finite(pair.delta_p50),
+            "delta_mean": None if pair is None else _finite(pair.delta_mean),
+            "prob_better": None if pair is None else _finite(pair.prob_better),
+        },
+        "band": {
+            "tolerance": _finite(result.tolerance),
+            "splits": sum(result.band.members),
+            "ranges": {
+                k: [_finite(lo), _finite(hi)] for k, (lo, hi) in result.band_ranges().items()
+            },
+        },
+        "frontier": [
+            {
+                "allocation": _split(result.candidates[i]),
+                "budget": _finite(result.candidates[i].budget),
+                "p10": _finite(result.candidates[i].p10),
+                "p50": _finite(result.candidates[i].p50),
+                "objective": _finite(result.candidates[i].score),
+            }
+            for i in result.frontier
+        ],
+    }
+
+
+def _budget_text(result: OptimizeResult, value: float | None) -> str:
+    budget = result.plan.budget
+    if budget is None or value is None:
+        return fmt.MISSING
+    return fmt.percent(value) if budget.key == "percent_of_revenue" else fmt.money(value)
+
+
+def _compact(result: OptimizeResult, candidate: Candidate) -> str:
+    parts = [f"{_v(role)} {fmt.percent(candidate.shares[role])}" for role in result.plan.roles]
+    if candidate.budget is not None:
+        parts.append(f"budget {_budget_text(result, candidate.budget)}")
+    return " · ".join(parts)
+
+
+def _frontier_rows(result: OptimizeResult) -> list[int]:
+    rows = result.frontier
+    if len(rows) <= FRONTIER_SHOWN:
+        return rows
+    step = (len(rows) - 1) / (FRONTIER_SHOWN - 1)
+    return [rows[round(k * step)] for k in range(FRONTIER_SHOWN)]
+
+
+def _lines(result: OptimizeResult) -> dict[str, Any]:
+    """The texts table and Markdown share."""
+    plan, best, fresh = result.plan, result.best, result.fresh
+    goal = plan.objective
+    metric = goal.metric
+    ranges = result.band_ranges()
+    split_rows = [
+        [_v(role), fmt.percent(best.shares[role]), f"{fmt.percent(lo)} to {fmt.percent(hi)}"]
+        for role, (lo, hi) in ((r, ranges[r]) for r in plan.roles)
+    ]
+    split_rows += [[_v(role), fmt.percent(share), "fixed"] for role, share in plan.fixed.items()]
+    if "budget" in ranges:
+        lo, hi = ranges["budget"]
+        split_rows.append(
+            [
+                f"budget.{plan.budget.key if plan.budget else ''}",
+                _budget_text(result, best.budget),
+                f"{_budget_text(result, lo)} to {_budget_text(result, hi)}",
+            ]
+        )
+    pair = fresh.versus_written
+    s = plan.settings
+    sets = "".join(f" · --set {_v(o)}" for o in s.overrides)
+    tolerance = fmt.metric_delta(metric, result.tolerance).lstrip("+")
+    return {
+        "title": f"Optimize: {_v(plan.scenario_name)} ({_v(plan.source.as_posix())})",
+        "settings": f"{s.trials:,} trials · seed {s.seed} · {s.months} months · {s.sampling}{sets}",
+        "objective": f"objective {goal.text} ({goal.better} is better)",
+        "split_rows": split_rows,
+        "verdict": [
+            f"{goal.text} of the best split: {fmt.metric_value(metric, best.score)} at the search "
+            f"seed {s.seed} (the best of {len(result.candidates)} splits on one set of draws: "
+            f"biased upwards), {fmt.metric_value(metric, fresh.score)} at the fresh seed "
+            f"{fresh.seed}.",
+            f"Against the plan as written (fresh seed, paired): {goal.text} "
+            f"{fmt.metric_value(metric, fresh.written_score)}; "
+            f"{fmt.metric_label(metric)} Δ P50 "
+            f"{fmt.metric_delta(metric, None if pair is None else pair.delta_p50)}, "
+            f"P(better) {fmt.probability(None if pair is None else pair.prob_better)}.",
+            f"Flat maximum: {sum(result.band.members)} of {len(result.candidates)} splits are "
+            f"within {tolerance} of the best {goal.text}, or their Monte Carlo precision, "
+            "whichever is wider; the share ranges above span them.",
+            f"Evaluations: {len(result.candidates)} in {result.wall_seconds:.1f} s "
+            f"(differential evolution, {'converged' if result.converged else 'stopped'}: "
+            f"{result.message}).",
+        ],
+        "metric_rows": [
+            [
+                fmt.metric_label(m),
+                fmt.metric_value(m, fresh.best[m].p10),
+                fmt.metric_value(m, fresh.best[m].p50),
+                fmt.metric_value(m, fresh.best[m].p90),
+            ]
+            for m in METRICS
+            if m in fresh.best
+        ],
+        "frontier_rows": [
+            [
+                _compact(result, result.candidates[i]),
+                fmt.metric_value(metric, result.candidates[i].p10),
+                fmt.metric_value(metric, result.candidates[i].p50),
+            ]
+            for i in _frontier_rows(result)
+        ],
+        "frontier_title": (
+            f"Frontier: P10 against P50 of {fmt.metric_label(metric)} "
+            f"({len(result.frontier)} splits no other split beats on both)"
+        ),
+    }
+
+
+def render_optimize_table(result: OptimizeResult, *, width: int = 100, color: bool = False) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        color_system="standard" if color else None,
+        force_terminal=color,
+        force_jupyter=False,
+        force_interactive=False,
+        highlight=False,
+        emoji=False,
+        _environ={},
+    )
+    parts = _lines(result)
+    console.print(Text(parts["title"], style="bold"))
+    console.print(Text(parts["settings"] + " · " + parts["objective"], style="dim"))
+
+    def table(title: str, heads: list[str], rows: list[list[str]]) -> None:
+        grid = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+        grid.add_column(heads[0], overflow="fold")
+        for head in heads[1:]:
+            grid.add_column(head, justify="right", no_wrap=True)
+        for row in rows:
+            grid.add_row(*(Text(cell) for cell in row))
+        console.print()
+        console.print(grid)
+
+    table("Best split", ["Role", "Share", "Flat-maximum range"], parts["split_rows"])
+    for line in parts["verdict"]:
+        console.print(Text(line))
+    table(
+        "Best split's metrics (fresh seed)", ["Metric", "P10", "P50", "P90"], parts["metric_rows"]
+    )
+    table(parts["frontier_title"], ["Split", "P10", "P50"], parts["frontier_rows"])
+    text = buffer.getvalue()
+    return text if color else "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _markdown_table(heads: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(heads) + " |", "|---|" + "---:|" * (len(heads) - 1)]
+    lines += ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def render_optimize_markdown(result: OptimizeResult) -> str:
+    parts = _lines(result)
+    lines = [
+        f"## {escape(parts['title'])}",
+        "",
+        escape(parts["settings"] + "; " + parts["objective"]),
+    ]
+    lines += ["", "### Best split", ""]
+    lines += _markdown_table(["Role", "Share", "Flat-maximum range"], parts["split_rows"])
+    lines += [""] + [f"- {escape(line)}" for line in parts["verdict"]]
+    lines += ["", "### Best split's metrics (fresh seed)", ""]
+    lines += _markdown_table(["Metric", "P10", "P50", "P90"], parts["metric_rows"])
+    lines += ["", f"### {escape(parts['frontier_title'])}", ""]
+    lines += _markdown_table(["Split", "P10", "P50"], parts["frontier_rows"])
+    return "\n".join(lines) + "\n"
+
+
+def render_optimize_csv(result: OptimizeResult) -> str:
+    """Long format ``kind,index,name,value,low,high`` (docs/cli.md); ``\\n`` line ends."""
+    doc = optimize_to_dict(result)
+    rows: list[list[str]] = []
+    ranges = doc["band"]["ranges"]
+    for role, share in doc["best"]["allocation"].items():
+        low, high = ranges.get(role, [None, None])
+        rows.append(["share", "", _text(_v(role)), _number(share), _number(low), _number(high)])
+    if doc["best"]["budget"] is not None:
+        low, high = ranges["budget"]
+        key = doc["search"]["budget"]["key"]
+        rows.append(
+            ["budget", "", key, _number(doc["best"]["budget"]), _number(low), _number(high)]
+        )
+    for name, value in doc["best"]["objective"].items():
+        rows.append(["objective", "", name, _number(value), "", ""])
+    for name, value in doc["versus_written"].items():
+        rows.append(["versus_written", "", name, _number(value), "", ""])
+    for metric, stats in doc["best"]["metrics"].items():
+        for stat in ("p10", "p50", "p90", "mean"):
+            rows.append(["metric", "", f"{metric}.{stat}", _number(stats[stat]), "", ""])
+    for index, point in enumerate(doc["frontier"], start=1):
+        for name in ("p10", "p50", "objective", "budget"):
+            if point[name] is not None:
+                rows.append(["frontier", str(index), name, _number(point[name]), "", ""])
+        for role, share in point["allocation"].items():
+            rows.append(["frontier", str(index), _text(_v(role)), _number(share), "", ""])
+    rows.append(["run", "", "evaluations", str(doc["search"]["evaluations"]), "", ""])
+    rows.append(["run", "", "wall_seconds", _number(doc["search"]["wall_seconds"]), "", ""])
+    return (
+        "\n".join(
+            ",".join(row) for row in [["kind", "index", "name", "value", "low", "high"], *rows]
+        )
+        + "\n"
+    )
+
+
+def render_optimize(
+    result: OptimizeResult, output_format: OutputFormat, *, width: int = 100, color: bool = False
+) -> str:
+    if output_format is OutputFormat.json:
+        text = json.dumps(optimize_to_dict(result), indent=2, allow_nan=False, ensure_ascii=False)
+        return json_safe(text) + "\n"
+    if output_format is OutputFormat.csv:
+        return render_optimize_csv(result)
+    if output_format is OutputFormat.markdown:
+        return render_optimize_markdown(result)
+    return render_optimize_table(result, width=width, color=color)
