@@ -13,8 +13,9 @@ field says otherwise.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -172,17 +173,18 @@ class CompiledScenario:
         return tuple(self.draws)
 
 
-def _slice_value(value: object, trials: int, part: slice) -> object:
+def map_arrays(value: Any, fn: Callable[[npt.NDArray[Any]], npt.NDArray[Any]]) -> Any:
+    """``value`` with ``fn`` applied to every array inside it (dataclasses, tuples and dicts
+    rebuilt, everything else shared): how a compiled scenario is sliced or has inputs set."""
     if isinstance(value, np.ndarray):
-        return value[part] if value.ndim == 1 and value.shape[0] == trials else value
+        return fn(value)
     if isinstance(value, dict):
-        return {k: _slice_value(v, trials, part) for k, v in value.items()}
+        return {k: map_arrays(v, fn) for k, v in value.items()}
     if isinstance(value, tuple):
-        return tuple(_slice_value(v, trials, part) for v in value)
+        return tuple(map_arrays(v, fn) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {
-            f.name: _slice_value(getattr(value, f.name), trials, part)
-            for f in dataclasses.fields(value)
+            f.name: map_arrays(getattr(value, f.name), fn) for f in dataclasses.fields(value)
         }
         return dataclasses.replace(value, **changes)
     return value
@@ -194,6 +196,7 @@ def slice_trials(scenario: CompiledScenario, start: int, stop: int) -> CompiledS
     if not 0 <= start < stop <= scenario.trials:
         raise ValueError(f"trials {start}..{stop} outside 0..{scenario.trials}")
     part = slice(start, stop)
-    sliced = _slice_value(scenario, scenario.trials, part)
+    trials = scenario.trials
+    sliced = map_arrays(scenario, lambda a: a[part] if a.ndim == 1 and a.shape[0] == trials else a)
     assert isinstance(sliced, CompiledScenario)
     return dataclasses.replace(sliced, trials=stop - start)

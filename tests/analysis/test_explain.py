@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import question
+from why_helpers import question
 
 from coverage_sim.analysis.explain import explain, shapley
 from coverage_sim.execution import SerialExecutor

@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import question
+from why_helpers import question
 
 from coverage_sim.analysis.inputs import with_inputs
 from coverage_sim.analysis.sensitivity import sensitivity, spearman
@@ -107,3 +107,14 @@ def test_sobol_without_salib_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setitem(sys.modules, "SALib.sample", None)
     with pytest.raises(UsageError, match=r"coverage-sim\[sensitivity\]"):
         _run(question("wide", "ending_arr", trials=1024, months=6), "sobol")
+
+
+def test_correlated_inputs_share_rank_credit_but_swing_holds_one_input_alone() -> None:
+    q = question("correlated", "ending_arr", trials=1000, months=12)
+    ranks = {e.path: e for e in _run(q).effects}
+    narrow = "roles.account_executive.new_logos_per_month"
+    assert ranks["customers.land_acv"].rank_correlation > 0.8
+    assert ranks[narrow].rank_correlation > 0.5  # credited through its correlation
+    swings = {e.path: e.swing for e in _run(q, "swing").effects}
+    assert swings[narrow] is not None and swings["customers.land_acv"] is not None
+    assert abs(swings[narrow]) < 0.1 * abs(swings["customers.land_acv"])

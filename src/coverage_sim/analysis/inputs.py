@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from coverage_sim.compiled import CompiledScenario, FloatArray
+from coverage_sim.compiled import CompiledScenario, FloatArray, map_arrays
 from coverage_sim.errors import UsageError
 from coverage_sim.scenario import Scenario
 
@@ -57,25 +57,6 @@ def uncertain_inputs(
     return list(seen.values())
 
 
-def _replace_arrays(value: Any, swap: dict[int, FloatArray], found: set[int]) -> Any:
-    if isinstance(value, np.ndarray):
-        key = id(value)
-        if key in swap:
-            found.add(key)
-            return swap[key]
-        return value
-    if isinstance(value, tuple):
-        return tuple(_replace_arrays(v, swap, found) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: _replace_arrays(getattr(value, f.name), swap, found)
-            for f in dataclasses.fields(value)
-            if f.name != "draws"
-        }
-        return dataclasses.replace(value, **changes)
-    return value
-
-
 def with_inputs(
     compiled: CompiledScenario, values: Mapping[str, float | FloatArray]
 ) -> CompiledScenario:
@@ -93,7 +74,15 @@ def with_inputs(
     }
     swap = {id(compiled.draws[p]): a for p, a in arrays.items()}
     found: set[int] = set()
-    changed = _replace_arrays(compiled, swap, found)
+
+    def held(array: FloatArray) -> FloatArray:
+        if id(array) in swap:
+            found.add(id(array))
+            return swap[id(array)]
+        return array
+
+    without_draws = dataclasses.replace(compiled, draws={})
+    changed = map_arrays(without_draws, held)
     missing = [p for p in own if id(compiled.draws[p]) not in found]
     if missing:  # compile.py stores each draw in the structure itself; anything else is a bug
         raise RuntimeError(f"compiled draws not found in the scenario: {', '.join(missing)}")

@@ -26,6 +26,7 @@ from coverage_sim.execution import Executor
 from coverage_sim.metrics.compare import prob_better
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary import summarize_values
+from coverage_sim.report.model import RunSettings
 
 # on_evaluation(evaluations done, evaluations planned)
 EvaluationCallback = Callable[[int, int], None]
@@ -136,13 +137,39 @@ def sensitivity(
         )
     elif swing and question.paired:
         notes.append(f"{question.metric} has no better direction: no break-even")
+    return sensitivity_result(
+        question,
+        method=method,
+        output=output,
+        held=held,
+        effects=ranked,
+        evaluations=counter.done,
+        simulated_trials=counter.done * question.settings.trials * (2 if question.paired else 1),
+        notes=notes,
+    )
+
+
+def sensitivity_result(
+    question: Question,
+    *,
+    method: str,
+    output: FloatArray,
+    held: FloatArray,
+    effects: list[InputEffect],
+    evaluations: int,
+    simulated_trials: int,
+    notes: list[str],
+    settings: RunSettings | None = None,
+) -> SensitivityResult:
+    """The result: the output (and with every input at its median, ``held``) summarized,
+    the process-noise share ``var(held) / var(output)``, P(better) for a paired output."""
     var_all, var_held = _variance(output), _variance(held)
     return SensitivityResult(
         method=method,
         metric=question.metric,
         plan=question.plan_name,
         baseline=question.baseline_name,
-        settings=question.settings,
+        settings=settings or question.settings,
         sources=list(question.sources),
         output=summarize_values(output),
         prob_better=prob_better(output, METRICS[question.metric].better)
@@ -150,10 +177,10 @@ def sensitivity(
         else None,
         noise_share=var_held / var_all if var_all > 0 else None,
         noise_output=summarize_values(held),
-        effects=ranked,
-        inputs_total=len(inputs),
-        evaluations=counter.done,
-        simulated_trials=counter.done * question.settings.trials * (2 if question.paired else 1),
+        effects=effects,
+        inputs_total=len(question.inputs),
+        evaluations=evaluations,
+        simulated_trials=simulated_trials,
         notes=notes,
     )
 

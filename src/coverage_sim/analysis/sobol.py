@@ -23,9 +23,6 @@ from coverage_sim.analysis.results import InputEffect, SensitivityResult
 from coverage_sim.compiled import CompiledScenario, FloatArray
 from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor
-from coverage_sim.metrics.compare import prob_better
-from coverage_sim.metrics.definitions import METRICS
-from coverage_sim.metrics.summary import summarize_values
 
 MIN_BASE = 64  # base points; fewer gives indices too noisy to rank inputs
 BoolArray = npt.NDArray[np.bool_]
@@ -58,7 +55,7 @@ def sobol_sensitivity(
     on_evaluation: Callable[[int, int], None] | None = None,
 ) -> SensitivityResult:
     """S1 and ST of every uncertain input, ranked by ST."""
-    from coverage_sim.analysis.sensitivity import rank_correlations
+    from coverage_sim.analysis.sensitivity import rank_correlations, sensitivity_result
 
     sample, analyze = _salib()
     inputs = question.inputs
@@ -111,24 +108,12 @@ def sobol_sensitivity(
         for k, i in enumerate(inputs)
     ]
     effects.sort(key=lambda e: -(e.total_order or 0.0))
-    var_all = float(np.var(output, ddof=1))
-    finite_held = median_output[np.isfinite(median_output)]
-    var_held = float(np.var(finite_held, ddof=1)) if finite_held.size > 1 else 0.0
-    return SensitivityResult(
+    return sensitivity_result(
+        question,
         method="sobol",
-        metric=question.metric,
-        plan=question.plan_name,
-        baseline=question.baseline_name,
-        settings=dataclasses.replace(question.settings, trials=rows),
-        sources=list(question.sources),
-        output=summarize_values(output),
-        prob_better=prob_better(output, METRICS[question.metric].better)
-        if question.paired
-        else None,
-        noise_share=var_held / var_all if var_all > 0 else None,
-        noise_output=summarize_values(median_output),
+        output=output,
+        held=median_output,
         effects=effects[:top],
-        inputs_total=d,
         evaluations=2,
         simulated_trials=(rows + trials) * (2 if question.paired else 1),
         notes=[
@@ -138,6 +123,7 @@ def sobol_sensitivity(
             "process-noise share and S1 is noisier; an input with ST near that share and "
             "S1 near 0 has no effect of its own",
         ],
+        settings=dataclasses.replace(question.settings, trials=rows),
     )
 
 

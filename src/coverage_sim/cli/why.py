@@ -85,30 +85,40 @@ def _question(
     return question
 
 
-def _with_progress(run: Callable[[Callable[[int, int], None] | None], Any]) -> Any:
-    """Run ``run(on_evaluation)``, with a progress bar of evaluations on a terminal."""
-    bars = progress_bars() if sys.stderr.isatty() else nullcontext(None)
-    with bars as on_progress:
-        if on_progress is None:
-            return run(None)
-        return run(lambda done, total: on_progress(0, "evaluations", done, total))
+Analysis = Callable[[Any, Callable[[int, int], None] | None], Any]  # (executor, progress)
 
 
-def _write(text: str, output: Path | None) -> None:
+def _analyse(
+    analysis: Analysis,
+    workers: int,
+    renderers: dict[OutputFormat, Callable[[Any], str]],
+    output_format: OutputFormat,
+    output: Path | None,
+) -> None:
+    """Run ``analysis`` on ``workers`` processes (a progress bar of evaluations on a
+    terminal), then write it in ``output_format`` to stdout or ``output``."""
+    from coverage_sim.execution import make_executor
     from coverage_sim.report.atomic import write_atomic
 
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1; got {workers}")
+    executor = make_executor(workers)
+    try:
+        bars = progress_bars() if sys.stderr.isatty() else nullcontext(None)
+        with bars as on_progress:
+            if on_progress is None:
+                result = analysis(executor, None)
+            else:
+                result = analysis(
+                    executor, lambda done, total: on_progress(0, "evaluations", done, total)
+                )
+    finally:
+        executor.close()
+    text = renderers[output_format](result)
     if output is not None:
         write_atomic(output, text)
     else:
         write_stdout(text)
-
-
-def _executor(workers: int) -> Any:
-    from coverage_sim.execution import make_executor
-
-    if workers < 1:
-        raise UsageError(f"--workers must be at least 1; got {workers}")
-    return make_executor(workers)
 
 
 @app.command(
@@ -171,26 +181,20 @@ def sensitivity(
         sampling=sampling,
         output=output,
     )
-    executor = _executor(workers)
-    try:
-        result = _with_progress(
-            lambda on_evaluation: analyse(
-                question,
-                method=method.value,
-                top=top,
-                executor=executor,
-                on_evaluation=on_evaluation,
-            )
-        )
-    finally:
-        executor.close()
-    renderers = {
-        OutputFormat.table: render_sensitivity_table,
-        OutputFormat.markdown: render_sensitivity_markdown,
-        OutputFormat.csv: sensitivity_csv,
-        OutputFormat.json: lambda r: to_json(sensitivity_to_dict(r)),
-    }
-    _write(renderers[output_format](result), output)
+    _analyse(
+        lambda executor, on_evaluation: analyse(
+            question, method=method.value, top=top, executor=executor, on_evaluation=on_evaluation
+        ),
+        workers,
+        {
+            OutputFormat.table: render_sensitivity_table,
+            OutputFormat.markdown: render_sensitivity_markdown,
+            OutputFormat.csv: sensitivity_csv,
+            OutputFormat.json: lambda r: to_json(sensitivity_to_dict(r)),
+        },
+        output_format,
+        output,
+    )
 
 
 @app.command(
@@ -229,19 +233,17 @@ def explain(
         sampling=sampling,
         output=output,
     )
-    executor = _executor(workers)
-    try:
-        result = _with_progress(
-            lambda on_evaluation: attribute(
-                question, executor=executor, on_evaluation=on_evaluation
-            )
-        )
-    finally:
-        executor.close()
-    renderers = {
-        OutputFormat.table: render_explain_table,
-        OutputFormat.markdown: render_explain_markdown,
-        OutputFormat.csv: explain_csv,
-        OutputFormat.json: lambda r: to_json(explain_to_dict(r)),
-    }
-    _write(renderers[output_format](result), output)
+    _analyse(
+        lambda executor, on_evaluation: attribute(
+            question, executor=executor, on_evaluation=on_evaluation
+        ),
+        workers,
+        {
+            OutputFormat.table: render_explain_table,
+            OutputFormat.markdown: render_explain_markdown,
+            OutputFormat.csv: explain_csv,
+            OutputFormat.json: lambda r: to_json(explain_to_dict(r)),
+        },
+        output_format,
+        output,
+    )

@@ -13,8 +13,7 @@ from typing import Any
 from coverage_sim.analysis.results import ExplainResult, InputEffect, SensitivityResult
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report.csv_out import _number, _text
-from coverage_sim.report.json_out import _finite, _metric
-from coverage_sim.report.model import RunSettings
+from coverage_sim.report.json_out import _finite, _metric, settings_dict
 
 SENSITIVITY_CSV: tuple[str, ...] = (
     "metric",
@@ -42,17 +41,6 @@ SENSITIVITY_CSV: tuple[str, ...] = (
     "prob_better_at_p95",
 )
 EXPLAIN_CSV: tuple[str, ...] = ("metric", "plan", "baseline", "part", "mean", "p10", "p50", "p90")
-
-
-def _settings(settings: RunSettings) -> dict[str, Any]:
-    return {
-        "tool_version": settings.tool_version,
-        "numpy_version": settings.numpy_version,
-        "seed": settings.seed,
-        "trials": settings.trials,
-        "months": settings.months,
-        "sampling": settings.sampling,
-    }
 
 
 def _effect(effect: InputEffect) -> dict[str, Any]:
@@ -94,7 +82,7 @@ def sensitivity_to_dict(result: SensitivityResult) -> dict[str, Any]:
     """The JSON document as plain objects, keys in the documented order."""
     return {
         "command": "sensitivity",
-        "settings": _settings(result.settings),
+        "settings": settings_dict(result.settings),
         "method": result.method,
         "metric": result.metric,
         "plan": result.plan,
@@ -121,7 +109,7 @@ def _spread(summary: MetricSummary) -> dict[str, Any]:
 def explain_to_dict(result: ExplainResult) -> dict[str, Any]:
     return {
         "command": "explain",
-        "settings": _settings(result.settings),
+        "settings": settings_dict(result.settings),
         "metric": result.metric,
         "plan": result.plan,
         "baseline": result.baseline,

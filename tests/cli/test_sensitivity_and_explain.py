@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
+FIXTURES = Path(__file__).parents[1] / "analysis" / "fixtures"
 FAST = ["--trials", "200", "--months", "12"]
 PAIR = [FIXTURES / "covered.yaml", "--baseline", FIXTURES / "uncovered.yaml"]
 
