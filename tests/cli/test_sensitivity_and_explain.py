@@ -87,3 +87,13 @@ def test_bad_input_exits_2_with_a_message(cli, args: list[str], message: str) ->
     assert result.code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_set_fixes_an_input_for_both_plans_so_it_leaves_the_tornado(cli) -> None:  # type: ignore[no-untyped-def]
+    args = ["sensitivity", *PAIR, "--metric", "npv", "--trials", "100", "--months", "6"]
+    before = json.loads(cli(*args, "--format", "json").stdout)
+    after = json.loads(cli(*args, "--set", "customers.land_acv=100k", "--format", "json").stdout)
+    assert "customers.land_acv" in [i["path"] for i in before["inputs"]]
+    assert "customers.land_acv" not in [i["path"] for i in after["inputs"]]
+    assert after["inputs_total"] == before["inputs_total"] - 1
+    assert after["settings"]["overrides"] == ["customers.land_acv=100k"]

@@ -22,6 +22,7 @@ from coverage_sim.engine import simulate
 from coverage_sim.report.model import RunSettings
 from coverage_sim.runner import plan_run, same_file
 from coverage_sim.scenario import Scenario, compile_scenario
+from coverage_sim.scenario.overrides import Override
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,11 @@ def load_question(
     seed: int | None = None,
     months: int | None = None,
     sampling: str | None = None,
+    overrides: Sequence[Override] = (),
 ) -> Question:
-    """Load and compile the plan (and baseline) with shared settings (nothing simulated)."""
+    """Load and compile the plan (and baseline) with shared settings (nothing simulated).
+
+    ``overrides`` (``--set``) apply to both plans, as in ``compare``."""
     check_metric(metric)
     paths: Sequence[Path] = [scenario]
     itself = baseline is not None and same_file(scenario, baseline)
@@ -102,6 +106,7 @@ def load_question(
         months=months,
         sampling=sampling,
         single=baseline is None or itself,
+        overrides=overrides,
     )
     s = plan.settings
     compiled = [

@@ -18,6 +18,7 @@ from coverage_sim.cli.common import (
     OutputOption,
     SamplingOption,
     SeedOption,
+    SetOption,
     TrialsOption,
     progress_bars,
     warn,
@@ -65,9 +66,11 @@ def _question(
     months: int | None,
     sampling: str | None,
     output: Path | None,
+    overrides: list[str] | None,
 ) -> Question:
     from coverage_sim.analysis.paired import load_question
     from coverage_sim.report.atomic import check_writable
+    from coverage_sim.scenario.overrides import parse_overrides
 
     if output is not None:
         check_writable(output)
@@ -79,6 +82,7 @@ def _question(
         seed=seed,
         months=months,
         sampling=sampling,
+        overrides=parse_overrides(overrides or []),
     )
     for warning in question.warnings:
         warn(warning)
@@ -158,6 +162,7 @@ def sensitivity(
     months: MonthsOption = None,
     sampling: SamplingOption = None,
     workers: WorkersOption = 1,
+    overrides: SetOption = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
 ) -> None:
@@ -180,6 +185,7 @@ def sensitivity(
         months=months,
         sampling=sampling,
         output=output,
+        overrides=overrides,
     )
     _analyse(
         lambda executor, on_evaluation: analyse(
@@ -215,6 +221,7 @@ def explain(
     months: MonthsOption = None,
     sampling: SamplingOption = None,
     workers: WorkersOption = 1,
+    overrides: SetOption = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
 ) -> None:
@@ -232,6 +239,7 @@ def explain(
         months=months,
         sampling=sampling,
         output=output,
+        overrides=overrides,
     )
     _analyse(
         lambda executor, on_evaluation: attribute(
