@@ -147,8 +147,9 @@ def sensitivity(
         typer.Option(
             "--method",
             help=(
-                "rank: Spearman correlation (1 run); variance: its normalised square; "
-                "swing: each input at its p10 and p90 (2 runs per input; with --baseline, "
+                "rank: Spearman correlation; variance: its normalised square (both 2 runs: "
+                "as drawn, and every input at its median for process noise); swing: each "
+                "input at its p10 and p90 (2 more runs per input; with --baseline, "
                 "break-even of the top inputs); sobol: Sobol indices via SALib "
                 "(N*(D+2) trials for D inputs)."
             ),
