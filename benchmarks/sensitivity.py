@@ -4,8 +4,9 @@
 The reference is one compile + simulate of xaas.yaml at the same trials and horizon (what
 ``coverage-sim run`` pays to simulate). Each analysis is timed once through the serial
 executor; it reports its evaluations, the trials it simulated in all (every plan of every
-evaluation) and its wall time as a multiple of the reference: close to the trials ratio
-means the analysis adds nothing beyond its simulations.
+evaluation), its wall time as a multiple of the reference and its seconds per 1,000 trials
+simulated: the same figure as the reference's means the analysis adds nothing beyond its
+simulations.
 
     .venv/bin/python benchmarks/sensitivity.py [--trials 1000] [--months 60]
 """
@@ -44,7 +45,10 @@ def main() -> None:
     reference = time.perf_counter() - start
     print(f"xaas.yaml, {args.trials:,} trials x {args.months} months, metric {args.metric}")
     print(f"reference: one run {reference:.2f} s ({args.trials:,} trials)")
-    print(f"{'analysis':<34}{'evals':>6}{'trials simulated':>18}{'wall s':>9}{'x ref':>7}")
+    print(
+        f"{'analysis':<30}{'evals':>6}{'trials simulated':>18}{'wall s':>9}{'x ref':>7}"
+        f"{'s/1k trials':>12}"
+    )
     settings = {"trials": args.trials, "months": args.months}
     cases = [
         ("sensitivity rank", None, "rank"),
