@@ -46,7 +46,7 @@ def main() -> None:
     print(f"xaas.yaml, {args.trials:,} trials x {args.months} months, metric {args.metric}")
     print(f"reference: one run {reference:.2f} s ({args.trials:,} trials)")
     print(
-        f"{'analysis':<30}{'evals':>6}{'trials simulated':>18}{'wall s':>9}{'x ref':>7}"
+        f"{'analysis':<34}{'evals':>6}{'trials simulated':>18}{'wall s':>9}{'x ref':>7}"
         f"{'s/1k trials':>12}"
     )
     settings = {"trials": args.trials, "months": args.months}
@@ -67,7 +67,10 @@ def main() -> None:
             found = sensitivity(question, method=method, top=5, executor=SerialExecutor())
             evaluations, simulated = found.evaluations, found.simulated_trials
         wall = time.perf_counter() - start
-        print(f"{label:<34}{evaluations:>6}{simulated:>18,}{wall:>9.1f}{wall / reference:>7.1f}")
+        print(
+            f"{label:<34}{evaluations:>6}{simulated:>18,}{wall:>9.1f}{wall / reference:>7.1f}"
+            f"{wall / simulated * 1000:>12.2f}"
+        )
 
 
 if __name__ == "__main__":
