@@ -97,3 +97,20 @@ def test_set_fixes_an_input_for_both_plans_so_it_leaves_the_tornado(cli) -> None
     assert "customers.land_acv" not in [i["path"] for i in after["inputs"]]
     assert after["inputs_total"] == before["inputs_total"] - 1
     assert after["settings"]["overrides"] == ["customers.land_acv=100k"]
+
+
+def test_report_draws_the_json_of_both_commands(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    tiny = ["--metric", "npv", "--trials", "100", "--months", "6", "--format", "json"]
+    swing, parts = tmp_path / "swing.json", tmp_path / "explain.json"
+    assert (
+        cli("sensitivity", *PAIR, "--method", "swing", "--top", "2", *tiny, "--output", swing).code
+        == 0
+    )
+    assert cli("explain", *PAIR, *tiny, "--output", parts).code == 0
+    html = tmp_path / "report.html"
+    plans = [FIXTURES / "covered.yaml", FIXTURES / "uncovered.yaml"]
+    args = ["report", *plans, "--trials", "100", "--months", "6", "--output", html]
+    result = cli(*args, "--include", swing, "--include", parts)
+    assert result.code == 0, result.stderr
+    text = html.read_text()
+    assert "Sensitivity of NPV" in text and "Explain NPV" in text
