@@ -120,3 +120,22 @@ def test_terminal_progress_shows_elapsed_time_eta_and_the_whole_run(
     shown = terminal.getvalue()
     assert "elapsed" in shown and "ETA" in shown
     assert "all 2 plans" in shown and "400/400" in shown
+
+
+def test_samples_names_and_key_paths_show_control_characters_and_never_start_formulas() -> None:
+    import numpy as np
+
+    from coverage_sim.report.model import TrialSamples
+    from coverage_sim.report.samples import samples_csv
+
+    plan = TrialSamples(
+        "=evil\x1b[2J",
+        {"npv": np.array([1.0, np.nan])},
+        {"roles.ae\x07.attrition": np.array([0.1, 0.2])},
+    )
+    text = samples_csv([plan])
+    assert "\x1b" not in text and "\x07" not in text
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["scenario", "trial", "npv", "roles.ae\\x07.attrition"]
+    assert rows[1] == ["'=evil\\x1b[2J", "0", "1.0", "0.1"]
+    assert rows[2] == ["'=evil\\x1b[2J", "1", "", "0.2"]

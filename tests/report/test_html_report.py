@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html.parser
 import io
-import json
 import os
 import re
 import sys
@@ -38,24 +37,25 @@ RUN_CHARTS = (
     "bridge-xaas",
     "npv-difference",
 )
-SWEEP = {
-    "command": "sweep",
-    "settings": {"seed": 1, "trials": 200, "months": 24},
-    "scenario": {"name": "XaaS", "source": "xaas.yaml"},
-    "baseline": {"name": "Traditional", "source": "traditional.yaml", "metrics": {}},
-    "vary": [{"path": "budget.annual", "kind": "number", "values": ["2M", "3M", "4M"]}],
-    "metrics": ["npv"],
-    "points": [
-        {
-            "label": label,
-            "values": {"budget.annual": value},
-            "allocation": None,
-            "metrics": {"npv": {"p10": value * 2, "p50": value * 3, "p90": value * 4}},
-        }
-        for label, value in (("2M", 2e6), ("3M", 3e6), ("4M", 4e6))
-    ],
-    "verdicts": {"npv": {"best": "4M", "tolerance": 1e5, "band": ["4M"], "break_even": None}},
-}
+
+
+def _analysis_outputs(tmp: Path) -> list[Path]:
+    """The real --format json outputs of sweep, sensitivity and explain (tiny runs)."""
+    small = ["--trials", "200", "--months", "12", "--workers", "1", "--format", "json"]
+    commands = {
+        "sweep.json": [
+            *("sweep", str(XAAS), "--vary", "post_sale_share=20%:40%:3"),
+            *("--baseline", str(TRAD), "--metric", "npv"),
+        ],
+        "sensitivity.json": ["sensitivity", str(XAAS), "--metric", "npv", "--method", "rank"],
+        "explain.json": ["explain", str(XAAS), "--baseline", str(TRAD), "--metric", "npv"],
+    }
+    paths = []
+    for name, args in commands.items():
+        path = tmp / name
+        assert main([*args, *small, "--output", str(path)]) == 0, name
+        paths.append(path)
+    return paths
 
 
 def _report(tmp: Path, *extra: str) -> Path:
@@ -67,9 +67,8 @@ def _report(tmp: Path, *extra: str) -> Path:
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("report")
-    include = tmp / "sweep.json"
-    include.write_text(json.dumps(SWEEP))
-    return _report(tmp, "--include", str(include))
+    includes = [arg for path in _analysis_outputs(tmp) for arg in ("--include", str(path))]
+    return _report(tmp, *includes)
 
 
 class _Charts(html.parser.HTMLParser):
@@ -108,7 +107,12 @@ def test_the_report_renders_every_chart_in_chromium_and_requests_nothing(
     run = load(report_file)
     charts = _Charts()
     charts.feed(run.dom)
-    expected = [*RUN_CHARTS, "include1-sweep-npv"]
+    expected = [
+        *RUN_CHARTS,
+        "include1-sweep-npv",
+        "include2-sensitivity-variance",
+        "include3-explain-parts",
+    ]
     assert sorted(charts.counts) == sorted(expected)
     for key in expected:
         assert charts.counts[key] >= 8, (key, charts.counts[key])
@@ -145,8 +149,9 @@ def test_the_html_forbids_requests_and_names_no_external_resource(report_file: P
 
 def test_the_report_holds_verdict_charts_metrics_and_the_include(report_file: Path) -> None:
     text = report_file.read_text()
-    for part in ('id="verdict"', 'id="metrics"', "Sweep of XaaS: budget.annual", "best at 4M"):
+    for part in ('id="verdict"', 'id="metrics"', "Sweep of XaaS: post_sale_share", "best at "):
         assert part in text
+    assert "Sensitivity of NPV: XaaS" in text and "Explain NPV: XaaS against Traditional" in text
     # labelled axes with units, money ticks in the tables' format, legends
     assert "ARR ($, annualised)" in text and "Month" in text and "Trials" in text
     assert re.search(r">\$\d+(\.\d+)?[kM]<", text)

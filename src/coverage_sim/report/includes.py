@@ -71,7 +71,11 @@ def _sweep(document: dict[str, Any], tag: str) -> IncludedSection:
     for metric in document.get("metrics", []):
         stats = [p.get("metrics", {}).get(metric, {}) for p in points]
         lines = [
-            (f"{metric} {q}", list(range(len(points))), [_num(s.get(q)) for s in stats])
+            (
+                f"{fmt.metric_label(metric)} {q}",
+                list(range(len(points))),
+                [_num(s.get(q)) for s in stats],
+            )
             for q in ("p10", "p50", "p90")
         ]
         label = fmt.metric_label(metric)
@@ -117,15 +121,20 @@ def _sensitivity(document: dict[str, Any], tag: str) -> IncludedSection:
         for e in inputs
         if isinstance(e.get("swing"), dict)
     ][:15]
-    plan = document.get("plan", "")
+    plan = str(document.get("plan", ""))
+    baseline = document.get("baseline")
     money = _unit_money(metric)
+    # with a baseline, the output is the paired difference plan - baseline per trial
+    subject = plan if baseline is None else f"{plan} minus {baseline}"
+    quantity = label if baseline is None else f"{label} difference vs {baseline}"
     if swings:
         spec = ChartSpec(
             f"{tag}-tornado",
-            f"{label} p50 of {plan} with each input at its p10 and p90 (others as drawn).",
-            lambda: charts.tornado_chart(
-                f"Sensitivity of {label}: {plan}",
-                f"{label} p50" + (" ($)" if money else ""),
+            f"{quantity}, p50, with each input at its p10 and p90 (the others as drawn).",
+            partial(
+                charts.tornado_chart,
+                f"Sensitivity of {label}: {subject}",
+                f"{quantity}, p50" + (" ($)" if money else ""),
                 swings,
                 center,
                 money=money,
@@ -136,9 +145,10 @@ def _sensitivity(document: dict[str, Any], tag: str) -> IncludedSection:
         shares = [(str(e["path"]), 0.0, _num(e.get("variance_share"))) for e in inputs][:15]
         spec = ChartSpec(
             f"{tag}-variance",
-            f"Share of the variance of {label} each input explains.",
-            lambda: charts.tornado_chart(
-                f"Sensitivity of {label}: {plan}",
+            f"Share of the variance of {quantity} each input explains.",
+            partial(
+                charts.tornado_chart,
+                f"Sensitivity of {label}: {subject}",
                 "Share of variance (0-1)",
                 shares,
                 0.0,
@@ -147,7 +157,7 @@ def _sensitivity(document: dict[str, Any], tag: str) -> IncludedSection:
         )
     top = ", ".join(str(e.get("path")) for e in inputs[:3])
     sentences = [f"Inputs that move {label} most: {top}."] if top else []
-    return IncludedSection(f"Sensitivity of {label}: {plan}", sentences, [spec])
+    return IncludedSection(f"Sensitivity of {label}: {subject}", sentences, [spec])
 
 
 def _explain(document: dict[str, Any], tag: str) -> IncludedSection:
@@ -159,7 +169,8 @@ def _explain(document: dict[str, Any], tag: str) -> IncludedSection:
     spec = ChartSpec(
         f"{tag}-parts",
         f"The paired {label} difference of {plan} against {baseline}, by cause (p50).",
-        lambda: charts.tornado_chart(
+        partial(
+            charts.tornado_chart,
             f"Why {plan} differs from {baseline}: {label}",
             f"{label} difference, p50" + (" ($)" if money else ""),
             parts,

@@ -4,7 +4,9 @@ Columns: ``scenario, trial`` (0-based, the same trial index pairs across plans),
 metric id in ``METRICS`` order, then every uncertain input's draw by scenario key path
 (``CompiledScenario.draws``; the union over the plans in first-seen order, empty / null
 where a plan has no such input). A metric undefined in a trial (NaN) is an empty cell
-(CSV) or null (Parquet). CSV text cells go through ``csv_out``'s formula neutralising;
+(CSV) or null (Parquet). Names and key paths have their control characters made visible
+(``coverage_sim.text.visible``), and CSV text cells go through ``csv_out``'s formula
+neutralising;
 Parquet (when the path ends in ``.parquet``) needs pyarrow, the ``samples`` extra.
 """
 
@@ -19,6 +21,7 @@ import numpy as np
 from coverage_sim.errors import UsageError
 from coverage_sim.report.csv_out import _number, _text
 from coverage_sim.report.model import TrialSamples, metric_order
+from coverage_sim.text import visible
 
 PARQUET_SUFFIX = ".parquet"
 PYARROW_MISSING = (
@@ -59,12 +62,13 @@ def samples_csv(plans: Sequence[TrialSamples]) -> str:
     """Every trial of every plan as CSV text, ``\\n`` line ends, numbers in full."""
     metrics, draws = sample_columns(plans)
     out = io.StringIO()
-    out.write(",".join(["scenario", "trial", *(_text(c) for c in (*metrics, *draws))]) + "\n")
+    columns_text = (_text(visible(c, keep_layout=False)) for c in (*metrics, *draws))
+    out.write(",".join(["scenario", "trial", *columns_text]) + "\n")
     for plan in plans:
         trials = _trials(plan)
         columns = [_column(plan, trials, plan.metrics, m) for m in metrics]
         columns += [_column(plan, trials, plan.draws, d) for d in draws]
-        name = _text(plan.name)
+        name = _text(visible(plan.name, keep_layout=False))
         for trial in range(trials):
             cells = [_number(float(col[trial])) for col in columns]
             out.write(f"{name},{trial}," + ",".join(cells) + "\n")
@@ -82,7 +86,7 @@ def samples_parquet(plans: Sequence[TrialSamples]) -> bytes:
     data: dict[str, list[np.ndarray]] = {c: [] for c in (*metrics, *draws)}
     for plan in plans:
         trials = _trials(plan)
-        names += [plan.name] * trials
+        names += [visible(plan.name, keep_layout=False)] * trials
         trial_index.append(np.arange(trials, dtype=np.int64))
         for m in metrics:
             data[m].append(_column(plan, trials, plan.metrics, m))
@@ -94,7 +98,8 @@ def samples_parquet(plans: Sequence[TrialSamples]) -> bytes:
     }
     for column, parts in data.items():
         values = np.concatenate(parts) if parts else np.array([])
-        arrays[column] = pa.array(values, type=pa.float64(), mask=~np.isfinite(values))
+        shown = visible(column, keep_layout=False)
+        arrays[shown] = pa.array(values, type=pa.float64(), mask=~np.isfinite(values))
     buffer = io.BytesIO()
     pq.write_table(pa.table(arrays), buffer)
     return buffer.getvalue()
