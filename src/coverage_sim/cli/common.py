@@ -368,6 +368,14 @@ RunSamplingOption = Annotated[
     str | None,
     typer.Option("--sampling", metavar="METHOD", help=_SAMPLING_HELP.format(**_RUN)),
 ]
+BaselineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--baseline",
+        metavar="NAME|PATH",
+        help="Scenario name, file stem or path to compare against (default: the first).",
+    ),
+]
 MetricsOption = Annotated[
     str | None, typer.Option("--metrics", metavar="ID,ID...", help=_METRICS_HELP)
 ]

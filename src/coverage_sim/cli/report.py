@@ -10,6 +10,7 @@ import typer
 
 from coverage_sim.cli.app import app
 from coverage_sim.cli.common import (
+    BaselineOption,
     MonthsOption,
     SamplingOption,
     SeedOption,
@@ -52,14 +53,7 @@ def report(
     output: Annotated[
         Path, typer.Option("--output", metavar="PATH", help=_OUTPUT_HELP, show_default=False)
     ],
-    baseline: Annotated[
-        str | None,
-        typer.Option(
-            "--baseline",
-            metavar="NAME|PATH",
-            help="Scenario name, file stem or path to compare against (default: the first).",
-        ),
-    ] = None,
+    baseline: BaselineOption = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="html (one file) or png (a folder).")
     ] = ReportFormat.html,

@@ -9,6 +9,7 @@ import typer
 
 from coverage_sim.cli.app import app
 from coverage_sim.cli.common import (
+    BaselineOption,
     BriefOption,
     FormatOption,
     MetricsOption,
@@ -181,14 +182,7 @@ def compare(
             help="Scenario files or folders (a folder means its *.yaml files).",
         ),
     ],
-    baseline: Annotated[
-        str | None,
-        typer.Option(
-            "--baseline",
-            metavar="NAME|PATH",
-            help="Scenario name, file stem or path to compare against (default: the first).",
-        ),
-    ] = None,
+    baseline: BaselineOption = None,
     trials: TrialsOption = None,
     seed: SeedOption = None,
     months: MonthsOption = None,

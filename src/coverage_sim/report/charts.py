@@ -10,8 +10,8 @@ Charts:
 - ``bridge_waterfall``: one plan's ARR bridge over the horizon (start, new, expansion,
   contraction, churn, end: trial means, so it adds up);
 - ``difference_histogram``: per-trial NPV of each plan minus the baseline's (paired);
-- ``line_chart`` / ``scatter_chart`` / ``tornado_chart``: the sweep, optimize and
-  sensitivity outputs of ``--include`` (report/includes.py).
+- ``line_chart`` / ``tornado_chart``: the sweep, sensitivity and explain outputs of
+  ``--include`` (report/includes.py).
 """
 
 from __future__ import annotations
@@ -258,43 +258,6 @@ def line_chart(
         )
     if xticks is not None:
         ax.set_xticks(range(len(xticks)), xticks, rotation=30, ha="right")
-    ax.set_title(title, loc="left")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if x_money:
-        money_axis(ax.xaxis)
-    if y_money:
-        money_axis(ax.yaxis)
-    ax.legend(fontsize=8, frameon=False, loc="best")
-    return figure
-
-
-def scatter_chart(
-    title: str,
-    xlabel: str,
-    ylabel: str,
-    groups: Sequence[tuple[str, Sequence[float], Sequence[float]]],
-    *,
-    x_money: bool = False,
-    y_money: bool = False,
-    connect_first: bool = False,
-) -> Figure:
-    """Points per group (optimize: every candidate, the frontier joined by a line)."""
-    plt = _pyplot()
-    figure, ax = plt.subplots(figsize=FIGSIZE)
-    for index, (label, xs, ys) in enumerate(groups):
-        order = np.argsort(np.asarray(xs, dtype=float)) if connect_first and index == 0 else None
-        if order is not None:
-            ax.plot(
-                np.asarray(xs, dtype=float)[order],
-                np.asarray(ys, dtype=float)[order],
-                color=COLORS[index % len(COLORS)],
-                marker="o",
-                markersize=4,
-                label=label,
-            )
-        else:
-            ax.scatter(xs, ys, s=10, color=COLORS[index % len(COLORS)], alpha=0.6, label=label)
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.figures import ChartSpec
 from coverage_sim.report.includes import IncludedSection
-from coverage_sim.report.model import RunReport, metric_order
+from coverage_sim.report.model import RunReport, metric_order, metric_rows
 from coverage_sim.report.verdict import (
     COMPARE_HEADINGS,
     VERDICT_HEADINGS,
@@ -90,28 +90,18 @@ def _metrics(report: RunReport) -> str:
     head = ["Metric", "Plan", "P10", "P50", "P90"]
     if compare:
         head += ["Δ p50", "P(better)"]
-    rows = []
     metrics = metric_order(list(report.scenarios[0].metrics)) if report.scenarios else []
-    for metric in metrics:
-        for summary in report.scenarios:
-            stats = summary.metrics.get(metric)
-            if stats is None:
-                continue
-            cells = [
-                _e(fmt.metric_label(metric)),
-                _e(summary.name),
-                *(_e(fmt.metric_value(metric, v)) for v in (stats.p10, stats.p50, stats.p90)),
-            ]
-            if compare:
-                item = report.comparison(summary.name, metric)
-                if item is None:
-                    cells += ["base" if summary.name == report.baseline else fmt.MISSING, ""]
-                else:
-                    cells += [
-                        _e(fmt.metric_delta(metric, item.delta_p50)),
-                        _e(fmt.probability(item.prob_better)),
-                    ]
-            rows.append(cells)
+    deltas = ("delta_p50", "prob_better") if compare else ()
+    rows = []
+    for metric, name, values, paired in metric_rows(report, metrics, ("p10", "p50", "p90"), deltas):
+        cells = [_e(fmt.metric_label(metric)), _e(name)]
+        cells += [_e(fmt.metric_value(metric, v)) for v in values]
+        if compare and paired is None:
+            cells += ["base" if name == report.baseline else fmt.MISSING, ""]
+        elif paired is not None:
+            delta, chance = paired
+            cells += [_e(fmt.metric_delta(metric, delta)), _e(fmt.probability(chance))]
+        rows.append(cells)
     return f'<section id="metrics"><h2>Metrics</h2>{_table(head, rows, first_text=2)}</section>'
 
 

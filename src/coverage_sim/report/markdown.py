@@ -12,7 +12,7 @@ import re
 
 from coverage_sim.metrics.summary_types import ScenarioSummary
 from coverage_sim.report import formatting as fmt
-from coverage_sim.report.model import RunReport, Selection, metric_order
+from coverage_sim.report.model import RunReport, Selection, metric_order, metric_rows
 from coverage_sim.report.verdict import (
     COMPARE_HEADINGS,
     VERDICT_HEADINGS,
@@ -75,32 +75,30 @@ def _metrics_table(report: RunReport, selection: Selection) -> list[str]:
     lines = [_row(head), _row(["---", "---"] + ["---:"] * (len(head) - 2))]
     available = list(report.scenarios[0].metrics) if report.scenarios else []
     metrics = selection.pick(available, metric_order(available))
-    for metric in metrics:
-        for summary in report.scenarios:
-            stats = summary.metrics.get(metric)
-            if stats is None:
-                continue
-            cells = [
-                escape(fmt.metric_label(metric)),
-                escape(summary.name),
-                *(
-                    fmt.metric_value(metric, v)
-                    for v in (stats.mean, stats.p10, stats.p50, stats.p90)
-                ),
-            ]
-            if compare:
-                item = report.comparison(summary.name, metric)
-                if item is None:
-                    is_base = summary.name == report.baseline
-                    cells += ["baseline" if is_base else fmt.MISSING, "", ""]
-                else:
-                    cells += [
-                        fmt.metric_delta(metric, item.delta_mean),
-                        fmt.metric_delta(metric, item.delta_p50),
-                        fmt.probability(item.prob_better),
-                    ]
-            lines.append(_row(cells))
+    deltas = ("delta_mean", "delta_p50", "prob_better") if compare else ()
+    stats = ("mean", "p10", "p50", "p90")
+    for metric, name, values, paired in metric_rows(report, metrics, stats, deltas):
+        cells = [
+            escape(fmt.metric_label(metric)),
+            escape(name),
+            *(fmt.metric_value(metric, v) for v in values),
+        ]
+        if compare:
+            cells += _paired_cells(metric, paired, name == report.baseline)
+        lines.append(_row(cells))
     return lines
+
+
+def _paired_cells(metric: str, paired: list[float | None] | None, is_base: bool) -> list[str]:
+    """Δ mean, Δ p50, P(better); ``baseline`` (or n/a) and blanks without a comparison."""
+    if paired is None:
+        return ["baseline" if is_base else fmt.MISSING, "", ""]
+    delta_mean, delta_p50, prob_better = paired
+    return [
+        fmt.metric_delta(metric, delta_mean),
+        fmt.metric_delta(metric, delta_p50),
+        fmt.probability(prob_better),
+    ]
 
 
 def _bridge_table(summary: ScenarioSummary, months: int) -> list[str]:

@@ -164,3 +164,25 @@ def parse_selection(*, sections: str | None, metrics: str | None, brief: bool = 
         chosen = tuple(s for s in SECTIONS if s in wanted)
     picked = None if metrics is None else check("--metrics", _split(metrics), list(METRICS))
     return Selection(sections=chosen, metrics=picked)
+
+
+def metric_rows(
+    report: RunReport, metrics: list[str], stats: tuple[str, ...], deltas: tuple[str, ...]
+) -> list[tuple[str, str, list[float | None], list[float | None] | None]]:
+    """Rows of a metrics table, metric by metric then plan by plan: ``(metric, plan,
+    [each of stats], [each of deltas] or None for the baseline / no comparison)``.
+
+    ``deltas`` are ``Comparison`` fields (``delta_mean``, ``delta_p50``, ``prob_better``);
+    empty in a run without a baseline. The renderers format and escape the figures.
+    """
+    rows = []
+    for metric in metrics:
+        for summary in report.scenarios:
+            figures = summary.metrics.get(metric)
+            if figures is None:
+                continue
+            item = report.comparison(summary.name, metric)
+            paired = None if item is None else [getattr(item, d) for d in deltas]
+            values = [getattr(figures, s) for s in stats]
+            rows.append((metric, summary.name, values, paired))
+    return rows
