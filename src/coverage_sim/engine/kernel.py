@@ -160,10 +160,27 @@ WALK_STEPS = 8
 
 @njit(cache=True)
 def _binomial_row(
-    u: Any, n: Any, flip: Any, s: Any, ratio: Any, first: Any, out: Any, bdtr: Any, ndtri: Any
+    u: Any,
+    n: Any,
+    flip: Any,
+    s: Any,
+    ratio: Any,
+    first: Any,
+    out: Any,
+    bdtr: Any,
+    ndtri: Any,
+    rare_events: bool = False,
 ) -> None:
+    """``rare_events``: a pass that only settles the cells whose first term reaches their
+    level (count 0 of the rarer outcome) replaces the eight steps; for rows of small means
+    (attrition), where nearly every cell ends there."""
     size = n.shape[0]
-    for i in range(size):
+    if rare_events:
+        for i in range(size):
+            level = 1.0 - u[i] if flip[i] else u[i]
+            done = first[i] >= level and n[i] * s[i] <= SEARCH_MEAN
+            out[i] = (n[i] if flip[i] else 0) if done else -1
+    for i in range(size if not rare_events else 0):
         nn = n[i]
         level = 1.0 - u[i] if flip[i] else u[i]
         trials = float(nn)
@@ -384,6 +401,17 @@ def adopt_apply(
 
 
 @njit(cache=True)
+def cells_per_trial(cells: Any, out: Any) -> None:
+    """``out[j] = cells[..., j]`` summed over the leading axes in C order (from 0), as
+    numpy's ``sum(axis=(0, 1))``: customers or ARR per trial."""
+    flat = cells.reshape((-1, cells.shape[-1]))
+    out[:] = 0
+    for c in range(flat.shape[0]):
+        for j in range(flat.shape[1]):
+            out[j] += flat[c, j]
+
+
+@njit(cache=True)
 def adopted_per_trial(counts: Any, out: Any) -> None:
     slots, size = counts.shape[1], counts.shape[2]
     out[:] = 0
@@ -482,6 +510,7 @@ def staff(
                 _binomial_row(
                     u[b, 1 + i, : hi - lo], ramping[i, lo:hi], flip[lo:hi], s[lo:hi],
                     ratio[lo:hi], first[1 + i, lo:hi], leaving[1 + i, lo:hi], bdtr, ndtri,
+                    True,
                 )  # fmt: skip
             else:
                 leaving[1 + i, lo:hi] = 0

@@ -56,6 +56,21 @@ class KernelBook(CustomerBook):
         self._expansion = np.empty((2, size))
         self._bdtr, self._pdtr, self._ndtri = special_functions()
 
+    def active(self) -> IntArray:
+        out = np.empty(self.counts.shape[-1], dtype=np.int64)
+        km.cells_per_trial(self.counts, out)
+        return out
+
+    def adopted(self) -> IntArray:
+        out = np.empty(self.counts.shape[-1], dtype=np.int64)
+        km.adopted_per_trial(self.counts, out)
+        return out
+
+    def total_arr(self) -> FloatArray:
+        out = np.empty(self.arr.shape[-1])
+        km.cells_per_trial(self.arr, out)
+        return out
+
     def renew(
         self,
         streams: NoiseStreams,
