@@ -17,7 +17,7 @@ from coverage_sim.engine.inverse import (
     first_term_log,
     poisson_quantile,
 )
-from coverage_sim.engine.kernel import binomial_cells, poisson_cells
+from coverage_sim.engine.kernel import binomial_rows, poisson_cells
 from coverage_sim.engine.simulate import EngineCounters, simulate
 from coverage_sim.engine.streams import BLOCK_TRIALS, NoiseStreams, root_sequence
 from coverage_sim.outcome import ScenarioOutcome
@@ -164,7 +164,7 @@ def test_compiled_binomial_counts_equal_the_numpy_inversion(n_max: int) -> None:
     first = np.exp(n * first_term_log(s))
     bdtr, _, ndtri = kernel.special_functions()
     got = np.empty_like(n)
-    binomial_cells(_in_blocks(u), n, flip, s, ratio, first, got, bdtr, ndtri)
+    binomial_rows(_in_blocks(u), 0, n, flip, s, ratio, first, got, bdtr, ndtri)
     assert got.tobytes() == binomial_quantile(u, n, p).tobytes()
 
 

@@ -228,22 +228,6 @@ def binomial_rows(
 
 
 @njit(cache=True)
-def binomial_cells(
-    u: Any,
-    n: Any,
-    flip: Any,
-    s: Any,
-    ratio: Any,
-    first: Any,
-    out: Any,
-    bdtr: Any,
-    ndtri: Any,
-) -> None:
-    """``binomial_rows`` from the uniforms' first row."""
-    binomial_rows(u, 0, n, flip, s, ratio, first, out, bdtr, ndtri)
-
-
-@njit(cache=True)
 def poisson_cells(u: Any, lam: Any, first: Any, out: Any, pdtr: Any, ndtri: Any) -> None:
     """``out[j] = Poisson(lam[j])`` from ``u[j // 1000, 0, j % 1000]`` (``lam >= 0``)."""
     for j in range(lam.shape[0]):
