@@ -8,6 +8,7 @@ page that does fetch something is detected by the same check (control case).
 
 from __future__ import annotations
 
+import contextlib
 import html.parser
 import io
 import os
@@ -40,7 +41,7 @@ RUN_CHARTS = (
 
 
 def _analysis_outputs(tmp: Path) -> list[Path]:
-    """The real --format json outputs of sweep, sensitivity and explain (tiny runs)."""
+    """The real --format json outputs of sweep, optimize, sensitivity and explain (tiny runs)."""
     small = ["--trials", "200", "--months", "12", "--workers", "1", "--format", "json"]
     commands = {
         "sweep.json": [
@@ -55,6 +56,14 @@ def _analysis_outputs(tmp: Path) -> list[Path]:
         path = tmp / name
         assert main([*args, *small, "--output", str(path)]) == 0, name
         paths.append(path)
+    # optimize writes its JSON on stdout (its --output is the best plan as a scenario)
+    search = ["--maxiter", "2", "--popsize", "3"]
+    optimized = io.StringIO()
+    with contextlib.redirect_stdout(optimized):
+        assert main(["optimize", str(XAAS), *search, *small]) == 0
+    path = tmp / "optimize.json"
+    path.write_text(optimized.getvalue())
+    paths.insert(1, path)
     return paths
 
 
@@ -110,8 +119,9 @@ def test_the_report_renders_every_chart_in_chromium_and_requests_nothing(
     expected = [
         *RUN_CHARTS,
         "include1-sweep-npv",
-        "include2-sensitivity-variance",
-        "include3-explain-parts",
+        "include2-optimize-frontier",
+        "include3-sensitivity-variance",
+        "include4-explain-parts",
     ]
     assert sorted(charts.counts) == sorted(expected)
     for key in expected:
@@ -152,6 +162,7 @@ def test_the_report_holds_verdict_charts_metrics_and_the_include(report_file: Pa
     for part in ('id="verdict"', 'id="metrics"', "Sweep of XaaS: post_sale_share", "best at "):
         assert part in text
     assert "Sensitivity of NPV: XaaS" in text and "Explain NPV: XaaS against Traditional" in text
+    assert "Optimize NPV.p50: XaaS" in text and "Best split (NPV.p50): account_executive" in text
     # labelled axes with units, money ticks in the tables' format, legends
     assert "ARR ($, annualised)" in text and "Month" in text and "Trials" in text
     assert re.search(r">\$\d+(\.\d+)?[kM]<", text)

@@ -35,7 +35,8 @@ _OUTPUT_HELP = (
     "receives one PNG per chart (created if missing)."
 )
 _INCLUDE_HELP = (
-    "The --format json output of sweep, sensitivity or explain, drawn into the report; repeatable."
+    "The --format json output of sweep, optimize, sensitivity or explain, drawn into the "
+    "report; repeatable."
 )
 
 

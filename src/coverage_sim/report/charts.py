@@ -10,8 +10,8 @@ Charts:
 - ``bridge_waterfall``: one plan's ARR bridge over the horizon (start, new, expansion,
   contraction, churn, end: trial means, so it adds up);
 - ``difference_histogram``: per-trial NPV of each plan minus the baseline's (paired);
-- ``line_chart`` / ``tornado_chart``: the sweep, sensitivity and explain outputs of
-  ``--include`` (report/includes.py).
+- ``line_chart`` / ``frontier_chart`` / ``tornado_chart``: the sweep, optimize,
+  sensitivity and explain outputs of ``--include`` (report/includes.py).
 """
 
 from __future__ import annotations
@@ -264,6 +264,41 @@ def line_chart(
     if x_money:
         money_axis(ax.xaxis)
     if y_money:
+        money_axis(ax.yaxis)
+    ax.legend(fontsize=8, frameon=False, loc="best")
+    return figure
+
+
+def frontier_chart(
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    points: Sequence[tuple[float, float]],
+    best: tuple[float, float] | None,
+    *,
+    money: bool = False,
+) -> Figure:
+    """The P10/P50 frontier (points joined in order of p10) and the chosen plan marked."""
+    plt = _pyplot()
+    figure, ax = plt.subplots(figsize=FIGSIZE)
+    ordered = sorted(points)
+    ax.plot(
+        [x for x, _ in ordered],
+        [y for _, y in ordered],
+        color=COLORS[0],
+        marker="o",
+        markersize=4,
+        label="Frontier: no split has both a higher p10 and a higher p50",
+    )
+    if best is not None:
+        ax.scatter(
+            [best[0]], [best[1]], marker="*", s=160, color=COLORS[1], zorder=3, label="Best split"
+        )
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if money:
+        money_axis(ax.xaxis)
         money_axis(ax.yaxis)
     ax.legend(fontsize=8, frameon=False, loc="best")
     return figure

@@ -1,7 +1,10 @@
-"""``coverage-sim report --include FILE.json``: the JSON outputs of sweep, sensitivity and
-explain (each carries a top-level ``"command"`` key), drawn as charts with a sentence.
+"""``coverage-sim report --include FILE.json``: the JSON outputs of sweep, optimize,
+sensitivity and explain (each carries a top-level ``"command"`` key), drawn as charts with
+a sentence.
 
 - ``sweep``: per metric, p10 / p50 / p90 over the swept points (the best point named);
+- ``optimize``: the P10/P50 frontier of the objective's metric with the best split
+  marked, and the best split, its fresh-seed check and flat-maximum ranges in words;
 - ``sensitivity``: a tornado of the metric's p50 with each input at its p10 and p90
   (inputs without a swing: their share of the variance);
 - ``explain``: the paired difference split by cause (p50 of each part).
@@ -23,7 +26,7 @@ from coverage_sim.report import charts
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.figures import ChartSpec, slug
 
-SUPPORTED: tuple[str, ...] = ("sweep", "sensitivity", "explain")
+SUPPORTED: tuple[str, ...] = ("sweep", "optimize", "sensitivity", "explain")
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def load_include(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise UsageError(
             f"--include {path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); expected the "
-            "--format json output of sweep, sensitivity or explain"
+            "--format json output of sweep, optimize, sensitivity or explain"
         ) from None
     command = document.get("command") if isinstance(document, dict) else None
     if command not in SUPPORTED:
@@ -101,6 +104,56 @@ def _sweep(document: dict[str, Any], tag: str) -> IncludedSection:
                 f"{label}: best at {verdict['best']}" + (f" (flat maximum: {band})" if band else "")
             )
     return IncludedSection(f"Sweep of {scenario}: {vary}", sentences, specs)
+
+
+def _shares(allocation: Any) -> str:
+    if not isinstance(allocation, dict):
+        return ""
+    return ", ".join(f"{role} {fmt.percent(_num(share))}" for role, share in allocation.items())
+
+
+def _optimize(document: dict[str, Any], tag: str) -> IncludedSection:
+    objective = document.get("objective", {})
+    metric, stat = str(objective.get("metric", "")), str(objective.get("stat", ""))
+    label = fmt.metric_label(metric)
+    money = _unit_money(metric)
+    frontier = [(_num(p.get("p10")), _num(p.get("p50"))) for p in document.get("frontier", [])]
+    best = document.get("best", {})
+    searched = best.get("metrics_at_search_seed", {}).get(metric, {})
+    marked = (_num(searched.get("p10")), _num(searched.get("p50"))) if searched else None
+    scenario = document.get("scenario", {}).get("name", "")
+    unit = " ($)" if money else ""
+    spec = ChartSpec(
+        f"{tag}-frontier",
+        f"Splits on the P10/P50 frontier of {label} found by the search, the best marked.",
+        partial(
+            charts.frontier_chart,
+            f"Optimize {label}.{stat}: {scenario}",
+            f"{label} p10{unit}",
+            f"{label} p50{unit}",
+            frontier,
+            marked,
+            money=money,
+        ),
+    )
+    sentences = [f"Best split ({label}.{stat}): {_shares(best.get('allocation'))}."]
+    versus = document.get("versus_written", {})
+    if versus.get("prob_better") is not None:
+        sentences.append(
+            f"Re-simulated at a fresh seed it beats the plan as written in "
+            f"{fmt.probability(_num(versus['prob_better']))} of paired trials "
+            f"(Δ p50 {fmt.metric_delta(metric, _num(versus.get('delta_p50')))})."
+        )
+    ranges = document.get("band", {}).get("ranges", {})
+    if ranges:
+        spans = ", ".join(
+            f"{key} {fmt.percent(_num(lo))}-{fmt.percent(_num(hi))}"
+            if key != "budget"
+            else f"budget {fmt.money(_num(lo))}-{fmt.money(_num(hi))}"
+            for key, (lo, hi) in ranges.items()
+        )
+        sentences.append(f"Splits within the flat maximum: {spans}.")
+    return IncludedSection(f"Optimize {label}.{stat}: {scenario}", sentences, [spec])
 
 
 def _num(value: Any) -> float:
@@ -191,6 +244,8 @@ def included_section(document: dict[str, Any], index: int) -> IncludedSection:
     tag = f"include{index + 1}-{command}"
     if command == "sweep":
         return _sweep(document, tag)
+    if command == "optimize":
+        return _optimize(document, tag)
     if command == "sensitivity":
         return _sensitivity(document, tag)
     return _explain(document, tag)
