@@ -25,7 +25,9 @@ def _optimize(cli, *args: str) -> dict:
 
 
 def test_optimize_reaches_the_best_point_of_a_coarse_sweep(cli) -> None:
-    doc = _optimize(cli, *SMALL)
+    """At 200 trials the p50 landscape is rough: 5 generations of 5 x 2 fall short of the
+    sweep's best point (measured), 8 generations of 6 x 2 (74 splits) pass it."""
+    doc = _optimize(cli, *FAST, "--maxiter", "8", "--popsize", "6")
     assert doc["command"] == "optimize"
     sweep = cli(
         "sweep", XAAS, "--vary", "allocation.account_executive=50%:90%:5", *FAST, "--format", "json"

@@ -234,3 +234,13 @@ def test_the_output_is_byte_identical_for_one_or_two_workers(cli) -> None:
     one, two = cli(*args, "--workers", "1"), cli(*args, "--workers", "2")
     assert one.code == 0 and two.code == 0, one.stderr + two.stderr
     assert one.stdout == two.stdout
+
+
+def test_control_characters_in_a_value_never_reach_the_output_raw(cli) -> None:
+    raw = cli("sweep", XAAS, "--vary", "name=a\x1b[2Jb,c", *FAST)
+    assert raw.code == 2 and "\x1b" not in raw.stderr  # YAML refuses it, shown escaped
+    args = ["sweep", XAAS, "--vary", 'name="a\\e[2Jb",c', "--baseline", XAAS, *FAST]
+    for output_format in ("table", "markdown", "csv", "json"):
+        result = cli(*args, "--format", output_format)
+        assert result.code == 0, result.stderr
+        assert "\x1b" not in result.stdout

@@ -222,6 +222,7 @@ def run_optimize(
     constraint = LinearConstraint(
         np.array([coefficients]), plan.free - last_high, plan.free - last_low
     )
+    start = _written_start(plan, bounds, constraint)
     outcome = differential_evolution(
         search.one,
         bounds,
@@ -233,6 +234,7 @@ def run_optimize(
         init="latinhypercube",
         updating="deferred",
         workers=search.energies,
+        x0=start,
     )
     scores = [c.score for c in search.candidates]
     best_scores = [s for s in scores if s is not None]
@@ -276,6 +278,24 @@ def run_optimize(
         message=str(outcome.message),
         wall_seconds=time.perf_counter() - started,
     )
+
+
+def _written_start(
+    plan: OptimizePlan, bounds: list[tuple[float, float]], constraint: Any
+) -> list[float] | None:
+    """The plan as written as one member of the first population, when it is feasible: the
+    search then ends at least as good as the plan it started from."""
+    shares = plan.written.allocation
+    assert isinstance(shares, dict)
+    start = [float(shares[role]) for role in plan.roles[:-1]]
+    if plan.budget is not None:
+        now = getattr(plan.written.budget, plan.budget.key)
+        start.append(float(now) if isinstance(now, float) else plan.budget.low)
+    inside = all(lo <= x <= hi for x, (lo, hi) in zip(start, bounds, strict=True))
+    total = float(np.dot(constraint.A[0], start))
+    if inside and constraint.lb[0] - 1e-12 <= total <= constraint.ub[0] + 1e-12:
+        return start
+    return None
 
 
 def frontier(candidates: Sequence[Candidate], better: Better) -> list[int]:

@@ -20,19 +20,22 @@ other byte is the same for the same seed.
 
 from __future__ import annotations
 
-import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coverage_sim.analysis.optimize import Candidate, OptimizeResult
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report import formatting as fmt
+from coverage_sim.report.console import console_text
 from coverage_sim.report.csv_out import _number, _text
 from coverage_sim.report.formats import OutputFormat
 from coverage_sim.report.json_out import _finite, settings_dict
 from coverage_sim.report.markdown import escape
 from coverage_sim.text import json_safe, visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FRONTIER_SHOWN = 12  # table and Markdown rows; JSON and CSV carry the whole frontier
 
@@ -213,45 +216,36 @@ def _lines(result: OptimizeResult) -> dict[str, Any]:
 
 def render_optimize_table(result: OptimizeResult, *, width: int = 100, color: bool = False) -> str:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        force_jupyter=False,
-        force_interactive=False,
-        highlight=False,
-        emoji=False,
-        _environ={},
-    )
-    parts = _lines(result)
-    console.print(Text(parts["title"], style="bold"))
-    console.print(Text(parts["settings"] + " · " + parts["objective"], style="dim"))
+    def draw(console: Console) -> None:
 
-    def table(title: str, heads: list[str], rows: list[list[str]]) -> None:
-        grid = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-        grid.add_column(heads[0], overflow="fold")
-        for head in heads[1:]:
-            grid.add_column(head, justify="right", no_wrap=True)
-        for row in rows:
-            grid.add_row(*(Text(cell) for cell in row))
-        console.print()
-        console.print(grid)
+        parts = _lines(result)
+        console.print(Text(parts["title"], style="bold"))
+        console.print(Text(parts["settings"] + " · " + parts["objective"], style="dim"))
 
-    table("Best split", ["Role", "Share", "Flat-maximum range"], parts["split_rows"])
-    for line in parts["verdict"]:
-        console.print(Text(line))
-    table(
-        "Best split's metrics (fresh seed)", ["Metric", "P10", "P50", "P90"], parts["metric_rows"]
-    )
-    table(parts["frontier_title"], ["Split", "P10", "P50"], parts["frontier_rows"])
-    text = buffer.getvalue()
-    return text if color else "\n".join(line.rstrip() for line in text.split("\n"))
+        def table(title: str, heads: list[str], rows: list[list[str]]) -> None:
+            grid = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+            grid.add_column(heads[0], overflow="fold")
+            for head in heads[1:]:
+                grid.add_column(head, justify="right", no_wrap=True)
+            for row in rows:
+                grid.add_row(*(Text(cell) for cell in row))
+            console.print()
+            console.print(grid)
+
+        table("Best split", ["Role", "Share", "Flat-maximum range"], parts["split_rows"])
+        for line in parts["verdict"]:
+            console.print(Text(line))
+        table(
+            "Best split's metrics (fresh seed)",
+            ["Metric", "P10", "P50", "P90"],
+            parts["metric_rows"],
+        )
+        table(parts["frontier_title"], ["Split", "P10", "P50"], parts["frontier_rows"])
+
+    return console_text(draw, width=width, color=color)
 
 
 def _markdown_table(heads: list[str], rows: list[list[str]]) -> list[str]:

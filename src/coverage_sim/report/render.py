@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 
-from rich.console import Console
-
+from coverage_sim.report.console import console_text
 from coverage_sim.report.csv_out import render_csv
 from coverage_sim.report.formats import OutputFormat
 from coverage_sim.report.json_out import render_json
@@ -41,25 +39,9 @@ def render(
         return render_csv(report, selection)
     if output_format is OutputFormat.markdown:
         return render_markdown(report, selection)
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        force_jupyter=False,
-        force_interactive=False,
-        highlight=False,
-        emoji=False,
-        legacy_windows=False,
-        _environ={},
+    return console_text(
+        lambda console: render_table(report, console, selection), width=width, color=color
     )
-    render_table(report, console, selection)
-    text = buffer.getvalue()
-    if color:
-        return text
-    # Plain text: drop the padding rich adds at line ends (cleaner files and diffs).
-    return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
 def visible_report(report: RunReport) -> RunReport:

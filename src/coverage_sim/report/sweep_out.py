@@ -14,18 +14,21 @@ JSON layout (docs/cli.md, "sweep")::
 
 from __future__ import annotations
 
-import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coverage_sim.analysis.sweep import PointFigures, SweepResult
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report import formatting as fmt
+from coverage_sim.report.console import console_text
 from coverage_sim.report.csv_out import _number, _text
 from coverage_sim.report.formats import OutputFormat
 from coverage_sim.report.json_out import _finite, settings_dict
 from coverage_sim.report.markdown import escape
-from coverage_sim.text import visible
+from coverage_sim.text import json_safe, visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 SUMMARY_FIELDS = ("mean", "p10", "p50", "p90", "mc_se")
 
@@ -155,46 +158,35 @@ def _settings_text(result: SweepResult) -> str:
 
 def render_sweep_table(result: SweepResult, *, width: int = 100, color: bool = False) -> str:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        force_jupyter=False,
-        force_interactive=False,
-        highlight=False,
-        emoji=False,
-        _environ={},
-    )
-    plan = result.plan
-    console.print(Text(f"Sweep: {_v(plan.scenario_name)} ({_v(plan.source)})", style="bold"))
-    console.print(Text(_settings_text(result), style="dim"))
-    console.print(Text(f"baseline: {_v(plan.baseline_name)} ({_v(plan.baseline_source)})"))
-    for metric in plan.metrics:
-        console.print()
-        table = Table(
-            title=f"{fmt.metric_label(metric)} by point (Δ and P(better) against the baseline)",
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            pad_edge=False,
-        )
-        for vary in plan.varies:
-            table.add_column(_v(vary.path), overflow="fold")
-        for heading in HEADINGS:
-            table.add_column(heading, justify="right", no_wrap=True)
-        for index, point in enumerate(plan.points):
-            values = [Text(_v(point.values[v.path])) for v in plan.varies]
-            table.add_row(*values, *_cells(result, metric, index))
-        console.print(table)
-        for line in _verdict_lines(result, metric):
-            console.print(Text(line))
-    text = buffer.getvalue()
-    return text if color else "\n".join(line.rstrip() for line in text.split("\n"))
+    def draw(console: Console) -> None:
+
+        plan = result.plan
+        console.print(Text(f"Sweep: {_v(plan.scenario_name)} ({_v(plan.source)})", style="bold"))
+        console.print(Text(_settings_text(result), style="dim"))
+        console.print(Text(f"baseline: {_v(plan.baseline_name)} ({_v(plan.baseline_source)})"))
+        for metric in plan.metrics:
+            console.print()
+            table = Table(
+                title=f"{fmt.metric_label(metric)} by point (Δ and P(better) against the baseline)",
+                box=box.SIMPLE_HEAD,
+                title_justify="left",
+                pad_edge=False,
+            )
+            for vary in plan.varies:
+                table.add_column(_v(vary.path), overflow="fold")
+            for heading in HEADINGS:
+                table.add_column(heading, justify="right", no_wrap=True)
+            for index, point in enumerate(plan.points):
+                values = [Text(_v(point.values[v.path])) for v in plan.varies]
+                table.add_row(*values, *_cells(result, metric, index))
+            console.print(table)
+            for line in _verdict_lines(result, metric):
+                console.print(Text(line))
+
+    return console_text(draw, width=width, color=color)
 
 
 def _verdict_lines(result: SweepResult, metric: str) -> list[str]:
@@ -282,9 +274,8 @@ def render_sweep(
     result: SweepResult, output_format: OutputFormat, *, width: int = 100, color: bool = False
 ) -> str:
     if output_format is OutputFormat.json:
-        return (
-            json.dumps(sweep_to_dict(result), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
-        )
+        text = json.dumps(sweep_to_dict(result), indent=2, allow_nan=False, ensure_ascii=False)
+        return json_safe(text) + "\n"
     if output_format is OutputFormat.csv:
         return render_sweep_csv(result)
     if output_format is OutputFormat.markdown:
