@@ -209,7 +209,8 @@ def _lines(result: OptimizeResult) -> dict[str, Any]:
         ],
         "frontier_title": (
             f"Frontier: P10 against P50 of {fmt.metric_label(metric)} "
-            f"({len(result.frontier)} splits no other split beats on both)"
+            f"({len(result.frontier)} split{'' if len(result.frontier) == 1 else 's'} "
+            "no other split beats on both)"
         ),
     }
 
