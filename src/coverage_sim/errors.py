@@ -47,3 +47,8 @@ class RequirementNotMet(CoverageSimError):
 
 class OutputError(CoverageSimError):
     """The output (stdout or --output) could not be written: a full disk, a lost device."""
+
+
+class ExecutionError(CoverageSimError):
+    """Parallel execution could not complete: a Dask scheduler unreachable or lost, a task
+    failing on every worker, mismatched software on the workers (exit 2, no output)."""

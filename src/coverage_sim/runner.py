@@ -305,7 +305,8 @@ def memory_needed(plan: RunPlan, workers: int) -> tuple[int, int]:
     small compile of each scenario, the largest counts), and every scenario's per-trial
     metrics kept for pairing plus one copy (8 bytes x METRIC_IDS each). Fixed: the
     interpreter, libraries and band histograms (``FIXED_BYTES``) and each local worker's
-    block (``WORKER_BYTES``). Measured figures: docs/performance.md.
+    block (``WORKER_BYTES``; a Dask cluster's workers are not on this machine). Measured
+    figures: docs/performance.md.
     """
     settings = plan.settings
     inputs = 0
@@ -440,7 +441,7 @@ def execute(
     ``on_samples`` gets each plan's per-trial metrics and input draws (``--samples``).
     """
     executor = executor if executor is not None else SerialExecutor()
-    check_memory(plan, executor.workers, available_memory())
+    check_memory(plan, getattr(executor, "local_workers", executor.workers), available_memory())
     if precision is not None:
         return _execute_to_precision(plan, executor, on_progress, on_samples, precision)
     summaries, outcomes = [], []

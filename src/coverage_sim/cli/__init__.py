@@ -28,7 +28,13 @@ from typer._click.exceptions import UsageError as FrameworkUsageError
 from coverage_sim.cli import decide, files, report, simulate, why
 from coverage_sim.cli.app import ExitCode, app
 from coverage_sim.cli.common import GuardedStdout, error
-from coverage_sim.errors import OutputError, RequirementNotMet, ScenarioError, UsageError
+from coverage_sim.errors import (
+    ExecutionError,
+    OutputError,
+    RequirementNotMet,
+    ScenarioError,
+    UsageError,
+)
 
 __all__ = ["ExitCode", "app", "main"]
 # imported for their @app.command registrations
@@ -95,7 +101,7 @@ def _run(argv: list[str] | None) -> ExitCode:
         for issue in exc.issues:
             error(str(issue))
         return ExitCode.BAD_INPUT
-    except (UsageError, OutputError) as exc:
+    except (UsageError, OutputError, ExecutionError) as exc:
         error(str(exc))
         return ExitCode.BAD_INPUT
     except RequirementNotMet as exc:

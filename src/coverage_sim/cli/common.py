@@ -61,6 +61,11 @@ _PRECISION_HELP = (
     "Stop early once every p50 is within +/-P (95% interval, e.g. 0.5%) and every P(better) "
     "within +/-1 point; --trials is then the maximum. Prints the trials used."
 )
+_SCHEDULER_HELP = (
+    "Run the blocks (or plan evaluations) on the Dask distributed cluster whose scheduler is "
+    "at this address, e.g. tcp://10.0.0.5:8786 (needs the dask extra); the output is the "
+    "same as a local run."
+)
 PLAIN_WIDTH = 100  # table width when not writing to a terminal
 
 
@@ -101,6 +106,7 @@ class RunOptions:
     brief: bool = False
     samples: Path | None = None
     precision: str | None = None
+    scheduler: str | None = None
 
 
 def note(message: str) -> None:
@@ -296,14 +302,18 @@ def deliver(
 
 
 @contextmanager
-def open_executor(workers: int | None) -> Iterator[Executor]:
-    """The executor of ``--workers`` (default: every available core), closed afterwards."""
+def open_executor(workers: int | None, scheduler: str | None = None) -> Iterator[Executor]:
+    """The executor of ``--workers`` (default: every available core), or the Dask cluster
+    of ``--scheduler`` / COVERAGE_SIM_SCHEDULER; closed afterwards."""
     from coverage_sim.errors import UsageError
     from coverage_sim.execution import make_executor
 
     if workers is not None and workers < 1:
         raise UsageError(f"--workers must be at least 1; got {workers}")
-    executor = make_executor(workers)
+    scheduler = scheduler.strip() if scheduler else None
+    if scheduler and workers is not None:
+        warn(f"--workers {workers} ignored: the blocks run on the Dask cluster at {scheduler}")
+    executor = make_executor(workers, scheduler or None)
     start = getattr(executor, "start", None)
     if callable(start):
         start()  # worker processes forked now, before any scenario is compiled
@@ -323,12 +333,14 @@ def simulate_plan(
     *,
     on_samples: SamplesCallback | None = None,
     precision: float | None = None,
+    scheduler: str | None = None,
 ) -> RunReport:
-    """Run ``plan`` on the ``--workers`` executor (to ``--precision`` if given), with
-    progress bars when stderr is a terminal (and nothing drawn otherwise)."""
+    """Run ``plan`` on the ``--workers`` executor or the ``--scheduler`` Dask cluster (to
+    ``--precision`` if given), with progress bars when stderr is a terminal (and nothing
+    drawn otherwise)."""
     from coverage_sim.runner import execute
 
-    with open_executor(workers) as executor:
+    with open_executor(workers, scheduler) as executor:
         if sys.stderr.isatty():
             with progress_bars(len(plan.scenarios)) as on_progress:
                 return execute(
@@ -395,4 +407,10 @@ SetOption = Annotated[list[str] | None, typer.Option("--set", metavar="PATH=VALU
 WorkersOption = Annotated[int | None, typer.Option("--workers", metavar="N", help=_WORKERS_HELP)]
 PrecisionOption = Annotated[
     str | None, typer.Option("--precision", metavar="P", help=_PRECISION_HELP)
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler", metavar="ADDRESS", envvar="COVERAGE_SIM_SCHEDULER", help=_SCHEDULER_HELP
+    ),
 ]

@@ -18,6 +18,7 @@ from coverage_sim.cli.common import (
     OutputOption,
     RequireOption,
     SamplingOption,
+    SchedulerOption,
     SeedOption,
     SetOption,
     TrialsOption,
@@ -111,6 +112,7 @@ def sweep(
     require: RequireOption = None,
     overrides: SetOption = None,
     workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Run the plan at every value of one or two keys, paired; best point, flat maximum,
     break-even against the baseline."""
@@ -149,7 +151,7 @@ def sweep(
     for warning in plan.warnings:
         warn(warning)
     first = plan.metrics[0]
-    with open_executor(workers) as executor, _progress("points") as bar:
+    with open_executor(workers, scheduler) as executor, _progress("points") as bar:
 
         def on_point(done: int, total: int, label: str | None, score: float | None) -> None:
             if bar is not None:

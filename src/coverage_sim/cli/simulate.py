@@ -24,6 +24,7 @@ from coverage_sim.cli.common import (
     RunTrialsOption,
     SamplesOption,
     SamplingOption,
+    SchedulerOption,
     SectionsOption,
     SeedOption,
     SetOption,
@@ -90,7 +91,13 @@ def _simulate_and_report(
         warn(difference.message())
     samples: list[TrialSamples] = []
     on_samples = samples.append if options.samples is not None else None
-    report = simulate_plan(plan, options.workers, on_samples=on_samples, precision=precision)
+    report = simulate_plan(
+        plan,
+        options.workers,
+        on_samples=on_samples,
+        precision=precision,
+        scheduler=options.scheduler,
+    )
     if options.samples is not None:
         write_atomic(options.samples, render_samples(options.samples, samples), flag="--samples")
     if report.precision is not None:
@@ -146,6 +153,7 @@ def run(
     brief: BriefOption = False,
     samples: SamplesOption = None,
     precision: PrecisionOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Simulate one scenario: a verdict (NPV, ending ARR, NRR), then metrics (p10/p50/p90),
     ARR bridge per year and ARR over time."""
@@ -164,6 +172,7 @@ def run(
         brief,
         samples,
         precision,
+        scheduler,
     )
     _simulate_and_report([scenario], options, single=True, baseline=None)
 
@@ -197,6 +206,7 @@ def compare(
     brief: BriefOption = False,
     samples: SamplesOption = None,
     precision: PrecisionOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Simulate scenarios side by side, paired trial by trial against a baseline.
 
@@ -218,5 +228,6 @@ def compare(
         brief,
         samples,
         precision,
+        scheduler,
     )
     _simulate_and_report(scenarios, options, single=False, baseline=baseline)

@@ -15,11 +15,12 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import Protocol, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Done = TypeVar("Done", covariant=True)
 
 
 class Executor(Protocol):
@@ -39,11 +40,19 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
-def _ordered(
-    submit: Callable[[Item], Future[Result]], items: Iterable[Item], ahead: int
+class Pending(Protocol[Done]):
+    """A submitted task: ``concurrent.futures.Future`` or a Dask future."""
+
+    def result(self) -> Done: ...
+
+    def cancel(self) -> object: ...
+
+
+def ordered_results(
+    submit: Callable[[Item], Pending[Result]], items: Iterable[Item], ahead: int
 ) -> Iterator[Result]:
     """Results of ``submit(item)`` in input order, at most ``ahead`` submitted and unread."""
-    pending: deque[Future[Result]] = deque()
+    pending: deque[Pending[Result]] = deque()
     try:
         for item in items:
             pending.append(submit(item))
@@ -60,6 +69,7 @@ class SerialExecutor:
     """Everything in this process, one item after another."""
 
     workers = 1
+    local_workers = 0  # processes started on this machine
 
     def map(self, fn: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
         return [fn(item) for item in items]
@@ -82,6 +92,10 @@ class ProcessExecutor:
 
     @property
     def workers(self) -> int:
+        return self._workers
+
+    @property
+    def local_workers(self) -> int:
         return self._workers
 
     def start(self) -> None:
@@ -109,7 +123,7 @@ class ProcessExecutor:
         if len(head) <= 1:  # one task: no process to start or feed
             return (fn(item) for item in head)
         pool = self._started()
-        return _ordered(
+        return ordered_results(
             lambda item: pool.submit(fn, item), itertools.chain(head, iterator), 2 * self._workers
         )
 
@@ -147,8 +161,13 @@ def available_memory() -> int | None:
         return None
 
 
-def make_executor(workers: int | None = None) -> SerialExecutor | ProcessExecutor:
-    """``workers`` processes (default: every available core); 1 means this process only."""
+def make_executor(workers: int | None = None, scheduler: str | None = None) -> Executor:
+    """``workers`` processes (default: every available core); 1 means this process only.
+    ``scheduler``: the address of a Dask distributed scheduler instead (``cluster.py``)."""
+    if scheduler is not None:
+        from coverage_sim.execution.cluster import DaskExecutor
+
+        return DaskExecutor(scheduler)
     count = available_cores() if workers is None else workers
     if count < 1:
         raise ValueError(f"workers must be >= 1, got {count}")
