@@ -238,6 +238,7 @@ def optimize(
     ] = None,
     overrides: SetOption = None,
     workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Search the budget split (and optionally the budget) that maximizes a risk-aware
     objective: best split, flat-maximum ranges, P10/P50 frontier, fresh-seed re-check."""
@@ -271,7 +272,7 @@ def optimize(
     for warning in plan.warnings:
         warn(warning)
     metric = plan.objective.metric
-    with open_executor(workers) as executor, _progress("evaluations") as bar:
+    with open_executor(workers, scheduler) as executor, _progress("evaluations") as bar:
 
         def on_candidate(
             done: int, most: int, score: float | None, shares: dict[str, float] | None

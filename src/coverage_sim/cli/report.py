@@ -13,6 +13,7 @@ from coverage_sim.cli.common import (
     BaselineOption,
     MonthsOption,
     SamplingOption,
+    SchedulerOption,
     SeedOption,
     SetOption,
     TrialsOption,
@@ -67,6 +68,7 @@ def report(
     sampling: SamplingOption = None,
     overrides: SetOption = None,
     workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Write a report that opens offline: the verdict, fan charts (p10/p50/p90) of ARR,
     customers, revenue, contribution and heads, ARR bridge waterfalls, the paired NPV
@@ -101,7 +103,7 @@ def report(
     for difference in plan.differences:
         warn(difference.message())
     samples: list[TrialSamples] = []
-    result = simulate_plan(plan, workers, on_samples=samples.append)
+    result = simulate_plan(plan, workers, on_samples=samples.append, scheduler=scheduler)
     if output_format is ReportFormat.html:
         from coverage_sim.report.report_file import html_report
 
