@@ -17,9 +17,12 @@ from coverage_sim.cli.common import (
     MonthsOption,
     OutputOption,
     SamplingOption,
+    SchedulerOption,
     SeedOption,
     SetOption,
     TrialsOption,
+    WorkersOption,
+    open_executor,
     progress_bars,
     warn,
     write_stdout,
@@ -44,14 +47,6 @@ MetricOption = Annotated[
     str,
     typer.Option(
         "--metric", metavar="M", help="Metric id (MODEL.md §4), e.g. npv, ending_arr, nrr."
-    ),
-]
-WorkersOption = Annotated[
-    int,
-    typer.Option(
-        "--workers",
-        metavar="N",
-        help="Evaluations in N local processes (1: this process). Results do not depend on N.",
     ),
 ]
 
@@ -94,20 +89,18 @@ Analysis = Callable[[Any, Callable[[int, int], None] | None], Any]  # (executor,
 
 def _analyse(
     analysis: Analysis,
-    workers: int,
+    workers: int | None,
     renderers: dict[OutputFormat, Callable[[Any], str]],
     output_format: OutputFormat,
     output: Path | None,
+    scheduler: str | None = None,
 ) -> None:
-    """Run ``analysis`` on ``workers`` processes (a progress bar of evaluations on a
-    terminal), then write it in ``output_format`` to stdout or ``output``."""
-    from coverage_sim.execution import make_executor
+    """Run ``analysis`` on ``workers`` processes or the ``scheduler``'s Dask cluster (a
+    progress bar of evaluations on a terminal), then write it in ``output_format`` to
+    stdout or ``output``."""
     from coverage_sim.report.atomic import write_atomic
 
-    if workers < 1:
-        raise UsageError(f"--workers must be at least 1; got {workers}")
-    executor = make_executor(workers)
-    try:
+    with open_executor(workers, scheduler) as executor:
         bars = progress_bars() if sys.stderr.isatty() else nullcontext(None)
         with bars as on_progress:
             if on_progress is None:
@@ -116,8 +109,6 @@ def _analyse(
                 result = analysis(
                     executor, lambda done, total: on_progress(0, "evaluations", done, total)
                 )
-    finally:
-        executor.close()
     text = renderers[output_format](result)
     if output is not None:
         write_atomic(output, text)
@@ -162,7 +153,8 @@ def sensitivity(
     seed: SeedOption = None,
     months: MonthsOption = None,
     sampling: SamplingOption = None,
-    workers: WorkersOption = 1,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     overrides: SetOption = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -201,6 +193,7 @@ def sensitivity(
         },
         output_format,
         output,
+        scheduler,
     )
 
 
@@ -221,7 +214,8 @@ def explain(
     seed: SeedOption = None,
     months: MonthsOption = None,
     sampling: SamplingOption = None,
-    workers: WorkersOption = 1,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     overrides: SetOption = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -255,4 +249,5 @@ def explain(
         },
         output_format,
         output,
+        scheduler,
     )
