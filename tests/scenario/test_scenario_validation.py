@@ -91,7 +91,8 @@ def _fails(cli, write, model_text: str, old: str, new: str) -> tuple[str, str]:
             "renewal_specialist: 5%",
             "renewal_specialist: 0%",
             "allocation",
-            "allocation shares must sum to 1 (+/- 0.001); they sum to 0.95",
+            "allocation shares must sum to 100%; they sum to 95% (account_executive 60% + "
+            "customer_success_manager 25% + expansion_specialist 10%): 5% is missing",
         ),
         (
             "loaded_cost: 130k",

@@ -48,6 +48,7 @@ Clip = Annotated[list[Number], Field(min_length=2, max_length=2)]
 
 
 class _Distribution(StrictModel):
+    dist: str
     clip: Clip | None = Field(
         default=None, description="[lo, hi]: draws below lo become lo, above hi become hi."
     )
@@ -70,11 +71,30 @@ class _Distribution(StrictModel):
     @model_validator(mode="after")
     def _check(self) -> _Distribution:
         problems = self._problems()
-        if self.clip is not None and self.clip[0] > self.clip[1]:
-            problems.append(f"clip [{self.clip[0]:g}, {self.clip[1]:g}] needs lo <= hi")
+        if not problems and self.clip is not None:
+            problems = self._clip_problems(*self.clip)
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _clip_problems(self, lo: float, hi: float) -> list[str]:
+        """A clip window must keep some of the draws: ``lo < hi`` and it overlaps them."""
+        window = f"clip [{lo:g}, {hi:g}]"
+        if lo > hi:
+            return [f"{window} needs lo < hi"]
+        if lo == hi:
+            return [f"{window} makes every draw {lo:g}; write the number {lo:g} instead"]
+        first, last = (
+            float(x) for x in self._raw_ppf(np.array([NEGLIGIBLE_MASS, 1 - NEGLIGIBLE_MASS]))
+        )
+        if lo >= last or hi <= first:
+            every = lo if lo >= last else hi
+            return [
+                f"{window} lies outside the values this {self.dist} distribution takes "
+                f"({first:.4g} to {last:.4g}): every draw would be {every:g}; "
+                "move the window over the distribution or drop clip"
+            ]
+        return []
 
     def support(self) -> Support:
         low, high, low_in, high_in = self._natural_support()
@@ -244,7 +264,8 @@ class Interval90(StrictModel):
             return np.asarray(special.expit((lo + hi) / 2 + (hi - lo) / (2 * Z95) * z))
         if self.family == "lognormal":
             lo, hi = math.log(self.low), math.log(self.high)
-            return np.asarray(np.exp((lo + hi) / 2 + (hi - lo) / (2 * Z95) * z))
+            draws = np.exp((lo + hi) / 2 + (hi - lo) / (2 * Z95) * z)
+            return np.asarray(np.clip(draws, *self.bounds), dtype=np.float64)
         draws = (self.low + self.high) / 2 + (self.high - self.low) / (2 * Z95) * z
         return np.asarray(np.clip(draws, *self.bounds), dtype=np.float64)
 
@@ -274,6 +295,13 @@ IntervalText = Annotated[
 ]
 
 Distribution = Normal | LogNormal | Beta | Uniform | Triangular | Pert
+
+_MODELS: tuple[type[_Distribution], ...] = (Normal, LogNormal, Beta, Uniform, Triangular, Pert)
+DIST_KEYS: dict[str, tuple[str, ...]] = {
+    name: ("dist", *(k for k in model.model_fields if k not in ("dist", "clip")), "clip")
+    for name, model in zip(DIST_NAMES, _MODELS, strict=True)
+}
+"""The keys each ``dist:`` takes, for error messages."""
 
 
 def _param_tag(value: Any) -> str | None:
@@ -320,6 +348,10 @@ def keep_in_domain(value: ParamValue, domain: Domain) -> ParamValue:
             hint = domain.hint
             if domain is RATE and 1 < value <= 100:
                 hint = f"did you mean {value:g}%?"
+            if value > domain.high and domain is not RATE:
+                raise ValueError(
+                    f"expected at most {domain.high:.4g}, the limit of this field; got {value:.4g}"
+                )
             raise ValueError(f"expected {domain.label}; got {value:g} ({hint})")
         return value
     if isinstance(value, Interval90):
@@ -333,9 +365,9 @@ def keep_in_domain(value: ParamValue, domain: Domain) -> ParamValue:
         return value.model_copy(update={"clip": [domain.low, domain.high]})
     alt = ', or use beta or the "A to B" shorthand' if domain is RATE else ""
     if outside is not None:
-        spread = f"puts {outside:.2%} of its draws outside {domain.label}"
+        spread = f"puts {outside:.2%} of its draws outside {domain.described()}"
     else:
-        spread = f"can take values in [{_show(low)}, {_show(high)}], outside {domain.label}"
+        spread = f"can take values in [{_show(low)}, {_show(high)}], outside {domain.described()}"
     raise ValueError(
         f"a {value.dist} distribution here {spread}; add clip: [lo, hi] inside the domain{alt}"
     )
@@ -351,6 +383,11 @@ def _fit_interval(interval: Interval90, domain: Domain) -> Interval90:
         raise ValueError(
             f'"A to B" for {domain.label} needs A > 0 (got {interval.low:g} to {interval.high:g})'
         )
+    if interval.high > domain.high:
+        raise ValueError(
+            f'"A to B" must lie inside {domain.described()} '
+            f"(got {interval.low:g} to {interval.high:g})"
+        )
     if domain.family == "normal" and not (
         domain.contains(interval.low) and domain.contains(interval.high)
     ):
@@ -360,3 +397,12 @@ def _fit_interval(interval: Interval90, domain: Domain) -> Interval90:
     return interval.model_copy(
         update={"family": domain.family, "bounds": (domain.low, domain.high)}
     )
+
+
+def plausible_range(value: ParamValue) -> tuple[float, float]:
+    """The lowest and highest value ``value`` takes, but for a negligible share of draws
+    (``NEGLIGIBLE_MASS`` at each end); a fixed number is its own range."""
+    if isinstance(value, float):
+        return value, value
+    ends = value.ppf(np.array([NEGLIGIBLE_MASS, 1 - NEGLIGIBLE_MASS]))
+    return float(ends[0]), float(ends[1])

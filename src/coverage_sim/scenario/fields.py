@@ -8,10 +8,11 @@ Booleans are never numbers.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from coverage_sim.scenario.numbers import NUMBER_FORMS, NUMBER_PATTERN, integral, parse_number
 
@@ -65,16 +66,48 @@ def _integer_json(minimum: int, maximum: int | None = None) -> dict[str, Any]:
     return {"anyOf": [integer, {"type": "string", "pattern": NUMBER_PATTERN}]}
 
 
+MAX_WHOLE = 1_000_000_000
+"""The largest whole-number input (customers, heads, hires, months of allocation points):
+counts are int64 in the engine and are multiplied by money and months, so a billion
+keeps every product far from overflow."""
+
+
+def _at_most_whole(value: int) -> int:
+    if value > MAX_WHOLE:
+        raise ValueError(f"expected a whole number up to {MAX_WHOLE:_}; got {_large(value)}")
+    return value
+
+
+def _large(value: float) -> str:
+    """A large number as typed: ``1000000000000`` -> ``1e+12``."""
+    return f"{value:.4g}" if abs(value) >= 1e6 else f"{value:g}"
+
+
 NonNegativeInt = Annotated[
-    int, BeforeValidator(_as_integer), Field(ge=0), WithJsonSchema(_integer_json(0))
+    int,
+    BeforeValidator(_as_integer),
+    Field(ge=0),
+    AfterValidator(_at_most_whole),
+    WithJsonSchema(_integer_json(0, MAX_WHOLE)),
 ]
 PositiveInt = Annotated[
-    int, BeforeValidator(_as_integer), Field(ge=1), WithJsonSchema(_integer_json(1))
+    int,
+    BeforeValidator(_as_integer),
+    Field(ge=1),
+    AfterValidator(_at_most_whole),
+    WithJsonSchema(_integer_json(1, MAX_WHOLE)),
 ]
 
 MIN_TRIALS, MAX_TRIALS = 2, 10_000_000
 MAX_SEED = 2**63 - 1
 """The largest seed: seeds are mixed into numpy's 64-bit stream keys."""
+
+Seed = Annotated[
+    int,
+    BeforeValidator(_as_integer),
+    Field(ge=0, le=MAX_SEED),
+    WithJsonSchema(_integer_json(0, MAX_SEED)),
+]
 
 
 def _enough_trials(trials: int) -> int:
@@ -120,9 +153,10 @@ Share = Annotated[
     WithJsonSchema(NUMBER_JSON | {"description": "A share in [0, 1]: 0.6 or 60%."}),
 ]
 
+NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 Name = Annotated[
     str,
-    Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64),
+    Field(pattern=NAME_PATTERN, max_length=64),
 ]
 """A role name: letters, digits, ``_`` and ``-`` (no dots: dotted key paths stay unambiguous)."""
 
@@ -138,6 +172,13 @@ class Domain:
     family: str  # "logitnormal" | "lognormal" | "normal"
     hint: str
     percent_rule: str  # what an out-of-range percentage is told
+
+    def described(self) -> str:
+        """The label with the upper limit when it is not part of it: ``a number >= 0, at
+        most 1e+15``."""
+        if math.isfinite(self.high) and self.high != 1.0:
+            return f"{self.label}, at most {_large(self.high)}"
+        return self.label
 
     def contains(self, value: float) -> bool:
         above = value > self.low if self.low_open else value >= self.low
@@ -168,3 +209,25 @@ GROWTH = Domain(
     "such as 15% or -5%",
     "a growth rate must be above -100%",
 )
+
+
+def capped(domain: Domain, high: float) -> Domain:
+    """``domain`` with an upper limit (see :meth:`Domain.described`)."""
+    return replace(domain, high=high)
+
+
+# Upper limits of the uncertain inputs by unit (docs/scenario-format.md, "Limits"): far
+# above any real plan, low enough that 600 months of compounding stay finite in float64.
+MAX_MONEY = 1e15
+MAX_COUNT = float(MAX_WHOLE)
+MAX_MONTHS = 1200.0
+MAX_MULTIPLE = 1000.0
+MAX_RATIO = 100.0
+MAX_GROWTH = 10.0
+
+
+def refuse(at: str, message: str) -> PydanticCustomError:
+    """A semantic error (a combination of keys the engine cannot simulate meaningfully) to
+    raise from a model validator; ``at`` is the dotted key path, relative to the model,
+    that the error is reported at."""
+    return PydanticCustomError("semantic", message, {"at": at})

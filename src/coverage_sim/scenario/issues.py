@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from coverage_sim.errors import ScenarioIssue
-from coverage_sim.scenario.distributions import DIST_NAMES
+from coverage_sim.scenario.distributions import DIST_KEYS, DIST_NAMES
+from coverage_sim.scenario.fields import NAME_PATTERN
 from coverage_sim.scenario.yaml_loader import KeyPath, Location, YamlDocument, dotted
 
 _ABSENT = object()
@@ -105,12 +106,51 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _message(error: dict[str, Any], path: KeyPath) -> str:
+def _node(data: Any, path: KeyPath) -> Any:
+    """The value at ``path`` in ``data``, or None."""
+    node = data
+    for part in path:
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_list or (isinstance(node, dict) and part in node)):
+            return None
+        node = node[part]
+    return node
+
+
+_PAIR_KEYS = ("uncovered", "covered", "response")
+
+
+def _unknown_key(key: str, path: KeyPath, data: Any) -> str:
+    """``unknown key`` with a suggestion that fits the mapping the key is in."""
+    parent = _node(data, path[:-1])
+    dist = parent.get("dist") if isinstance(parent, dict) else None
+    if isinstance(dist, str) and dist in DIST_KEYS:
+        if key in _PAIR_KEYS:
+            return (
+                f"{key!r} cannot be part of a distribution (dist: {dist}); a rate that moves "
+                "with coverage is a pair instead: uncovered: and covered: keys, each a number, "
+                '"A to B" or a distribution of its own'
+            )
+        own = list(DIST_KEYS[dist])
+        return f"unknown key {key!r} for dist: {dist} (it takes {', '.join(own)})" + did_you_mean(
+            key, own
+        ).replace("; expected one of:", "; expected one of")
+    allowed = allowed_keys(path[:-1])
+    if key in allowed:  # allowed in another form of this value, not in the one written
+        return f"key {key!r} does not fit here: the mapping is read as another form of this value"
+    return f"unknown key {key!r}" + did_you_mean(key, allowed)
+
+
+def _message(error: dict[str, Any], path: KeyPath, data: Any = None) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
-        key = str(path[-1]) if path else ""
-        return f"unknown key {key!r}" + did_you_mean(key, allowed_keys(path[:-1]))
+        return _unknown_key(str(path[-1]) if path else "", path, data)
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == NAME_PATTERN:
+        return (
+            f"role name {_shown(error.get('input'))} is not allowed: start with a letter and "
+            "use only letters, digits, _ and - (no dots or spaces)"
+        )
     if kind == "missing":
         return f"required key {str(path[-1])!r} is missing" if path else "required key missing"
     if kind == "union_tag_invalid":
@@ -176,11 +216,15 @@ def issues_from_validation(
     for error in exc.errors():
         if error["type"] in skip_types:
             continue
-        path = data_path(doc.data, tuple(error["loc"]))
+        loc = tuple(error["loc"])
+        at = (error.get("ctx") or {}).get("at") if error["type"] == "semantic" else None
+        if isinstance(at, str) and at:
+            loc += tuple(int(part) if part.isdigit() else part for part in at.split("."))
+        path = data_path(doc.data, loc)
         key = dotted(path)
         if key in already:
             continue
-        message = _message(dict(error), path)
+        message = _message(dict(error), path, doc.data)
         if (key, message) in seen:
             continue
         seen.add((key, message))

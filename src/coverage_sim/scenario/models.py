@@ -25,18 +25,19 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from coverage_sim.scenario.distributions import ParamValue
+from coverage_sim.scenario.distributions import ParamValue, plausible_range
 from coverage_sim.scenario.fields import (
-    MAX_SEED,
     NUMBER_JSON,
     SUM_TOLERANCE,
     Name,
     NonNegativeInt,
     Number,
     PositiveInt,
+    Seed,
     Share,
     StrictModel,
     Trials,
+    refuse,
 )
 from coverage_sim.scenario.params import (
     Count,
@@ -62,7 +63,7 @@ def _missing(message: str) -> PydanticCustomError:
 
 class Simulation(StrictModel):
     trials: Trials = Field(default=10_000, description="Monte Carlo trials (at least 2).")
-    seed: NonNegativeInt = Field(default=2026, le=MAX_SEED, description="Seed of all draws.")
+    seed: Seed = Field(default=2026, description="Seed of all draws.")
     sampling: Literal["monte_carlo", "lhs"] = Field(
         default="monte_carlo",
         description="monte_carlo (default) or lhs (Latin hypercube per input).",
@@ -81,6 +82,16 @@ class Company(StrictModel):
     contract_months: PositiveInt = Field(
         default=12, le=120, description="Renewal every contract term."
     )
+
+    @model_validator(mode="after")
+    def _arr_needs_customers(self) -> Company:
+        if self.starting_customers == 0 and plausible_range(self.starting_arr)[1] > 0:
+            raise refuse(
+                "starting_arr",
+                "starting ARR needs customers, but company.starting_customers is 0; give the "
+                "number of customers who pay it, or set starting_arr: 0",
+            )
+        return self
 
 
 class Demand(StrictModel):
@@ -149,7 +160,9 @@ class Motions(StrictModel):
     def _sum_to_one(self) -> Motions:
         total = self.land + self.adopt + self.expand + self.renew
         if abs(total - 1.0) > SUM_TOLERANCE:
-            raise ValueError(f"motion weights must sum to 1; they sum to {total:.4g}")
+            raise ValueError(
+                "motion weights must sum to 1 (100%); " + shares_off_by(self.weights(), total)
+            )
         return self
 
     def weights(self) -> dict[str, float]:
@@ -390,10 +403,20 @@ def _shares_sum_to_one(shares: dict[str, float]) -> dict[str, float]:
         raise ValueError("allocation needs at least one role")
     total = sum(shares.values())
     if abs(total - 1.0) > SUM_TOLERANCE:
-        raise ValueError(
-            f"allocation shares must sum to 1 (+/- {SUM_TOLERANCE}); they sum to {total:.4g}"
-        )
+        raise ValueError("allocation shares must sum to 100%; " + shares_off_by(shares, total))
     return shares
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.4g}%"
+
+
+def shares_off_by(shares: dict[str, float], total: float) -> str:
+    """``they sum to 90% (ae 60% + csm 30%): 10% is missing`` -- in percent, as typed."""
+    parts = " + ".join(f"{name} {_percent(share)}" for name, share in shares.items() if share)
+    gap = 1.0 - total
+    what = "is missing" if gap > 0 else "too much"
+    return f"they sum to {_percent(total)} ({parts or 'all 0'}): {_percent(abs(gap))} {what}"
 
 
 Shares = Annotated[dict[Name, Share], AfterValidator(_shares_sum_to_one)]
@@ -440,6 +463,21 @@ class Scenario(StrictModel):
     correlations: list[Correlation] = Field(
         default_factory=list, description="Rank correlations between uncertain inputs."
     )
+
+    @model_validator(mode="after")
+    def _market_holds_installed_base(self) -> Scenario:
+        customers = self.company.starting_customers
+        lowest = plausible_range(self.market.addressable_accounts)[0]
+        if lowest < customers:
+            could = "is" if isinstance(self.market.addressable_accounts, float) else "can be"
+            raise refuse(
+                "market.addressable_accounts",
+                f"the market {could} smaller than the installed base: addressable_accounts "
+                f"{could} {lowest:,.0f}, below company.starting_customers ({customers:,}); "
+                "the market counts every account that could ever be a customer, the current "
+                "ones included",
+            )
+        return self
 
     _source: Path | None = PrivateAttr(default=None)
     _sources: tuple[Path, ...] = PrivateAttr(default=())

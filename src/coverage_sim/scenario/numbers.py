@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 _SUFFIX_SCALE: dict[str, float] = {"": 1.0, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "%": 0.01}
 
@@ -31,6 +32,46 @@ _NUMBER_RE = re.compile(
 NUMBER_FORMS = "a number such as 0.85, 85%, 80k, 50M, 1.5B or 1_000"
 
 
+_LOOKALIKES = {
+    "\u2212": "-",  # minus sign
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2012": "-",  # figure dash
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\ufe63": "-",  # small hyphen-minus
+    "\uff0d": "-",  # fullwidth hyphen-minus
+    "\uff0b": "+",  # fullwidth plus
+    "\u066a": "%",  # Arabic percent sign
+    "\ufe6a": "%",  # small percent sign
+    "\uff05": "%",  # fullwidth percent sign
+    "\uff0e": ".",  # fullwidth full stop
+    "\uff04": "$",  # fullwidth dollar
+}
+
+
+def _ascii_lookalike(char: str) -> str | None:
+    if char in _LOOKALIKES:
+        return _LOOKALIKES[char]
+    if not char.isascii() and unicodedata.category(char) == "Nd":
+        return str(unicodedata.digit(char))
+    return None
+
+
+def _lookalike_hint(text: str) -> str:
+    """`` (... is the Unicode character U+2212 MINUS SIGN; type -)`` when ``text`` is a
+    number written with a look-alike of an ASCII sign, percent or digit."""
+    swapped = "".join(_ascii_lookalike(c) or c for c in text)
+    if swapped == text or not _NUMBER_RE.match(swapped):
+        return ""
+    char = next(c for c in text if _ascii_lookalike(c) is not None)
+    name = unicodedata.name(char, "").title() or "a look-alike"
+    return (
+        f" ({char!r} is the Unicode character U+{ord(char):04X} {name}, not the "
+        f"keyboard's {_ascii_lookalike(char)!r}; write {swapped})"
+    )
+
+
 def parse_number(text: str) -> float:
     """Parse ``text`` as a finite number, honouring ``k``/``M``/``B``/``%``/``_``/``$``.
 
@@ -44,9 +85,11 @@ def parse_number(text: str) -> float:
     stripped = text.strip()
     match = _NUMBER_RE.match(stripped)
     if match is None:
-        hint = ""
+        hint = _lookalike_hint(stripped)
         joined = "".join(stripped.split())
-        if joined.endswith("m") and _NUMBER_RE.match(joined[:-1]):
+        if hint:
+            pass
+        elif joined.endswith("m") and _NUMBER_RE.match(joined[:-1]):
             hint = " (write M for millions; lowercase m is ambiguous)"
         elif "," in stripped:
             hint = " (commas are not accepted; write 1_000 or 1000)"

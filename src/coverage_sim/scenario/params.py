@@ -29,7 +29,20 @@ from coverage_sim.scenario.distributions import (
     ParamValue,
     keep_in_domain,
 )
-from coverage_sim.scenario.fields import GROWTH, NON_NEGATIVE, POSITIVE, RATE, Domain
+from coverage_sim.scenario.fields import (
+    GROWTH,
+    MAX_COUNT,
+    MAX_GROWTH,
+    MAX_MONEY,
+    MAX_MONTHS,
+    MAX_MULTIPLE,
+    MAX_RATIO,
+    NON_NEGATIVE,
+    POSITIVE,
+    RATE,
+    Domain,
+    capped,
+)
 from coverage_sim.scenario.numbers import parse_number
 
 _DIST_VALUES = ("mean", "sd", "median", "low", "mode", "high")
@@ -150,13 +163,13 @@ class Uncertain:
 
 
 Rate = Annotated[ParamUnion, Uncertain(RATE, RATE_UNIT)]
-Growth = Annotated[ParamUnion, Uncertain(GROWTH, GROWTH_UNIT)]
-Ratio = Annotated[ParamUnion, Uncertain(NON_NEGATIVE, RATIO)]
-PositiveRatio = Annotated[ParamUnion, Uncertain(POSITIVE, RATIO)]
-Money = Annotated[ParamUnion, Uncertain(NON_NEGATIVE, MONEY)]
-PositiveMoney = Annotated[ParamUnion, Uncertain(POSITIVE, MONEY)]
-Months = Annotated[ParamUnion, Uncertain(NON_NEGATIVE, MONTHS)]
-PositiveMonths = Annotated[ParamUnion, Uncertain(POSITIVE, MONTHS)]
-Count = Annotated[ParamUnion, Uncertain(NON_NEGATIVE, COUNT)]
-PositiveCount = Annotated[ParamUnion, Uncertain(POSITIVE, COUNT)]
-Multiple = Annotated[ParamUnion, Uncertain(NON_NEGATIVE, MULTIPLE)]
+Growth = Annotated[ParamUnion, Uncertain(capped(GROWTH, MAX_GROWTH), GROWTH_UNIT)]
+Ratio = Annotated[ParamUnion, Uncertain(capped(NON_NEGATIVE, MAX_RATIO), RATIO)]
+PositiveRatio = Annotated[ParamUnion, Uncertain(capped(POSITIVE, MAX_RATIO), RATIO)]
+Money = Annotated[ParamUnion, Uncertain(capped(NON_NEGATIVE, MAX_MONEY), MONEY)]
+PositiveMoney = Annotated[ParamUnion, Uncertain(capped(POSITIVE, MAX_MONEY), MONEY)]
+Months = Annotated[ParamUnion, Uncertain(capped(NON_NEGATIVE, MAX_MONTHS), MONTHS)]
+PositiveMonths = Annotated[ParamUnion, Uncertain(capped(POSITIVE, MAX_MONTHS), MONTHS)]
+Count = Annotated[ParamUnion, Uncertain(capped(NON_NEGATIVE, MAX_COUNT), COUNT)]
+PositiveCount = Annotated[ParamUnion, Uncertain(capped(POSITIVE, MAX_COUNT), COUNT)]
+Multiple = Annotated[ParamUnion, Uncertain(capped(NON_NEGATIVE, MAX_MULTIPLE), MULTIPLE)]

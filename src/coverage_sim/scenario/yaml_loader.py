@@ -332,7 +332,8 @@ def _compose(text: str) -> Node | None:
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
-        message += _tab_hint(text, exc)
+        tab = _tab_hint(text, exc)
+        message = (message + tab) if tab else _explained(message)
         raise _ComposeProblem(f"invalid YAML: {message}", line, column) from None
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise _ComposeProblem(f"invalid YAML: {exc}") from None
@@ -425,6 +426,46 @@ def _number(text: str) -> int | float:
         return int(text) if _INT_RE.match(text) else float(text)
     except ValueError:  # more digits than int() accepts
         return float("-inf") if text.startswith("-") else float("inf")
+
+
+_EXPLANATIONS = (
+    (
+        ("expected <block end>", "did not find expected key", "expected <block mapping start>"),
+        "bad indentation: this line is indented differently from the keys around it; keys "
+        "of one mapping must start in the same column, and nested keys further right (spaces)",
+    ),
+    (
+        ("mapping values are not allowed here",),
+        "unexpected ':' here: check the indentation (this key may be indented under a "
+        "plain value), or put a value that contains ': ' in quotes",
+    ),
+    (
+        ("could not find expected ':'",),
+        "a line without 'key: value' (a missing ':' or a continuation line at the wrong "
+        "indentation)",
+    ),
+    (
+        ("found unexpected end of stream", "found unexpected end of document"),
+        "the file ends inside a value: a quote or bracket is not closed",
+    ),
+    (
+        ("expected ',' or ']'", "expected ',' or '}'"),
+        "a [list] or {mapping} written on one line is not closed, or an item in it needs "
+        "a comma or quotes",
+    ),
+    (
+        ("that cannot start any token",),
+        "a plain value cannot start with this character; put the value in quotes",
+    ),
+)
+
+
+def _explained(message: str) -> str:
+    """The parser's message in plain words, the parser's own text kept in brackets."""
+    for patterns, plain in _EXPLANATIONS:
+        if any(pattern in message for pattern in patterns):
+            return f"{plain} [parser: {message}]"
+    return message
 
 
 def _tab_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
