@@ -14,7 +14,7 @@ def test_importing_the_cli_loads_no_numpy_rich_or_renderer() -> None:
     heavy = [
         m
         for m in loaded
-        if m.split(".")[0] in ("numpy", "scipy", "rich", "pydantic", "yaml")
+        if m.split(".")[0] in ("numpy", "numba", "scipy", "rich", "pydantic", "yaml")
         or m.startswith(("coverage_sim.report.render", "coverage_sim.metrics"))
     ]
     assert heavy == []

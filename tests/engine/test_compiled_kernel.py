@@ -50,6 +50,14 @@ def test_bundled_scenarios_are_byte_identical(name: str) -> None:
     _both(sc)
 
 
+def test_a_runoff_terminal_value_is_byte_identical() -> None:
+    # the run-off value reads the final book (counts, ARR, customers) after the last month
+    sc = compile_scenario(
+        load_scenario(SCENARIOS / "xaas.yaml"), trials=1000, seed=4, horizon_months=14
+    )
+    _both(replace(sc, valuation=replace(sc.valuation, terminal="runoff", runoff_months=24)))
+
+
 def _hill(r: CoverageResponse, h: float) -> CoverageResponse:
     return replace(r, shape="hill", half_saturation=np.full(r.uncovered.shape, h))
 
