@@ -242,3 +242,9 @@ def test_validate_says_what_it_checked(cli) -> None:
     assert line.startswith(f"{XAAS}: ok: 'XaaS';")
     assert "3 roles (account_executive, customer_success_manager, renewal_specialist)" in line
     assert "24 months" in line and "200 trials" in line
+
+
+def test_off_a_terminal_stderr_stays_empty(cli) -> None:
+    result = cli("compare", TRAD, XAAS, *FAST, "--brief")
+    assert result.code == 0
+    assert result.stderr == ""  # no progress bar, no warning for coverage-only plans

@@ -231,3 +231,13 @@ def test_a_bad_include_exits_2_naming_the_file(
     code = main(["report", str(TRAD), str(XAAS), *FAST, *args])
     err = capsys.readouterr().err
     assert code == 2 and f"--include {bad}" in err and message in err
+
+
+def test_one_scenario_makes_a_report_without_comparison(tmp_path: Path) -> None:
+    out = tmp_path / "one.html"
+    assert main(["report", str(XAAS), *FAST, "--output", str(out)]) == 0
+    text = out.read_text()
+    charts = _Charts()
+    charts.feed(text)
+    assert "npv-difference" not in charts.counts and "fan-arr" in charts.counts
+    assert "XaaS: NPV p50" in text and "P(better)" not in text.split('id="metrics"')[1]
