@@ -68,3 +68,15 @@ def test_shapley_values_of_a_known_game() -> None:
     phi = shapley(v, players)
     for p in players:
         np.testing.assert_allclose(phi[p], [weights[p]])
+
+
+def test_a_difference_in_customer_inputs_is_the_part_other_inputs() -> None:
+    # wide.yaml narrows the covered renewal rates: not a coverage path, a customer input
+    q = question("wide", "ending_arr", "covered", trials=100, months=12)
+    result = explain(q, executor=SerialExecutor())
+    parts = {p.name: p.spread for p in result.parts}
+    assert "other inputs" in parts and parts["other inputs"].mean != 0.0
+    assert parts["land"].mean == 0.0  # the same fixed land team: the same land path
+    scale = max(abs(result.total.p10 or 0.0), abs(result.total.p90 or 0.0))
+    assert result.max_residual <= 1e-9 * scale
+    assert sum(p.mean for p in parts.values()) == pytest.approx(result.total.mean, rel=1e-9)
