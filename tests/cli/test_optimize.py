@@ -190,3 +190,12 @@ def test_a_time_phased_allocation_is_refused(cli, plans: Path) -> None:
     )
     result = cli("optimize", phased, *FAST)
     assert result.code == 2 and "time-phased" in result.stderr
+
+
+def test_the_result_does_not_depend_on_the_worker_count(cli) -> None:
+    """Only the timing differs (docs/cli.md, "optimize")."""
+    args = [*RUN_FAST, "--maxiter", "2", "--popsize", "4"]
+    one, two = (_optimize(cli, *args, "--workers", str(n)) for n in (1, 2))
+    for doc in (one, two):
+        assert doc["search"].pop("wall_seconds") >= 0
+    assert one == two

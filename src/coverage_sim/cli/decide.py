@@ -39,8 +39,9 @@ _VARY_HELP = (
 )
 _METRIC_HELP = "Metric to report (repeatable; default npv). The first one ranks the points."
 _TOLERANCE_HELP = (
-    "Flat-maximum tolerance: a share of the best p50 (1%, the default) or an amount in the "
-    "metric's unit (250k). The band uses this or the Monte Carlo precision, whichever is wider."
+    "Flat-maximum tolerance: a share of the best figure (p50 in sweep, the objective in "
+    "optimize; 1%, the default) or an amount in the metric's unit (250k). The band uses this "
+    "or the Monte Carlo precision, whichever is wider."
 )
 ScenarioArgument = Annotated[
     Path, typer.Argument(metavar="SCENARIO", help="The scenario file whose plan is varied.")
