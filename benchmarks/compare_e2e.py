@@ -1,7 +1,8 @@
 """End-to-end time of one CLI command, this tree against another source tree, side by side.
 
 Runs ``python -m coverage_sim ARGS...`` with ``PYTHONPATH`` set to this tree's ``src`` and to
-``--reference``'s ``src`` (e.g. a ``git worktree`` of an older commit), alternating
+``--reference``'s ``src`` (e.g. a ``git worktree`` of an older commit), each in its own
+tree (so relative paths such as ``scenarios/`` mean that commit's files), alternating
 reference / current ``--repeats`` times so that both see the same machine load, and prints
 each wall time, the medians and their ratio (reference / current). Output goes to
 /dev/null; each run is a fresh process (interpreter start, imports and, for numba, loading
@@ -26,11 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _timed(tree: Path, args: list[str]) -> float:
+    """One run of ``tree``'s code in ``tree`` (its own scenario files, which an older
+    commit's schema can read)."""
     env = dict(os.environ, PYTHONPATH=str(tree / "src"))
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "coverage_sim", *args],
-        cwd=ROOT,
+        cwd=tree,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -31,6 +31,17 @@ def _status_kib(pid: int, field: str) -> int:
     return 0
 
 
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages divided among the processes sharing them."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _descendants(pid: int) -> list[int]:
     out: list[int] = []
     try:
@@ -55,7 +66,7 @@ def main() -> int:
     options = parser.parse_args()
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "coverage_sim", *options.args])
-    main_peak = tree_peak = worker_peak = 0
+    main_peak = tree_peak = worker_peak = pss_peak = 0
     worker_hwm: dict[int, int] = {}
     while proc.poll() is None:
         main_peak = max(main_peak, _status_kib(proc.pid, "VmHWM"))
@@ -64,6 +75,8 @@ def main() -> int:
             worker_hwm[child] = max(worker_hwm.get(child, 0), _status_kib(child, "VmHWM"))
         tree = _status_kib(proc.pid, "VmRSS") + sum(_status_kib(c, "VmRSS") for c in children)
         tree_peak = max(tree_peak, tree)
+        pss = _pss_kib(proc.pid) + sum(_pss_kib(c) for c in children)
+        pss_peak = max(pss_peak, pss)
         time.sleep(options.interval)
     elapsed = time.perf_counter() - start
     worker_peak = max(worker_hwm.values(), default=0)
@@ -73,6 +86,9 @@ def main() -> int:
     workers = len(worker_hwm)
     print(f"largest worker peak RSS (VmHWM): {worker_peak / 1024:.0f} MiB ({workers} workers)")
     print(f"process tree peak RSS (sampled sum): {tree_peak / 1024:.0f} MiB")
+    print(
+        f"process tree peak PSS (sampled sum, shared pages counted once): {pss_peak / 1024:.0f} MiB"
+    )
     return proc.returncode
 
 

@@ -190,6 +190,19 @@ def map_arrays(value: Any, fn: Callable[[npt.NDArray[Any]], npt.NDArray[Any]]) -
     return value
 
 
+def per_trial_arrays(scenario: CompiledScenario) -> list[npt.NDArray[Any]]:
+    """Every distinct per-trial array of ``scenario`` (``draws`` shares the inputs' arrays)."""
+    found: dict[int, npt.NDArray[Any]] = {}
+
+    def collect(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        if array.ndim == 1 and array.shape[0] == scenario.trials:
+            found[id(array)] = array
+        return array
+
+    map_arrays(scenario, collect)
+    return list(found.values())
+
+
 def slice_trials(scenario: CompiledScenario, start: int, stop: int) -> CompiledScenario:
     """Trials ``start..stop-1`` of ``scenario``: every per-trial array sliced (views), the
     structural inputs shared. What one block task of a parallel run needs and ships."""

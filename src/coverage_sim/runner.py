@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from coverage_sim import __version__
-from coverage_sim.compiled import CompiledScenario, FloatArray
+from coverage_sim.compiled import CompiledScenario, FloatArray, per_trial_arrays
 from coverage_sim.engine.streams import BLOCK_TRIALS
 from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor, SerialExecutor, available_memory
@@ -312,26 +312,9 @@ def memory_needed(plan: RunPlan, workers: int) -> tuple[int, int]:
     inputs = 0
     for item in plan.scenarios:
         sample = compile_planned(item.scenario, dataclasses.replace(settings, trials=MIN_TRIALS))
-        arrays = {id(a): a for a in _per_trial_arrays(sample, MIN_TRIALS)}
-        inputs = max(inputs, 8 * len(arrays))
+        inputs = max(inputs, 8 * len(per_trial_arrays(sample)))
     metrics = 8 * len(METRIC_IDS) * (len(plan.scenarios) + 1)
     return FIXED_BYTES + WORKER_BYTES * workers, inputs + metrics
-
-
-def _per_trial_arrays(value: object, trials: int) -> list[np.ndarray]:
-    if isinstance(value, np.ndarray):
-        return [value] if value.ndim == 1 and value.shape[0] == trials else []
-    if isinstance(value, dict):
-        return [a for v in value.values() for a in _per_trial_arrays(v, trials)]
-    if isinstance(value, tuple):
-        return [a for v in value for a in _per_trial_arrays(v, trials)]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [
-            a
-            for f in dataclasses.fields(value)
-            for a in _per_trial_arrays(getattr(value, f.name), trials)
-        ]
-    return []
 
 
 def check_memory(plan: RunPlan, workers: int, available: int | None) -> None:
