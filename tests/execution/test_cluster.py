@@ -109,3 +109,14 @@ def test_a_worker_lost_mid_run_is_retried_and_one_that_keeps_dying_fails_cleanly
                 executor.map(_die_always, list(range(5)))
         finally:
             executor.close()
+
+
+def test_sweep_on_a_cluster_is_byte_identical_to_a_local_run(
+    threads_cluster: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sweep = ["sweep", str(FIXTURES / "xaas.yaml"), "--vary", "post_sale_share=20%,40%"]
+    sweep += ["--trials", "300", "--months", "6", "--format", "json"]
+    local = _run(capsys, *sweep, "--workers", "1")
+    remote = _run(capsys, *sweep, "--scheduler", threads_cluster)
+    assert local[0] == remote[0] == 0, remote[2]
+    assert remote[1] == local[1]
