@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,7 @@ from report_factory import make_report
 from coverage_sim.errors import UsageError
 from coverage_sim.report.csv_out import render_csv
 from coverage_sim.report.markdown import render_markdown
+from coverage_sim.report.render import OutputFormat, render
 from coverage_sim.require import parse_requirement
 
 # Characters that mean something to CSV, Markdown or a spreadsheet, mixed with any others.
@@ -71,3 +73,32 @@ def test_require_either_parses_or_is_a_usage_error(text: str) -> None:
         return
     assert req.op in ("<", "<=", ">", ">=", "==", "!=")
     assert isinstance(req.threshold, float)
+
+
+_CONTROLS = st.characters(
+    min_codepoint=0, max_codepoint=0x9F, exclude_characters="\x00"
+) | st.sampled_from(["\u202e", "\u2028", "\u2066"])
+hostile_names = st.text(alphabet=_CONTROLS | _ANY, min_size=1, max_size=20).filter(
+    lambda s: s.strip() == s and s != "Base" and s.strip()
+)
+
+
+def _raw_controls(text: str) -> list[str]:
+    return [
+        c
+        for c in text
+        if (ord(c) < 0x20 and c not in "\n\t")
+        or 0x7F <= ord(c) <= 0x9F
+        or c in "\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=hostile_names)
+def test_no_format_writes_a_control_character_from_a_name_raw(name: str) -> None:
+    report = make_report(("Base", name))
+    for output_format in (OutputFormat.table, OutputFormat.csv, OutputFormat.markdown):
+        assert _raw_controls(render(report, output_format)) == [], output_format
+    text = render(report, OutputFormat.json)
+    assert _raw_controls(text) == []
+    assert name in [s["name"] for s in json.loads(text)["scenarios"]]  # lossless
