@@ -95,7 +95,7 @@ def report(
         overrides=parsed,
     )
     if output_format is ReportFormat.html:
-        check_writable(output, inputs=plan.input_files)
+        check_writable(output, inputs=[*plan.input_files, *(include or [])])
     else:
         _check_folder(output)
     for warning in plan.warnings:

@@ -67,8 +67,6 @@ def _question(
     from coverage_sim.report.atomic import check_writable
     from coverage_sim.scenario.overrides import parse_overrides
 
-    if output is not None:
-        check_writable(output)
     question = load_question(
         scenario,
         metric=metric,
@@ -79,6 +77,8 @@ def _question(
         sampling=sampling,
         overrides=parse_overrides(overrides or []),
     )
+    if output is not None:  # never one of the inputs (scenarios or their extends parents)
+        check_writable(output, inputs=[f for sc in question.scenarios for f in sc.sources])
     for warning in question.warnings:
         warn(warning)
     return question

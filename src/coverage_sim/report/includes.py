@@ -25,6 +25,7 @@ from coverage_sim.errors import UsageError
 from coverage_sim.report import charts
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.figures import ChartSpec, slug
+from coverage_sim.safe_read import UnreadableFile, read_regular_file
 
 SUPPORTED: tuple[str, ...] = ("sweep", "optimize", "sensitivity", "explain")
 
@@ -38,12 +39,18 @@ class IncludedSection:
     charts: list[ChartSpec]
 
 
+MAX_INCLUDE_BYTES = 256 * 1024 * 1024
+"""An included JSON document is at most 256 MB (a large sweep with every series)."""
+
+
 def load_include(path: Path) -> dict[str, Any]:
     """The JSON document at ``path`` (a dict with a ``"command"`` key) or a UsageError."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--include {path}: cannot read: {exc}") from None
+        text = read_regular_file(path, MAX_INCLUDE_BYTES).decode("utf-8")
+    except UnreadableFile as exc:
+        raise UsageError(f"--include {path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"--include {path}: not UTF-8 text (byte {exc.start})") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -20,9 +20,7 @@ empty files and top levels that are not a mapping.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -37,10 +35,9 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from coverage_sim.errors import ScenarioIssue
+from coverage_sim.safe_read import UnreadableFile, read_regular_file
 
 MAX_BYTES = 10 * 1024 * 1024
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_NOCTTY = getattr(os, "O_NOCTTY", 0)
 MAX_DEPTH = 64
 MAX_NODES = 100_000
 
@@ -145,67 +142,12 @@ def dotted(path: KeyPath) -> str:
     return text
 
 
-_KINDS = (
-    (stat.S_ISDIR, "is a directory; expected a YAML file"),
-    (stat.S_ISFIFO, "is a named pipe; only regular files are read"),
-    (stat.S_ISSOCK, "is a socket; only regular files are read"),
-    (stat.S_ISCHR, "is a device; only regular files are read"),
-    (stat.S_ISBLK, "is a device; only regular files are read"),
-)
-
-
-def _refuse_special(mode: int) -> None:
-    for test, message in _KINDS:
-        if test(mode):
-            raise _FileProblem(message)
-    if not stat.S_ISREG(mode):
-        raise _FileProblem("is not a regular file; only regular files are read")
-
-
-def _too_big(size: int) -> _FileProblem:
-    return _FileProblem(
-        f"file is {size:,} bytes; scenario files are limited to {MAX_BYTES // (1024 * 1024)} MB"
-    )
-
-
 def read_bytes(path: Path) -> bytes:
-    """The bytes of a regular file of at most ``MAX_BYTES``, never blocking.
-
-    A directory, named pipe, socket or device is refused before it is opened (``stat``),
-    and again after (``fstat`` of what was opened, with ``O_NONBLOCK`` so that a pipe
-    swapped in between cannot block); at most ``MAX_BYTES + 1`` bytes are ever read.
-    """
+    """The bytes of a regular file of at most ``MAX_BYTES`` (see ``coverage_sim.safe_read``)."""
     try:
-        _refuse_special(os.stat(path).st_mode)
-        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _NOCTTY)
-    except FileNotFoundError:
-        raise _FileProblem("file not found") from None
-    except PermissionError:
-        raise _FileProblem("file is not readable (permission denied)") from None
-    except (OSError, ValueError) as exc:
-        raise _FileProblem(
-            f"cannot read the file: {getattr(exc, 'strerror', None) or exc}"
-        ) from None
-    try:
-        info = os.fstat(fd)
-        _refuse_special(info.st_mode)
-        if info.st_size > MAX_BYTES:
-            raise _too_big(info.st_size)
-        chunks: list[bytes] = []
-        total = 0
-        while total <= MAX_BYTES:
-            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-        if total > MAX_BYTES:
-            raise _too_big(total)
-        return b"".join(chunks)
-    except OSError as exc:
-        raise _FileProblem(f"cannot read the file: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
+        return read_regular_file(path, MAX_BYTES)
+    except UnreadableFile as exc:
+        raise _FileProblem(str(exc)) from None
 
 
 def read_text(path: Path) -> str:
