@@ -259,3 +259,50 @@ def test_escape_sequences_in_an_unknown_key_are_shown_in_the_error(cli, plans: P
     assert result.code == 2
     assert _raw_controls(result.stderr) == []
     assert "bad\\x1b[2Jkey" in result.stderr
+
+
+# --- the other commands that read or write files -----------------------------------
+
+
+def test_init_never_replaces_a_device(cli) -> None:
+    result = cli("init", "/dev/null", "--force")
+    assert result.code == 2
+    assert "is not a regular file" in result.stderr
+    assert Path("/dev/null").is_char_device()
+
+
+def test_report_include_of_a_device_or_pipe_is_refused(cli, plans: Path, tmp_path: Path) -> None:
+    pipe = plans / "in.json"
+    os.mkfifo(pipe)
+    for include, says in ((pipe, "is a named pipe"), (Path("/dev/zero"), "is a device")):
+        if not include.exists():
+            continue
+        result = cli(
+            "report",
+            plans / "xaas.yaml",
+            *FAST,
+            "--include",
+            include,
+            "--output",
+            tmp_path / "r.html",
+        )
+        assert result.code == 2
+        assert f"--include {include}: {says}" in result.stderr
+
+
+def test_sensitivity_output_onto_its_scenario_is_refused(
+    cli, plans: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _copy(plans)
+    result = cli(
+        "sensitivity",
+        plans / "xaas.yaml",
+        "--metric",
+        "ending_arr",
+        *FAST,
+        "--output",
+        plans / "base.yaml",
+    )
+    assert result.code == 2
+    assert "is an input of this run" in result.stderr
+    assert _copy(plans) == before

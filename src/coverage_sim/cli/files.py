@@ -9,6 +9,7 @@ import typer
 
 from coverage_sim.cli.app import app
 from coverage_sim.errors import ScenarioError
+from coverage_sim.text import visible
 
 
 def _summary(file: Path) -> str:
@@ -57,7 +58,10 @@ def validate(
             except ScenarioError as exc:
                 problems.extend(exc.issues)
                 continue
-            typer.echo(f"{file}: ok (template)" if is_template else f"{file}: ok: {_summary(file)}")
+            shown = visible(str(file), keep_layout=False)
+            typer.echo(
+                f"{shown}: ok (template)" if is_template else f"{shown}: ok: {_summary(file)}"
+            )
     if problems:
         raise ScenarioError(problems)
 
@@ -88,4 +92,5 @@ def init(
     from coverage_sim.scenario.starter import write_starter
 
     written = write_starter(Path(path), force=force)
-    typer.echo(f"wrote {written}; check it with: coverage-sim validate {written}")
+    shown = visible(str(written), keep_layout=False)
+    typer.echo(f"wrote {shown}; check it with: coverage-sim validate {shown}")

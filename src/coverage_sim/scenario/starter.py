@@ -123,6 +123,8 @@ def write_starter(path: Path, *, force: bool = False) -> Path:
     """Write the starter to ``path`` atomically; refuse to overwrite unless ``force``."""
     if path.is_dir():
         raise UsageError(f"{path} is a directory; give a file name such as {path / 'plan.yaml'}")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{path} is not a regular file (a device or a pipe); give a file name")
     if path.exists() and not force:
         raise UsageError(f"{path} already exists; use --force to overwrite it")
     folder = path.parent if str(path.parent) else Path(".")
@@ -139,7 +141,9 @@ def write_starter(path: Path, *, force: bool = False) -> Path:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp_name, path)
-    except OSError as exc:
+    except BaseException as exc:  # Ctrl-C and SIGTERM too: no temporary file is left
         Path(temp_name).unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
     return path
