@@ -80,3 +80,10 @@ def test_a_difference_in_customer_inputs_is_the_part_other_inputs() -> None:
     scale = max(abs(result.total.p10 or 0.0), abs(result.total.p90 or 0.0))
     assert result.max_residual <= 1e-9 * scale
     assert sum(p.mean for p in parts.values()) == pytest.approx(result.total.mean, rel=1e-9)
+
+
+def test_progress_is_reported_after_every_run() -> None:
+    calls: list[tuple[int, int]] = []
+    q = question("covered", "ending_arr", "uncovered", trials=50, months=3)
+    explain(q, executor=SerialExecutor(), on_evaluation=lambda d, t: calls.append((d, t)))
+    assert calls == [(done, 34) for done in range(2, 35)]

@@ -118,3 +118,17 @@ def test_correlated_inputs_share_rank_credit_but_swing_holds_one_input_alone() -
     swings = {e.path: e.swing for e in _run(q, "swing").effects}
     assert swings[narrow] is not None and swings["customers.land_acv"] is not None
     assert abs(swings[narrow]) < 0.1 * abs(swings["customers.land_acv"])
+
+
+def test_progress_is_reported_after_every_evaluation() -> None:
+    calls: list[tuple[int, int]] = []
+    q = question("covered", "ending_arr", trials=50, months=3)
+    sensitivity(
+        q,
+        method="swing",
+        top=2,
+        executor=SerialExecutor(),
+        on_evaluation=lambda d, t: calls.append((d, t)),
+    )
+    planned = 2 + 2 * len(q.inputs)
+    assert calls == [(done, planned) for done in range(1, planned + 1)]

@@ -109,12 +109,14 @@ def explain(
             for name in PATH_ARRAYS[cause]
         }
 
-    runs = executor.map(
-        replay_metric, [_Replay(question.plan, seed, metric, mixed(c)) for c in coalitions]
-    )
-    if on_evaluation is not None:
-        on_evaluation(planned, planned)
-    values = dict(zip(coalitions, runs, strict=True))
+    values = {}
+    tasks = [_Replay(question.plan, seed, metric, mixed(c)) for c in coalitions]
+    for done, (coalition, run) in enumerate(
+        zip(coalitions, executor.imap(replay_metric, tasks), strict=True), start=3
+    ):
+        values[coalition] = run
+        if on_evaluation is not None:
+            on_evaluation(done, planned)
     plan_value = np.asarray(plan_metrics[metric], dtype=np.float64)
     base_value = np.asarray(base_metrics[metric], dtype=np.float64)
     parts = shapley(values, PATH_NAMES)

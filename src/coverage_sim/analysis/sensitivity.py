@@ -59,8 +59,10 @@ class _Counter:
         self.on_evaluation = on_evaluation
 
     def run(self, tasks: Sequence[Task]) -> list[FloatArray]:
-        results = self.executor.map(evaluate, tasks)
-        for _ in results:
+        """Every task's output, in order; the callback after each one (``Executor.imap``)."""
+        results = []
+        for result in self.executor.imap(evaluate, tasks):
+            results.append(result)
             self.done += 1
             if self.on_evaluation is not None:
                 self.on_evaluation(self.done, max(self.planned, self.done))
