@@ -306,3 +306,26 @@ def test_sensitivity_output_onto_its_scenario_is_refused(
     assert result.code == 2
     assert "is an input of this run" in result.stderr
     assert _copy(plans) == before
+
+
+def test_a_closed_stdout_or_stderr_gives_the_right_exit_code_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    tool = f"{sys.executable} -m coverage_sim"
+
+    def shell(command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", "-c", command], capture_output=True, text=True, env=env, timeout=120
+        )
+
+    closed_out = shell(f"{tool} schema >&-")
+    assert closed_out.returncode == 2
+    assert "cannot write to stdout: it is closed" in closed_out.stderr
+    assert "Traceback" not in closed_out.stderr
+    closed_err = shell(f"{tool} run {tmp_path / 'missing.yaml'} 2>&-")
+    assert closed_err.returncode == 2
+    nothing_to_write = shell(
+        f"{tool} run {XAAS} {' '.join(FAST)} --output {tmp_path / 'o.csv'} >&-"
+    )
+    assert nothing_to_write.returncode == 0, nothing_to_write.stderr

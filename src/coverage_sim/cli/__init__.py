@@ -133,7 +133,7 @@ def _run(argv: list[str] | None) -> ExitCode:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and map every outcome to one ``ExitCode``."""
-    stdout = sys.stdout
+    stdout = sys.stdout  # None when the program started with stdout closed (`>&-`)
     guarded = GuardedStdout(stdout)
     sys.stdout = cast(TextIO, guarded)
     try:

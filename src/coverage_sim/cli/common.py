@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import sys
@@ -80,7 +81,7 @@ def _to_stderr(line: str) -> None:
     try:
         sys.stderr.write(visible(line) + "\n")
         sys.stderr.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # stderr closed or gone: nowhere to say it
         pass
 
 
@@ -148,8 +149,9 @@ class GuardedStdout:
     the command exits 2 even if a library swallowed the exception.
     """
 
-    def __init__(self, inner: TextIO) -> None:
-        self._inner = inner
+    def __init__(self, inner: TextIO | None) -> None:
+        self._closed = inner is None  # started with stdout closed (`>&-`): nowhere to write
+        self._inner: TextIO = io.StringIO() if inner is None else inner
         self.reader_gone = False
         self.failure: OutputError | None = None
 
@@ -159,10 +161,12 @@ class GuardedStdout:
         return len(text)
 
     def flush(self) -> None:
-        if not self.reader_gone:
+        if not (self.reader_gone or (self._closed and self.failure is None)):
             self._guarded(self._inner.flush)
 
     def _guarded(self, operation: Callable[[], object]) -> None:
+        if self.failure is None and self._closed:
+            self.failure = OutputError("cannot write to stdout: it is closed")
         if self.failure is not None:
             raise self.failure
         try:
