@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from coverage_sim.compiled import FloatArray, IntArray, Role
+from coverage_sim.compiled import CompiledScenario, FloatArray, IntArray, Role
 from coverage_sim.engine import kernel as km
+from coverage_sim.engine import kernel_month
 from coverage_sim.engine.customers import CustomerBook
 from coverage_sim.engine.headcount import RoleWorkforce
 from coverage_sim.engine.inverse import binomial_terms, first_term_log
 from coverage_sim.engine.kernel import special_functions
+from coverage_sim.engine.money import MonthSpend
+from coverage_sim.engine.month_terms import MonthTerms
 from coverage_sim.engine.streams import ADOPT, EXPAND, RENEW, NoiseStreams
 
 # the rows of ``kernel.renew``'s output, as ``CustomerBook.renew`` names them
@@ -166,3 +169,59 @@ class KernelWorkforce(RoleWorkforce):
             self._bdtr, self._ndtri,
         )  # fmt: skip
         self.heads, self.ramped = heads, ramped
+
+
+class KernelMonthTerms(MonthTerms):
+    """``MonthTerms`` computed by ``kernel_month`` (one pass over the trials each)."""
+
+    def __init__(self, scenario: CompiledScenario, trials: slice) -> None:
+        super().__init__(scenario, trials)
+        roles, size = len(self.roles), self.size
+        self._weights = np.array(self.weights, dtype=np.float64).reshape(3, roles)
+        self._per_head = np.array(self.accounts_per_head, dtype=np.float64).reshape(roles, size)
+        self._loaded_cost = np.array(
+            [r.loaded_cost[trials] for r in self.roles], dtype=np.float64
+        ).reshape(roles, size)
+        self._commissions = np.array(
+            [
+                [getattr(r, f"commission_{kind}")[trials] for r in self.roles]
+                for kind in ("new", "expansion", "renewal")
+            ],
+            dtype=np.float64,
+        ).reshape(3, roles, size)
+        self._land_weight = np.array([r.motions.get("land", 0.0) for r in self.roles])
+        self._ramped = np.empty((roles, size))
+
+    def coverage(
+        self, ramped: list[FloatArray], active: IntArray, adopted: IntArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        for i, r in enumerate(ramped):
+            self._ramped[i] = r
+        out = np.empty((3, self.size))
+        kernel_month.coverages(self._weights, self._ramped, self._per_head, active, adopted, out)
+        return out[0], out[1], out[2]
+
+    def spend(
+        self,
+        heads: list[IntArray],
+        land_capacity: list[FloatArray],
+        new_acv: FloatArray,
+        expansion_arr: FloatArray,
+        renewed_arr: FloatArray,
+    ) -> MonthSpend:
+        roles, size = len(self.roles), self.size
+        out = np.empty((6, size))
+        kernel_month.month_spend(
+            np.array(heads, dtype=np.int64).reshape(roles, size), self._loaded_cost,
+            self._commissions, self._land_weight, self._weights[[2, 1]], self._ramped,
+            self._per_head, np.array(land_capacity, dtype=np.float64).reshape(roles, size),
+            np.ascontiguousarray(new_acv, dtype=np.float64), expansion_arr, renewed_arr, out,
+        )  # fmt: skip
+        return MonthSpend(
+            total=out[0],
+            land=out[1],
+            post_sale=out[2],
+            post_sale_salary=out[3],
+            on_expansion=out[4],
+            on_renewal=out[5],
+        )

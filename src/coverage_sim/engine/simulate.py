@@ -21,8 +21,6 @@ from typing import Literal
 import numpy as np
 
 from coverage_sim.compiled import (
-    MOTIONS,
-    POST_SALE_MOTIONS,
     CompiledScenario,
     FloatArray,
     IntArray,
@@ -32,10 +30,10 @@ from coverage_sim.engine.cohort_lens import trace_cohort
 from coverage_sim.engine.customers import CustomerBook, onboarding_resolution
 from coverage_sim.engine.demand import demand_at, marketing_cost, seller_logos
 from coverage_sim.engine.headcount import RoleWorkforce, target_heads
-from coverage_sim.engine.money import capacity_shares, month_spend
+from coverage_sim.engine.month_terms import MonthTerms, total_over_roles
 from coverage_sim.engine.paths import MotionPaths, PathSwitch, check_replay, empty_paths
 from coverage_sim.engine.record import ChunkRecord, OutcomeArrays
-from coverage_sim.engine.response import ChunkResponse, coverage_of
+from coverage_sim.engine.response import ChunkResponse
 from coverage_sim.engine.runoff import FinalMonth, runoff_value
 from coverage_sim.engine.streams import (
     ADOPT,
@@ -162,11 +160,6 @@ def _land_capacity(
     return [w * r * n for w, r, n in zip(weights, ramped, logos_per_head, strict=True)]
 
 
-def _total(parts: list[FloatArray], size: int) -> FloatArray:
-    """Sum over roles (zeros for a scenario without roles)."""
-    return np.sum(parts, axis=0) if parts else np.zeros(size)
-
-
 def _simulate_chunk(
     scenario: CompiledScenario,
     root: np.random.SeedSequence,
@@ -181,7 +174,7 @@ def _simulate_chunk(
     size = trials.stop - trials.start
     purposes = (RENEW, ADOPT, EXPAND, LAND, *(attrition_purpose(r.name) for r in roles))
     compiled = implementation == "compiled"
-    book_type, workforce_type = _state_types(compiled)
+    book_type, workforce_type, terms_type = _state_types(compiled)
     streams = NoiseStreams(root, first_trial + trials.start, size, purposes, compiled=compiled)
     book = book_type(
         company.starting_customers,
@@ -197,11 +190,11 @@ def _simulate_chunk(
         for role, target in zip(roles, head_targets.at(budget0, 0), strict=True)
     ]
     # per-trial inputs of this chunk, sliced once (the monthly loop only reads them)
-    weight = {m: [r.motions.get(m, 0.0) for r in roles] for m in MOTIONS}
+    land_weight = [r.motions.get("land", 0.0) for r in roles]
     logos_per_head = [r.new_logos_per_month[trials] for r in roles]
-    accounts_per_head = [r.accounts_per_head[trials] for r in roles]
+    terms = terms_type(scenario, trials)
     responses = {
-        name: ChunkResponse.of(getattr(customers, name), trials)
+        name: ChunkResponse.of(getattr(customers, name), trials, compiled=compiled)
         for name in (
             "renewal_adopted",
             "renewal_at_risk",
@@ -223,7 +216,7 @@ def _simulate_chunk(
     lag = 0 if demand is None else demand.sales_cycle_months
     # land capacity by role of the last ``lag + 1`` months, oldest first; before month 1 the
     # starting heads' (the pipeline the team already had)
-    land_history = [_land_capacity(weight["land"], [f.ramped for f in forces], logos_per_head)]
+    land_history = [_land_capacity(land_weight, [f.ramped for f in forces], logos_per_head)]
     land_history *= lag + 1
     window_opens = max(scenario.horizon_months - 12, 0)
     record.start(book.total_arr())
@@ -236,19 +229,12 @@ def _simulate_chunk(
         for force, target in zip(forces, head_targets.at(budget, month), strict=True):
             force.step(streams, target)
         ramped = [f.ramped for f in forces]
-        land_history = [*land_history[1:], _land_capacity(weight["land"], ramped, logos_per_head)]
+        land_history = [*land_history[1:], _land_capacity(land_weight, ramped, logos_per_head)]
         land_cap = land_history[0]  # the capacity that built this month's pipeline
-        book_cap = {
-            m: [weight[m][i] * ramped[i] * accounts_per_head[i] for i in range(len(roles))]
-            for m in POST_SALE_MOTIONS
-        }
-        active = book.active().astype(np.float64)
-        adopted = book.adopted().astype(float)
-        c_adopt = switch.take("adopt", month, coverage_of(_total(book_cap["adopt"], size), active))
-        c_renew = switch.take("renew", month, coverage_of(_total(book_cap["renew"], size), active))
-        c_expand = switch.take(
-            "expand", month, coverage_of(_total(book_cap["expand"], size), adopted)
-        )
+        c_adopt, c_renew, c_expand = terms.coverage(ramped, book.active(), book.adopted())
+        c_adopt = switch.take("adopt", month, c_adopt)
+        c_renew = switch.take("renew", month, c_renew)
+        c_expand = switch.take("expand", month, c_expand)
 
         renewal = book.renew(
             streams,
@@ -271,7 +257,7 @@ def _simulate_chunk(
             cross_sell_size,
         )
         saturation = np.maximum(1.0 - book.ever_landed / addressable, 0.0)
-        sellers = switch.take("land", month, _total(land_cap, size))
+        sellers = switch.take("land", month, total_over_roles(land_cap, size))
         if demand is not None:
             sellers = seller_logos(sellers, demand_at(demand, month, trials), demand.shape)
         land_rate = sellers * saturation + referrals_per_month * book.adopted()
@@ -280,17 +266,7 @@ def _simulate_chunk(
         new_acv = new_logos * acv
         spend = switch.spend(
             month,
-            month_spend(
-                roles,
-                trials,
-                [f.heads.astype(np.float64) for f in forces],
-                capacity_shares(land_cap),
-                capacity_shares(book_cap["expand"]),
-                capacity_shares(book_cap["renew"]),
-                new_acv,
-                expansion,
-                renewal["renewed"],
-            ),
+            terms.spend([f.heads for f in forces], land_cap, new_acv, expansion, renewal["renewed"]),
         )
         arr_total = book.total_arr()
         revenue = arr_total / 12.0 + onboarding_fee * new_logos
@@ -333,11 +309,13 @@ def _simulate_chunk(
         counters.uniforms += streams.drawn
 
 
-def _state_types(compiled: bool) -> tuple[type[CustomerBook], type[RoleWorkforce]]:
-    """The customer book and workforce classes of one implementation (the compiled ones
-    import numba, so only when asked for)."""
+def _state_types(
+    compiled: bool,
+) -> tuple[type[CustomerBook], type[RoleWorkforce], type[MonthTerms]]:
+    """The customer book, workforce and month-terms classes of one implementation (the
+    compiled ones import numba, so only when asked for)."""
     if not compiled:
-        return CustomerBook, RoleWorkforce
-    from coverage_sim.engine.kernel_book import KernelBook, KernelWorkforce
+        return CustomerBook, RoleWorkforce, MonthTerms
+    from coverage_sim.engine.kernel_book import KernelBook, KernelMonthTerms, KernelWorkforce
 
-    return KernelBook, KernelWorkforce
+    return KernelBook, KernelWorkforce, KernelMonthTerms

@@ -1,0 +1,119 @@
+"""The compiled engine's per-month arithmetic around the draws (numba): coverage, the
+rates that respond to it and the month's coverage spend, one pass over the trials each,
+bit for bit what ``simulate.py``, ``response.py`` and ``money.py`` compute with numpy.
+
+Same floating-point operations in the same order as the numpy reference: products left
+to right as written there, sums over roles that start at 0.0 and add the roles in order
+(as numpy's ``sum(axis=0)`` over a list of per-role arrays does), the same guards where
+numpy divides with ``where=``. Nothing here calls ``exp``/``log`` (numpy's SIMD versions
+can differ from the C library's in the last bit; see ``kernel.py``).
+
+Cached beside this file (``cache=True``); numba keys that cache on this file alone, so
+these kernels call nothing from another module. Imported by the compiled path only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def response_rates(
+    uncovered: Any, gap: Any, half: Any, hill: bool, coverage: Any, out: Any
+) -> None:  # fmt: skip
+    """``ChunkResponse.at``: ``out[j, m] = uncovered[j] + gap[j] * lift(coverage[j, m])``,
+    ``lift = c`` (linear) or ``c (1 + h) / (c + h)``, 0 where ``c + h <= 0`` (hill)."""
+    size, months = coverage.shape
+    for j in range(size):
+        for m in range(months):
+            c = coverage[j, m]
+            if hill:
+                h = half[j]
+                denominator = c + h
+                lift = c * (1.0 + h) / denominator if denominator > 0 else 0.0
+            else:
+                lift = c
+            out[j, m] = uncovered[j] + gap[j] * lift
+
+
+@njit(cache=True)
+def _coverage(capacity: float, accounts: float) -> float:
+    """``response.coverage_of`` for one trial (``np.minimum`` keeps a NaN)."""
+    if accounts <= 0 and capacity <= 0:
+        return 0.0
+    ratio = capacity / accounts if accounts > 0 else 1.0
+    return 1.0 if ratio > 1.0 else ratio
+
+
+@njit(cache=True)
+def coverages(
+    weights: Any, ramped: Any, per_head: Any, active: Any, adopted: Any, out: Any
+) -> None:  # fmt: skip
+    """Rows ``adopt, renew, expand`` of ``out``: ``coverage_of(sum_r w[m, r] * ramped_r *
+    accounts_per_head_r, accounts)`` with the active customers (adopt, renew) or the
+    adopted ones (expand) as the accounts."""
+    roles, size = ramped.shape
+    for m in range(3):
+        for j in range(size):
+            capacity = 0.0
+            for r in range(roles):
+                capacity += weights[m, r] * ramped[r, j] * per_head[r, j]
+            accounts = float(adopted[j]) if m == 2 else float(active[j])
+            out[m, j] = _coverage(capacity, accounts)
+
+
+@njit(cache=True)
+def month_spend(
+    heads: Any,
+    loaded_cost: Any,
+    commissions: Any,
+    land_weight: Any,
+    book_weight: Any,
+    ramped: Any,
+    per_head: Any,
+    land_capacity: Any,
+    new_acv: Any,
+    expansion_arr: Any,
+    renewed_arr: Any,
+    out: Any,
+) -> None:
+    """``money.month_spend`` with each role's share (``money.capacity_shares``: 0 where
+    the motion has no capacity) of land capacity (``land_capacity``, by role) and of
+    expand and renew capacity (``book_weight[m, r] * ramped_r * accounts_per_head_r``,
+    rows expand, renew). ``commissions[c, r]`` per trial, rows new, expansion, renewal.
+    ``out`` rows: total, land, post_sale, post_sale_salary, on_expansion, on_renewal;
+    ``out[2]`` holds the salaries and ``out[3]`` the land salaries until the end."""
+    roles, size = heads.shape
+    capacity = np.zeros((3, size))  # land, expand, renew, summed over roles from 0.0
+    for r in range(roles):
+        for j in range(size):
+            capacity[0, j] += land_capacity[r, j]
+            capacity[1, j] += book_weight[0, r] * ramped[r, j] * per_head[r, j]
+            capacity[2, j] += book_weight[1, r] * ramped[r, j] * per_head[r, j]
+    out[:, :] = 0.0
+    for r in range(roles):
+        for j in range(size):
+            land = capacity[0, j]
+            land_share = land_capacity[r, j] / land if land > 0 else 0.0
+            expand = capacity[1, j]
+            role_expand = book_weight[0, r] * ramped[r, j] * per_head[r, j]
+            expand_share = role_expand / expand if expand > 0 else 0.0
+            renew = capacity[2, j]
+            role_renew = book_weight[1, r] * ramped[r, j] * per_head[r, j]
+            renew_share = role_renew / renew if renew > 0 else 0.0
+            salary = float(heads[r, j]) * loaded_cost[r, j] / 12.0
+            on_new = commissions[0, r, j] * new_acv[j] * land_share
+            expansion = commissions[1, r, j] * expansion_arr[j] * expand_share
+            renewal = commissions[2, r, j] * renewed_arr[j] * renew_share
+            out[0, j] += salary + on_new + expansion + renewal
+            out[1, j] += salary * land_weight[r] + on_new
+            out[2, j] += salary
+            out[3, j] += salary * land_weight[r]
+            out[4, j] += expansion
+            out[5, j] += renewal
+    for j in range(size):
+        out[3, j] = out[2, j] - out[3, j]
+        out[2, j] = out[0, j] - out[1, j]
