@@ -444,16 +444,21 @@ def age_heads(ramping: Any, productive: Any, ramp_bins: Any, log_q: Any, x: Any)
     one month, the row past each trial's ramp is emptied. Then ``x = cells * log_q`` for
     the attrition draw (row 0 the pool, row ``1 + i`` bin ``i``)."""
     bins, size = ramping.shape
-    for j in range(size):
-        rb = ramp_bins[j]
-        if bins:
+    # row by row (contiguous, vectorizable); per trial the same reads and writes as
+    # ageing one trial at a time: the graduates are read before the rows shift
+    if bins:
+        for j in range(size):
+            rb = ramp_bins[j]
             if rb > 0:
                 productive[j] += ramping[rb - 1, j]
-            for i in range(bins - 1, 0, -1):
-                ramping[i, j] = ramping[i - 1, j] if i < rb else 0
-            ramping[0, j] = 0
+        for i in range(bins - 1, 0, -1):
+            for j in range(size):
+                ramping[i, j] = ramping[i - 1, j] if i < ramp_bins[j] else 0
+        ramping[0, :] = 0
+    for j in range(size):
         x[0, j] = productive[j] * log_q[j]
-        for i in range(bins):
+    for i in range(bins):
+        for j in range(size):
             x[1 + i, j] = ramping[i, j] * log_q[j]
 
 
@@ -498,33 +503,44 @@ def staff(
                 )  # fmt: skip
             else:
                 leaving[1 + i, lo:hi] = 0
+    # row by row (contiguous); per trial every sum adds the same cells in the same order
+    now = np.empty(size, dtype=np.int64)
     for j in range(size):
         productive[j] -= leaving[0, j]
-        in_bins = 0
-        for i in range(bins):
+        now[j] = productive[j]
+    for i in range(bins):
+        for j in range(size):
             ramping[i, j] -= leaving[1 + i, j]
-            in_bins += ramping[i, j]
-        now = productive[j] + in_bins
-        hires = max(target[j] - now, 0)
+    in_bins = np.zeros(size, dtype=np.int64)
+    for i in range(bins):
+        for j in range(size):
+            in_bins[j] += ramping[i, j]
+    for j in range(size):
+        now[j] += in_bins[j]
+        hires = max(target[j] - now[j], 0)
         if max_hires >= 0:
             hires = min(hires, max_hires)
         if bins and ramp_bins[j] > 0:
             ramping[0, j] += hires
         else:
             productive[j] += hires
-        if reduce_immediate and now > target[j]:
-            excess = now - target[j]
-            before = 0
-            for i in range(bins):
-                cell = ramping[i, j]
-                ramping[i, j] = cell - min(max(excess - before, 0), cell)
-                before += cell
-            cell = productive[j]
-            productive[j] = cell - min(max(excess - before, 0), cell)
-        total = productive[j]
-        capacity = 0.0
-        for i in range(bins):
-            total += ramping[i, j]
-            capacity += ramping[i, j] * productivity[i, j]
-        heads[j] = total
-        ramped[j] = productive[j] + capacity
+    if reduce_immediate:
+        for j in range(size):
+            if now[j] > target[j]:
+                excess = now[j] - target[j]
+                before = 0
+                for i in range(bins):
+                    cell = ramping[i, j]
+                    ramping[i, j] = cell - min(max(excess - before, 0), cell)
+                    before += cell
+                cell = productive[j]
+                productive[j] = cell - min(max(excess - before, 0), cell)
+    capacity = np.zeros(size)
+    for j in range(size):
+        heads[j] = productive[j]
+    for i in range(bins):
+        for j in range(size):
+            heads[j] += ramping[i, j]
+            capacity[j] += ramping[i, j] * productivity[i, j]
+    for j in range(size):
+        ramped[j] = productive[j] + capacity[j]
