@@ -35,13 +35,18 @@ def trace_cohort(
     coverage_expand: FloatArray,
     coverage_renew: FloatArray,
     trials: slice,
+    *,
+    compiled: bool = False,
 ) -> dict[str, FloatArray]:
     """``expansion_multiple``, ``post_booking_share`` and ``clv`` per trial of the chunk.
 
-    ``coverage_*`` are the realized coverages, shape ``(chunk trials, horizon)``.
+    ``coverage_*`` are the realized coverages, shape ``(chunk trials, horizon)``;
+    ``compiled``: the engine's compiled path (the same bytes).
     """
     horizon = coverage_adopt.shape[1]
-    rates = expected_rates(customers, coverage_adopt, coverage_expand, coverage_renew, trials)
+    rates = expected_rates(
+        customers, coverage_adopt, coverage_expand, coverage_renew, trials, compiled=compiled
+    )
     acv = customers.land_acv[trials]
     resolve = onboarding_resolution(customers.onboarding_months[trials])
     downsell = customers.downsell[trials]

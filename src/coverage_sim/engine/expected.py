@@ -79,21 +79,24 @@ def expected_rates(
     coverage_expand: FloatArray,
     coverage_renew: FloatArray,
     trials: slice,
+    *,
+    compiled: bool = False,
 ) -> dict[str, FloatArray]:
     """The book's monthly rates at the given coverages (trials on axis 0, any trailing
-    axes), probabilities clipped to [0, 1]; ``growth`` = upsell + expected cross-sell."""
+    axes), probabilities clipped to [0, 1]; ``growth`` = upsell + expected cross-sell.
+    ``compiled``: the responses by the compiled kernel (the same bytes)."""
     size = customers.cross_sell_size[trials]
     size = size.reshape(size.shape + (1,) * (coverage_expand.ndim - 1))
     rates = {
-        "renew_adopted": rate_at(customers.renewal_adopted, coverage_renew, trials),
-        "renew_at_risk": rate_at(customers.renewal_at_risk, coverage_renew, trials),
-        "adoption": rate_at(customers.adoption_rate, coverage_adopt, trials),
-        "decay": rate_at(customers.adoption_decay, coverage_adopt, trials),
-        "recovery": rate_at(customers.adoption_recovery, coverage_adopt, trials),
+        "renew_adopted": rate_at(customers.renewal_adopted, coverage_renew, trials, compiled=compiled),
+        "renew_at_risk": rate_at(customers.renewal_at_risk, coverage_renew, trials, compiled=compiled),
+        "adoption": rate_at(customers.adoption_rate, coverage_adopt, trials, compiled=compiled),
+        "decay": rate_at(customers.adoption_decay, coverage_adopt, trials, compiled=compiled),
+        "recovery": rate_at(customers.adoption_recovery, coverage_adopt, trials, compiled=compiled),
     }
     rates = {name: np.clip(rate, 0.0, 1.0) for name, rate in rates.items()}
     rates["growth"] = (
-        rate_at(customers.upsell_monthly, coverage_expand, trials)
-        + rate_at(customers.cross_sell_per_year, coverage_expand, trials) / 12.0 * size
+        rate_at(customers.upsell_monthly, coverage_expand, trials, compiled=compiled)
+        + rate_at(customers.cross_sell_per_year, coverage_expand, trials, compiled=compiled) / 12.0 * size
     )
     return rates

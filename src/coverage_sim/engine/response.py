@@ -72,9 +72,11 @@ class ChunkResponse:
         return out.reshape(coverage.shape)
 
 
-def rate_at(response: CoverageResponse, coverage: FloatArray, trials: slice) -> FloatArray:
+def rate_at(
+    response: CoverageResponse, coverage: FloatArray, trials: slice, *, compiled: bool = False
+) -> FloatArray:
     """``response`` at ``coverage`` for trials ``trials`` (see ``ChunkResponse.at``)."""
-    return ChunkResponse.of(response, trials).at(coverage)
+    return ChunkResponse.of(response, trials, compiled=compiled).at(coverage)
 
 
 def coverage_of(capacity: FloatArray, accounts: FloatArray) -> FloatArray:

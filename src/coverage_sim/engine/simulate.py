@@ -303,7 +303,8 @@ def _simulate_chunk(
         )
         terminal = runoff_value(scenario, trials, final)
     record.finish(
-        trace_cohort(customers, company, *record.coverage(), trials=trials), runoff=terminal
+        trace_cohort(customers, company, *record.coverage(), trials=trials, compiled=compiled),
+        runoff=terminal,
     )
     if counters is not None:
         counters.uniforms += streams.drawn
