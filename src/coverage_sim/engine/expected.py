@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coverage_sim.compiled import Customers, FloatArray
+from coverage_sim.compiled import CoverageResponse, Customers, FloatArray
 from coverage_sim.engine.response import rate_at
 
 _ONBOARDING, _ADOPTED, _AT_RISK = 0, 1, 2
@@ -87,16 +87,20 @@ def expected_rates(
     ``compiled``: the responses by the compiled kernel (the same bytes)."""
     size = customers.cross_sell_size[trials]
     size = size.reshape(size.shape + (1,) * (coverage_expand.ndim - 1))
+
+    def at(response: CoverageResponse, coverage: FloatArray) -> FloatArray:
+        return rate_at(response, coverage, trials, compiled=compiled)
+
     rates = {
-        "renew_adopted": rate_at(customers.renewal_adopted, coverage_renew, trials, compiled=compiled),
-        "renew_at_risk": rate_at(customers.renewal_at_risk, coverage_renew, trials, compiled=compiled),
-        "adoption": rate_at(customers.adoption_rate, coverage_adopt, trials, compiled=compiled),
-        "decay": rate_at(customers.adoption_decay, coverage_adopt, trials, compiled=compiled),
-        "recovery": rate_at(customers.adoption_recovery, coverage_adopt, trials, compiled=compiled),
+        "renew_adopted": at(customers.renewal_adopted, coverage_renew),
+        "renew_at_risk": at(customers.renewal_at_risk, coverage_renew),
+        "adoption": at(customers.adoption_rate, coverage_adopt),
+        "decay": at(customers.adoption_decay, coverage_adopt),
+        "recovery": at(customers.adoption_recovery, coverage_adopt),
     }
     rates = {name: np.clip(rate, 0.0, 1.0) for name, rate in rates.items()}
     rates["growth"] = (
-        rate_at(customers.upsell_monthly, coverage_expand, trials, compiled=compiled)
-        + rate_at(customers.cross_sell_per_year, coverage_expand, trials, compiled=compiled) / 12.0 * size
+        at(customers.upsell_monthly, coverage_expand)
+        + at(customers.cross_sell_per_year, coverage_expand) / 12.0 * size
     )
     return rates

@@ -266,7 +266,9 @@ def _simulate_chunk(
         new_acv = new_logos * acv
         spend = switch.spend(
             month,
-            terms.spend([f.heads for f in forces], land_cap, new_acv, expansion, renewal["renewed"]),
+            terms.spend(
+                [f.heads for f in forces], land_cap, new_acv, expansion, renewal["renewed"]
+            ),
         )
         arr_total = book.total_arr()
         revenue = arr_total / 12.0 + onboarding_fee * new_logos
