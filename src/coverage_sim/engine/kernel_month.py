@@ -117,3 +117,48 @@ def month_spend(
     for j in range(size):
         out[3, j] = out[2, j] - out[3, j]
         out[2, j] = out[0, j] - out[1, j]
+
+
+@njit(cache=True)
+def record_month(
+    year: int,
+    flows: Any,
+    new_logos: Any,
+    company: Any,
+    contribution: Any,
+    post_sale_share: Any,
+    bridge: Any,
+    totals: Any,
+    window: Any,
+) -> None:
+    """``ChunkRecord.month``'s arithmetic for one month. ``flows`` rows: revenue, spend
+    total, land, post-sale, marketing, new ACV, expansion, base expansion, churn,
+    contraction, base churn, base contraction, churned logos; ``company`` rows: gross
+    margin, other opex share, this month's discount factor. Writes the month's
+    ``contribution`` and ``post_sale_share`` and adds to the bridge columns (new,
+    expansion, contraction, churn of ``year``), the ``totals`` rows (``ChunkRecord``'s
+    order) and ``window`` (churn, contraction, expansion)."""
+    for j in range(new_logos.shape[0]):
+        revenue = flows[0, j]
+        total = flows[1, j]
+        gross = revenue * company[0, j]
+        c = gross - total - flows[4, j] - company[1, j] * revenue
+        contribution[j] = c
+        post_sale_share[j] = flows[3, j] / total if total > 0 else 0.0
+        bridge[0][j, year] += flows[5, j]
+        bridge[1][j, year] += flows[6, j]
+        bridge[2][j, year] += flows[9, j]
+        bridge[3][j, year] += flows[8, j]
+        totals[0, j] += revenue
+        totals[1, j] += total
+        totals[2, j] += flows[2, j]
+        totals[3, j] += flows[3, j]
+        totals[4, j] += flows[4, j]
+        totals[5, j] += c
+        totals[6, j] += c * company[2, j]
+        totals[7, j] += float(new_logos[j])
+        totals[8, j] += flows[5, j]
+        totals[9, j] += flows[12, j]
+        window[0, j] += flows[10, j]
+        window[1, j] += flows[11, j]
+        window[2, j] += flows[7, j]

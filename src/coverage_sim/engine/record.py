@@ -30,6 +30,21 @@ def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
     return out
 
 
+# the per-trial totals a chunk accumulates over its months, in ``record_month``'s order
+_TOTALS = (
+    "revenue",
+    "spend",
+    "land_spend",
+    "post_sale_spend",
+    "marketing",
+    "contribution",
+    "npv",
+    "new_logos",
+    "new_acv",
+    "churned_logos",
+)
+
+
 class OutcomeArrays:
     """The full ``(trials, ...)`` arrays of one scenario, filled chunk by chunk."""
 
@@ -42,8 +57,8 @@ class OutcomeArrays:
         names = [*SERIES_NAMES, *(f"heads.{r.name}" for r in scenario.roles)]
         self.series = {name: np.zeros((n, h)) for name in names}
 
-    def chunk(self, trials: slice) -> ChunkRecord:
-        return ChunkRecord(self, trials)
+    def chunk(self, trials: slice, *, compiled: bool = False) -> ChunkRecord:
+        return ChunkRecord(self, trials, compiled=compiled)
 
     def outcome(self) -> ScenarioOutcome:
         return ScenarioOutcome(
@@ -54,8 +69,11 @@ class OutcomeArrays:
 class ChunkRecord:
     """Accumulates one chunk's months and writes into the full arrays."""
 
-    def __init__(self, arrays: OutcomeArrays, trials: slice) -> None:
+    def __init__(self, arrays: OutcomeArrays, trials: slice, *, compiled: bool = False) -> None:
+        """``compiled``: a month's arithmetic by ``kernel_month.record_month`` (the same
+        bytes)."""
         s = arrays.scenario
+        self.compiled = compiled
         self.arrays, self.trials, self.scenario = arrays, trials, s
         size, h = trials.stop - trials.start, s.horizon_months
         # month-major while the chunk runs (a month is one contiguous row), trials-major
@@ -68,23 +86,11 @@ class ChunkRecord:
         self.other_opex_pct = s.company.other_opex_pct[trials]
         self._coverage = np.zeros((3, h, size))  # month-major, like the series
         zeros = np.zeros(size)
-        self.totals = {
-            k: zeros.copy()
-            for k in (
-                "revenue",
-                "spend",
-                "land_spend",
-                "post_sale_spend",
-                "marketing",
-                "contribution",
-                "npv",
-                "new_logos",
-                "new_acv",
-                "churned_logos",
-            )
-        }
+        self._totals = np.zeros((len(_TOTALS), size))
+        self.totals = dict(zip(_TOTALS, self._totals, strict=True))
         self.window_base = np.full(size, np.nan)
-        self.window = {k: zeros.copy() for k in ("churn", "contraction", "expansion")}
+        self._window = np.zeros((3, size))
+        self.window = dict(zip(("churn", "contraction", "expansion"), self._window, strict=True))
         self.ending_arr = zeros.copy()
         self.ending_customers = zeros.copy()
 
@@ -112,6 +118,14 @@ class ChunkRecord:
         coverage: tuple[FloatArray, FloatArray, FloatArray],
     ) -> None:
         s, i = self.scenario, month - 1
+        if self.compiled:
+            self._compiled_month(
+                month, arr=arr, customers=customers, revenue=revenue, spend=spend,
+                marketing=marketing, heads=heads, new_logos=new_logos, new_acv=new_acv,
+                expansion=expansion, base_expansion=base_expansion, renewal=renewal,
+                coverage=coverage,
+            )  # fmt: skip
+            return
         gross = revenue * self.gross_margin
         contribution = gross - spend.total - marketing - self.other_opex_pct * revenue
         series = self.series
@@ -136,10 +150,7 @@ class ChunkRecord:
         self.bridge["expansion"][:, year] += expansion
         self.bridge["contraction"][:, year] += renewal["contraction"]
         self.bridge["churn"][:, year] += renewal["churn"]
-        if month % 12 == 0 or month == s.horizon_months:
-            self.bridge["end"][:, year] = arr
-            if year + 1 < self.bridge["start"].shape[1]:
-                self.bridge["start"][:, year + 1] = arr
+        self._close_year(month, arr)
 
         t = self.totals
         t["revenue"] += revenue
@@ -157,6 +168,65 @@ class ChunkRecord:
         self.window["contraction"] += renewal["base_contraction"]
         self.window["expansion"] += base_expansion
         self.ending_arr, self.ending_customers = arr, customers.astype(np.float64)
+
+    def _compiled_month(
+        self,
+        month: int,
+        *,
+        arr: FloatArray,
+        customers: IntArray,
+        revenue: FloatArray,
+        spend: MonthSpend,
+        marketing: FloatArray,
+        heads: list[IntArray],
+        new_logos: IntArray,
+        new_acv: FloatArray,
+        expansion: FloatArray,
+        base_expansion: FloatArray,
+        renewal: dict[str, FloatArray],
+        coverage: tuple[FloatArray, FloatArray, FloatArray],
+    ) -> None:
+        """``month`` with its arithmetic in one compiled pass over the trials."""
+        from coverage_sim.engine.kernel_month import record_month
+
+        s, i = self.scenario, month - 1
+        series = self.series
+        flows = np.array(
+            [
+                revenue, spend.total, spend.land, spend.post_sale, marketing, new_acv,
+                expansion, base_expansion, renewal["churn"], renewal["contraction"],
+                renewal["base_churn"], renewal["base_contraction"], renewal["churned_logos"],
+            ],
+            dtype=np.float64,
+        )  # fmt: skip
+        company = np.array([self.gross_margin, self.other_opex_pct, self._discount_by_month[i]])
+        b = self.bridge
+        record_month(
+            i // 12, flows, np.ascontiguousarray(new_logos, dtype=np.int64), company,
+            series["contribution"][i], series["post_sale_share"][i],
+            (b["new"], b["expansion"], b["contraction"], b["churn"]), self._totals, self._window,
+        )  # fmt: skip
+        series["arr"][i] = arr
+        series["customers"][i] = customers
+        series["revenue"][i] = revenue
+        series["spend"][i] = spend.total
+        series["new_logos"][i] = new_logos
+        series["churned_logos"][i] = renewal["churned_logos"]
+        for role, count in zip(s.roles, heads, strict=True):
+            series[f"heads.{role.name}"][i] = count
+        for k, c in enumerate(coverage):
+            self._coverage[k, i] = c
+        self._close_year(month, arr)
+        self.ending_arr, self.ending_customers = arr, customers.astype(np.float64)
+
+    def _close_year(self, month: int, arr: FloatArray) -> None:
+        """At a year's last month (or the horizon's), its ending ARR and the next year's
+        starting ARR."""
+        year = (month - 1) // 12
+        if month % 12 == 0 or month == self.scenario.horizon_months:
+            self.bridge["end"][:, year] = arr
+            if year + 1 < self.bridge["start"].shape[1]:
+                self.bridge["start"][:, year + 1] = arr
 
     def coverage(self) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Realized coverage per trial x month: adopt, expand, renew."""

@@ -110,7 +110,7 @@ def simulate(
             root,
             first_trial,
             trials,
-            arrays.chunk(trials),
+            arrays.chunk(trials, compiled=implementation == "compiled"),
             implementation,
             counters,
             switch,
