@@ -18,6 +18,7 @@ from coverage_sim.engine.inverse import (
     poisson_quantile,
 )
 from coverage_sim.engine.kernel import binomial_rows, poisson_cells
+from coverage_sim.engine.response import rate_at
 from coverage_sim.engine.simulate import EngineCounters, simulate
 from coverage_sim.engine.streams import BLOCK_TRIALS, NoiseStreams, root_sequence
 from coverage_sim.outcome import ScenarioOutcome
@@ -189,3 +190,25 @@ def test_compiled_poisson_counts_equal_the_numpy_inversion(lam_max: float) -> No
     got = np.empty(5000, dtype=np.int64)
     poisson_cells(_in_blocks(u[None, :]), lam, np.exp(-lam), got, pdtr, ndtri)
     assert got.tobytes() == poisson_quantile(u, lam).tobytes()
+
+
+@pytest.mark.parametrize("shape", ["linear", "hill"])
+def test_compiled_coverage_responses_equal_numpy_at_any_coverage(shape: str) -> None:
+    rng = np.random.default_rng(5)
+    n = 300
+    half = rng.uniform(0.0, 0.5, n)
+    half[:20] = 0.0  # c + h == 0 where the coverage is 0 too: no lift
+    resp = CoverageResponse(
+        shape=shape,
+        uncovered=rng.uniform(0.0, 0.3, n),
+        covered=rng.uniform(0.0, 0.9, n),
+        half_saturation=half,
+    )
+    coverage = rng.uniform(0.0, 1.0, (n, 7))
+    coverage[:40, :3] = 0.0
+    trials = slice(0, n)
+    for c in (coverage, coverage[:, 0], coverage.T.copy().T):
+        numpy_rate = rate_at(resp, c, trials)
+        compiled_rate = rate_at(resp, c, trials, compiled=True)
+        assert compiled_rate.shape == numpy_rate.shape
+        assert compiled_rate.tobytes() == numpy_rate.tobytes()
