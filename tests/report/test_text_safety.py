@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_factory import make_report
@@ -102,3 +103,15 @@ def test_no_format_writes_a_control_character_from_a_name_raw(name: str) -> None
     text = render(report, OutputFormat.json)
     assert _raw_controls(text) == []
     assert name in [s["name"] for s in json.loads(text)["scenarios"]]  # lossless
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [("### 0", "\\#\\#\\# 0 is"), ("- x", "\\- x is"), ("1. x", "1\\. x is"), ("+", "\\+ is")],
+)
+def test_a_verdict_sentence_opening_with_a_markdown_marker_stays_a_paragraph(
+    name: str, start: str
+) -> None:
+    text = render_markdown(make_report(("Base", name)))
+    sentence = next(line for line in text.splitlines() if "is the best plan" in line)
+    assert sentence.startswith(start)

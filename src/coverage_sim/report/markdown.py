@@ -20,13 +20,26 @@ from coverage_sim.report.verdict import (
     verdict_cells,
 )
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+_BLOCK_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")  # a list item or underline
 
 
 def escape(text: str) -> str:
     """Text that renders literally inside a GitHub table cell (one line, ``|`` escaped)."""
     one_line = " ".join(text.splitlines()) if text else text
     return _SPECIAL.sub(r"\\\1", one_line)
+
+
+def escape_paragraph(text: str) -> str:
+    """``escape``, and a paragraph that starts like a list item (``- ``, ``1. ``) or a
+    heading underline stays a paragraph (CommonMark: a backslash before the marker)."""
+
+    def neutral(m: re.Match[str]) -> str:
+        if m.group(2):
+            return f"{m.group(1)}\\{m.group(2)}"
+        return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
+
+    return _BLOCK_START.sub(neutral, escape(text), count=1)
 
 
 def _row(cells: list[str]) -> str:
@@ -64,7 +77,7 @@ def _verdict(report: RunReport) -> list[str]:
         if compare and row.name == verdict.best:
             name = f"**{name}**"
         lines.append(_row([name, *verdict_cells(row, compare=compare)]))
-    return [*lines, "", escape(verdict.sentence)]
+    return [*lines, "", escape_paragraph(verdict.sentence)]
 
 
 def _metrics_table(report: RunReport, selection: Selection) -> list[str]:
