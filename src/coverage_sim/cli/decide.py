@@ -283,6 +283,11 @@ def optimize(
                 bar(done, max(most, done), best)
 
         result = run_optimize(plan, executor, tolerance=band_tolerance, on_candidate=on_candidate)
+    # the timing goes to stderr so that the output stays byte-identical for the same seed
+    sys.stderr.write(
+        f"coverage-sim: optimize: {len(result.candidates)} evaluations in "
+        f"{result.wall_seconds:.1f} s on {executor.workers} worker(s)\n"
+    )
     if best_plan is not None:
         write_atomic(best_plan, best_plan_yaml(result, best_plan))
         load_scenario(best_plan)  # it must validate; a failure here is a bug, reported (exit 2)

@@ -6,7 +6,7 @@ JSON layout::
      "objective": {metric, stat, better},
      "search": {optimizer, roles, bounds: {<role>: [min, max]}, fixed: {<role>: share},
                 budget: {key, from, to} | null, maxiter, popsize, polish,
-                converged, message, evaluations, wall_seconds},
+                converged, message, evaluations},
      "best": {allocation: {<role>: share}, budget, objective: {search_seed, fresh_seed},
               fresh_seed, metrics: {<id>: {mean, p10, p50, p90, mc_se, n}},
               metrics_at_search_seed: {<id>: {...}}},
@@ -14,8 +14,8 @@ JSON layout::
      "band": {tolerance, splits, ranges: {<role>|budget: [low, high]}},
      "frontier": [{allocation, budget, p10, p50, objective}]}
 
-``wall_seconds`` is the one figure that changes from run to run (it is a timing); every
-other byte is the same for the same seed.
+The wall time is not part of the output (it would differ between two runs with the same
+seed): the command prints it on stderr. Every byte here is the same for the same seed.
 """
 
 from __future__ import annotations
@@ -83,7 +83,6 @@ def optimize_to_dict(result: OptimizeResult) -> dict[str, Any]:
             "converged": result.converged,
             "message": result.message,
             "evaluations": len(result.candidates),
-            "wall_seconds": round(result.wall_seconds, 3),
         },
         "best": {
             "allocation": _split(best),
@@ -185,7 +184,7 @@ def _lines(result: OptimizeResult) -> dict[str, Any]:
             f"Flat maximum: {sum(result.band.members)} of {len(result.candidates)} splits are "
             f"within {tolerance} of the best {goal.text}, or their Monte Carlo precision, "
             "whichever is wider; the share ranges above span them.",
-            f"Evaluations: {len(result.candidates)} in {result.wall_seconds:.1f} s "
+            f"Evaluations: {len(result.candidates)} "
             f"(differential evolution, {'converged' if result.converged else 'stopped'}: "
             f"{result.message}).",
         ],
@@ -300,7 +299,6 @@ def render_optimize_csv(result: OptimizeResult) -> str:
         for role, share in point["allocation"].items():
             rows.append(["frontier", str(index), _text(_v(role)), _number(share), "", ""])
     rows.append(["run", "", "evaluations", str(doc["search"]["evaluations"]), "", ""])
-    rows.append(["run", "", "wall_seconds", _number(doc["search"]["wall_seconds"]), "", ""])
     return (
         "\n".join(
             ",".join(row) for row in [["kind", "index", "name", "value", "low", "high"], *rows]
