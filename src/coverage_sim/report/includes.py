@@ -7,7 +7,8 @@ a sentence.
   marked, and the best split, its fresh-seed check and flat-maximum ranges in words;
 - ``sensitivity``: a tornado of the metric's p50 with each input at its p10 and p90
   (inputs without a swing: their share of the variance);
-- ``explain``: the paired difference split by cause (p50 of each part).
+- ``explain``: the paired difference split by cause (the mean of each part: the means add
+  up to the mean difference, percentiles do not).
 
 A file that cannot be read, is not JSON, or holds another command is a ``UsageError``
 naming the file (exit 2).
@@ -223,16 +224,17 @@ def _sensitivity(document: dict[str, Any], tag: str) -> IncludedSection:
 def _explain(document: dict[str, Any], tag: str) -> IncludedSection:
     metric = str(document.get("metric", ""))
     label = fmt.metric_label(metric)
-    parts = [(str(p.get("name")), 0.0, _num(p.get("p50"))) for p in document.get("parts", [])]
+    parts = [(str(p.get("name")), 0.0, _num(p.get("mean"))) for p in document.get("parts", [])]
     plan, baseline = document.get("plan", ""), document.get("baseline", "")
     money = _unit_money(metric)
     spec = ChartSpec(
         f"{tag}-parts",
-        f"The paired {label} difference of {plan} against {baseline}, by cause (p50).",
+        f"The paired {label} difference of {plan} against {baseline}, by cause (means, which "
+        "add up to the mean difference).",
         partial(
             charts.tornado_chart,
             f"Why {plan} differs from {baseline}: {label}",
-            f"{label} difference, p50" + (" ($)" if money else ""),
+            f"{label} difference, mean" + (" ($)" if money else ""),
             parts,
             0.0,
             money=money,
@@ -240,8 +242,11 @@ def _explain(document: dict[str, Any], tag: str) -> IncludedSection:
             ylabel="Cause",
         ),
     )
-    total = document.get("total", {}).get("p50")
-    sentences = [f"Total difference p50: {fmt.metric_delta(metric, _num(total))}."]
+    total = document.get("total", {})
+    sentences = [
+        f"Mean difference {fmt.metric_delta(metric, _num(total.get('mean')))} "
+        f"(p50 {fmt.metric_delta(metric, _num(total.get('p50')))})."
+    ]
     return IncludedSection(f"Explain {label}: {plan} against {baseline}", sentences, [spec])
 
 
