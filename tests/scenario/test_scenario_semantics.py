@@ -254,3 +254,13 @@ def test_yaml_indentation_errors_say_indentation(cli, write, text: str) -> None:
     assert code == 2
     assert "bad.yaml:4:" in err and "indent" in err
     assert not err.split("[parser:")[0].count("<block")
+
+
+def test_a_problem_in_a_set_override_names_the_flag_and_the_file_it_overrides(
+    cli, write, model_text: str
+) -> None:
+    plan = write("plan.yaml", model_text)
+    code, _, err = cli("run", plan, "--set", "market.addressable_accounts=10", "--trials", "10")
+    assert code == 2
+    assert err.startswith("coverage-sim: error: --set market.addressable_accounts=10:")
+    assert f"(overriding {plan})" in err and "extends" not in err

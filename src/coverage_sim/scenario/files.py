@@ -73,9 +73,12 @@ def _check(doc: YamlDocument, *, partial: bool) -> tuple[Scenario | None, bool]:
 
 
 def _reached_from(issue: ScenarioIssue, path: Path) -> ScenarioIssue:
-    """An issue found in an ``extends`` parent also names the file that was run."""
+    """An issue found in an ``extends`` parent also names the file that was run; one in a
+    command-line override (``--set ...``, located at the flag) names the file it overrides."""
     if issue.file == str(path):
         return issue
+    if issue.file.startswith("--"):
+        return replace(issue, message=f"{issue.message} (overriding {path})")
     return replace(issue, message=f"{issue.message} (in a file that {path} extends)")
 
 
