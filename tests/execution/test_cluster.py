@@ -34,7 +34,7 @@ def threads_cluster() -> Iterator[str]:
         processes=False,
         protocol="tcp",  # a real address, as a remote scheduler has
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: never collides with a dashboard on 8787
     ) as cluster:
         yield cluster.scheduler_address
 
@@ -98,7 +98,7 @@ def test_a_worker_lost_mid_run_is_retried_and_one_that_keeps_dying_fails_cleanly
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: never collides with a dashboard on 8787
         ) as cluster,
     ):
         executor = make_executor(scheduler=cluster.scheduler_address)
