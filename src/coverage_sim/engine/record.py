@@ -118,39 +118,68 @@ class ChunkRecord:
         coverage: tuple[FloatArray, FloatArray, FloatArray],
     ) -> None:
         s, i = self.scenario, month - 1
-        if self.compiled:
-            self._compiled_month(
-                month, arr=arr, customers=customers, revenue=revenue, spend=spend,
-                marketing=marketing, heads=heads, new_logos=new_logos, new_acv=new_acv,
-                expansion=expansion, base_expansion=base_expansion, renewal=renewal,
-                coverage=coverage,
-            )  # fmt: skip
-            return
-        gross = revenue * self.gross_margin
-        contribution = gross - spend.total - marketing - self.other_opex_pct * revenue
         series = self.series
         series["arr"][i] = arr
         series["customers"][i] = customers
         series["revenue"][i] = revenue
         series["spend"][i] = spend.total
-        series["contribution"][i] = contribution
-        post = np.zeros_like(spend.total)
-        np.divide(spend.post_sale, spend.total, out=post, where=spend.total > 0)
-        series["post_sale_share"][i] = post
-        churned_logos = renewal["churned_logos"]
         series["new_logos"][i] = new_logos
-        series["churned_logos"][i] = churned_logos
+        series["churned_logos"][i] = renewal["churned_logos"]
         for role, count in zip(s.roles, heads, strict=True):
             series[f"heads.{role.name}"][i] = count
         for k, c in enumerate(coverage):
             self._coverage[k, i] = c
+        flows = (revenue, spend, marketing, new_logos, new_acv, expansion, base_expansion)
+        self._flows(i, *flows, renewal)
+        self._close_year(month, arr)
+        self.ending_arr, self.ending_customers = arr, customers.astype(np.float64)
+
+    def _flows(
+        self,
+        i: int,
+        revenue: FloatArray,
+        spend: MonthSpend,
+        marketing: FloatArray,
+        new_logos: IntArray,
+        new_acv: FloatArray,
+        expansion: FloatArray,
+        base_expansion: FloatArray,
+        renewal: dict[str, FloatArray],
+    ) -> None:
+        """Month ``i + 1``'s contribution and post-sale share, and its flows added to the
+        bridge, the totals and the window (compiled: one pass, ``record_month``)."""
+        if self.compiled:
+            from coverage_sim.engine.kernel_month import record_month
+
+            flows = np.array(
+                [
+                    revenue, spend.total, spend.land, spend.post_sale, marketing, new_acv,
+                    expansion, base_expansion, renewal["churn"], renewal["contraction"],
+                    renewal["base_churn"], renewal["base_contraction"], renewal["churned_logos"],
+                ],
+                dtype=np.float64,
+            )  # fmt: skip
+            company = [self.gross_margin, self.other_opex_pct, self._discount_by_month[i]]
+            b, series = self.bridge, self.series
+            record_month(
+                i // 12, flows, np.ascontiguousarray(new_logos, dtype=np.int64),
+                np.array(company), series["contribution"][i], series["post_sale_share"][i],
+                (b["new"], b["expansion"], b["contraction"], b["churn"]), self._totals,
+                self._window,
+            )  # fmt: skip
+            return
+        gross = revenue * self.gross_margin
+        contribution = gross - spend.total - marketing - self.other_opex_pct * revenue
+        self.series["contribution"][i] = contribution
+        post = np.zeros_like(spend.total)
+        np.divide(spend.post_sale, spend.total, out=post, where=spend.total > 0)
+        self.series["post_sale_share"][i] = post
 
         year = i // 12
         self.bridge["new"][:, year] += new_acv
         self.bridge["expansion"][:, year] += expansion
         self.bridge["contraction"][:, year] += renewal["contraction"]
         self.bridge["churn"][:, year] += renewal["churn"]
-        self._close_year(month, arr)
 
         t = self.totals
         t["revenue"] += revenue
@@ -162,62 +191,11 @@ class ChunkRecord:
         t["npv"] += contribution * self._discount_by_month[i]
         t["new_logos"] += new_logos
         t["new_acv"] += new_acv
-        t["churned_logos"] += churned_logos
+        t["churned_logos"] += renewal["churned_logos"]
         # the base flows are zero until the window opens
         self.window["churn"] += renewal["base_churn"]
         self.window["contraction"] += renewal["base_contraction"]
         self.window["expansion"] += base_expansion
-        self.ending_arr, self.ending_customers = arr, customers.astype(np.float64)
-
-    def _compiled_month(
-        self,
-        month: int,
-        *,
-        arr: FloatArray,
-        customers: IntArray,
-        revenue: FloatArray,
-        spend: MonthSpend,
-        marketing: FloatArray,
-        heads: list[IntArray],
-        new_logos: IntArray,
-        new_acv: FloatArray,
-        expansion: FloatArray,
-        base_expansion: FloatArray,
-        renewal: dict[str, FloatArray],
-        coverage: tuple[FloatArray, FloatArray, FloatArray],
-    ) -> None:
-        """``month`` with its arithmetic in one compiled pass over the trials."""
-        from coverage_sim.engine.kernel_month import record_month
-
-        s, i = self.scenario, month - 1
-        series = self.series
-        flows = np.array(
-            [
-                revenue, spend.total, spend.land, spend.post_sale, marketing, new_acv,
-                expansion, base_expansion, renewal["churn"], renewal["contraction"],
-                renewal["base_churn"], renewal["base_contraction"], renewal["churned_logos"],
-            ],
-            dtype=np.float64,
-        )  # fmt: skip
-        company = np.array([self.gross_margin, self.other_opex_pct, self._discount_by_month[i]])
-        b = self.bridge
-        record_month(
-            i // 12, flows, np.ascontiguousarray(new_logos, dtype=np.int64), company,
-            series["contribution"][i], series["post_sale_share"][i],
-            (b["new"], b["expansion"], b["contraction"], b["churn"]), self._totals, self._window,
-        )  # fmt: skip
-        series["arr"][i] = arr
-        series["customers"][i] = customers
-        series["revenue"][i] = revenue
-        series["spend"][i] = spend.total
-        series["new_logos"][i] = new_logos
-        series["churned_logos"][i] = renewal["churned_logos"]
-        for role, count in zip(s.roles, heads, strict=True):
-            series[f"heads.{role.name}"][i] = count
-        for k, c in enumerate(coverage):
-            self._coverage[k, i] = c
-        self._close_year(month, arr)
-        self.ending_arr, self.ending_customers = arr, customers.astype(np.float64)
 
     def _close_year(self, month: int, arr: FloatArray) -> None:
         """At a year's last month (or the horizon's), its ending ARR and the next year's
