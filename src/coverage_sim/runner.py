@@ -167,7 +167,9 @@ def _simulate(
     blocks = ScenarioAccumulator(item.name)
     if previous is not None and previous.digest == _draws_digest(compiled, previous.blocks.trials):
         blocks = previous.blocks
-    simulate_in_blocks(compiled, settings.seed, executor, on_progress=progress, into=blocks)
+    # no progress to show: tasks of several blocks (trial_blocks.task_blocks_for)
+    shown = progress if on_progress is not None else None
+    simulate_in_blocks(compiled, settings.seed, executor, on_progress=shown, into=blocks)
     draws = dict(compiled.draws) if keep_draws else {}
     return _Simulated(blocks, _draws_digest(compiled, trials), draws)
 

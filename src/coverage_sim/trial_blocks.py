@@ -1,12 +1,17 @@
-"""One scenario's trials simulated as blocks of 1,000 through an ``Executor``.
+"""One scenario's trials simulated in tasks of whole blocks of 1,000 through an ``Executor``.
 
 Trial ``i`` draws its process noise at stream positions fixed by its block
 (``engine.streams``), so a block simulated alone, in any process, gives the same per-trial
-values as inside a whole run. Each task carries only its block's slice of the compiled
-scenario (``compiled.slice_trials``) and the seed; results come back in block order,
-whatever the number of workers, so the output is byte-identical for any executor. Each
-block is reduced where it ran (``metrics.streaming``): the parent keeps the per-trial
-metrics and fixed-size histograms, never a trials x months series.
+values as inside a whole run. Each task carries only its blocks' slice of the compiled
+scenario (``compiled.slice_trials``) and the seed; results come back in trial order,
+whatever the number of workers, so the output is byte-identical for any executor and task
+size. Each task is reduced where it ran (``metrics.streaming``, which sums the bridge per
+block): the parent keeps the per-trial metrics and fixed-size histograms, never a
+trials x months series.
+
+Task size: one block when progress is shown (an update every 1,000 trials); otherwise up
+to ``MAX_TASK_BLOCKS`` blocks, about two tasks per worker, since every task pays the
+engine's per-month Python overhead once (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -33,16 +38,32 @@ class BlockTask:
 def simulate_block(task: BlockTask) -> BlockSummary:
     """One block simulated and reduced to its summary (runs in a worker)."""
     outcome = simulate(
-        task.scenario, task.seed, first_trial=task.first_trial, chunk_trials=BLOCK_TRIALS
+        task.scenario, task.seed, first_trial=task.first_trial, chunk_trials=task.scenario.trials
     )
     return summarize_block(outcome)
 
 
-def block_tasks(scenario: CompiledScenario, seed: int, start: int = 0) -> Iterator[BlockTask]:
-    """One task per block of ``BLOCK_TRIALS`` trials from trial ``start`` (a block start)."""
-    for first in range(start, scenario.trials, BLOCK_TRIALS):
-        stop = min(first + BLOCK_TRIALS, scenario.trials)
+MAX_TASK_BLOCKS = 4  # bounds a worker's memory: 4,000 trials' monthly series at a time
+
+
+def block_tasks(
+    scenario: CompiledScenario, seed: int, start: int = 0, task_blocks: int = 1
+) -> Iterator[BlockTask]:
+    """One task per ``task_blocks`` blocks of ``BLOCK_TRIALS`` trials from trial ``start``
+    (a block start)."""
+    size = task_blocks * BLOCK_TRIALS
+    for first in range(start, scenario.trials, size):
+        stop = min(first + size, scenario.trials)
         yield BlockTask(slice_trials(scenario, first, stop), seed, first)
+
+
+def task_blocks_for(trials: int, workers: int, *, progress: bool) -> int:
+    """Blocks per task: 1 with progress, else about two tasks per worker, at most
+    ``MAX_TASK_BLOCKS``."""
+    if progress:
+        return 1
+    blocks = -(-trials // BLOCK_TRIALS)
+    return max(1, min(MAX_TASK_BLOCKS, blocks // (2 * max(workers, 1))))
 
 
 def simulate_in_blocks(
@@ -54,10 +75,14 @@ def simulate_in_blocks(
     into: ScenarioAccumulator | None = None,
 ) -> ScenarioAccumulator:
     """Every trial of ``scenario`` from the first not yet in ``into`` (default: a new
-    accumulator), block by block on ``executor``; ``on_progress(done, total)`` after each
-    block, in block order."""
+    accumulator), task by task on ``executor``; ``on_progress(done, total)`` after each
+    block of 1,000 trials, in trial order."""
     accumulator = into if into is not None else ScenarioAccumulator(scenario.name)
-    for block in executor.imap(simulate_block, block_tasks(scenario, seed, accumulator.trials)):
+    per_task = task_blocks_for(
+        scenario.trials - accumulator.trials, executor.workers, progress=on_progress is not None
+    )
+    tasks = block_tasks(scenario, seed, accumulator.trials, per_task)
+    for block in executor.imap(simulate_block, tasks):
         accumulator.add(block)
         if on_progress is not None:
             on_progress(accumulator.trials, scenario.trials)

@@ -16,6 +16,7 @@ from coverage_sim.metrics.streaming import (
     BAND_RELATIVE_ERROR,
     ZERO_BELOW,
     MonthlyHistogram,
+    ScenarioAccumulator,
     SeriesCounts,
 )
 
@@ -96,3 +97,27 @@ def test_block_wise_summary_keeps_metrics_exact_and_bridge_means_close() -> None
         for q in ("p10", "p50", "p90"):
             got, want = getattr(streamed.series[name], q), getattr(band, q)
             np.testing.assert_allclose(got, want, rtol=BAND_RELATIVE_ERROR * 1.001, atol=1e-6)
+
+
+def test_the_summary_does_not_depend_on_how_many_blocks_a_task_holds() -> None:
+    from coverage_sim.execution import SerialExecutor
+    from coverage_sim.trial_blocks import block_tasks, simulate_block
+
+    scenario = typical(5300, 14)
+    summaries = []
+    for task_blocks in (1, 3, 4):
+        accumulator = ScenarioAccumulator(scenario.name)
+        tasks = block_tasks(scenario, 4, 0, task_blocks)
+        for block in SerialExecutor().imap(simulate_block, tasks):
+            accumulator.add(block)
+        summaries.append(repr(asdict(accumulator.summary())))
+    assert summaries[0] == summaries[1] == summaries[2]
+
+
+def test_tasks_hold_one_block_with_progress_and_up_to_four_without() -> None:
+    from coverage_sim.trial_blocks import MAX_TASK_BLOCKS, task_blocks_for
+
+    assert task_blocks_for(10_000, 2, progress=True) == 1
+    assert task_blocks_for(10_000, 2, progress=False) == 2
+    assert task_blocks_for(100_000, 2, progress=False) == MAX_TASK_BLOCKS == 4
+    assert task_blocks_for(1_500, 8, progress=False) == 1

@@ -17,9 +17,10 @@ Series bands (p10 / p50 / p90 per month) come from a per-month histogram of fixe
   ``|v| < ZERO_BELOW`` count as 0 (an absolute error of at most ``ZERO_BELOW``).
 
 Bin counts are integers, so merging is exact and order-free: the bands do not depend on
-how the trials were split into blocks or which worker ran them. Bridge years are trial
-means: each block's per-year sums (numpy), added exactly across blocks (``math.fsum``),
-divided by the number of trials.
+how the trials were split into tasks or which worker ran them. Bridge years are trial
+means: per-year sums over each block of 1,000 trials (numpy; a task of several blocks
+sums each block on its own), added exactly across blocks (``math.fsum``), divided by the
+number of trials, so they do not depend on the task size either.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coverage_sim.compiled import FloatArray, IntArray
+from coverage_sim.engine.streams import BLOCK_TRIALS
 from coverage_sim.metrics.definitions import BRIDGE_FIELDS
 from coverage_sim.metrics.summary import scenario_summary
 from coverage_sim.metrics.summary_types import Band, BridgeYear, ScenarioSummary
@@ -146,16 +148,23 @@ class BlockSummary:
 
     trials: int
     metrics: dict[str, FloatArray]
-    bridge_sums: dict[str, FloatArray]  # field -> per-year sum over the block's trials
+    bridge_sums: dict[str, FloatArray]  # field -> (blocks of 1,000, years) per-year sums
     series: dict[str, SeriesCounts]
 
 
+def _block_sums(values: FloatArray) -> FloatArray:
+    """Per-year sums over each block of ``BLOCK_TRIALS`` trials: shape (blocks, years)."""
+    starts = range(0, values.shape[0], BLOCK_TRIALS)
+    return np.stack([np.sum(values[i : i + BLOCK_TRIALS], axis=0) for i in starts])
+
+
 def summarize_block(outcome: ScenarioOutcome) -> BlockSummary:
-    """Reduce one block's per-trial outcome to what its summary needs."""
+    """Reduce the per-trial outcome of one task (whole blocks of trials, the first at a
+    block start) to what its summary needs."""
     return BlockSummary(
         trials=int(next(iter(outcome.metrics.values())).shape[0]),
         metrics=outcome.metrics,
-        bridge_sums={f: np.sum(outcome.bridge[f], axis=0) for f in BRIDGE_FIELDS},
+        bridge_sums={f: _block_sums(outcome.bridge[f]) for f in BRIDGE_FIELDS},
         series={
             name: SeriesCounts.of(values, is_integer_series(name))
             for name, values in outcome.series.items()
@@ -192,9 +201,12 @@ class ScenarioAccumulator:
         return ScenarioOutcome(name=self.name, metrics=self.metrics(), bridge={}, series={})
 
     def bridge(self) -> list[BridgeYear]:
-        years = self._bridge[0]["start"].shape[0]
+        years = self._bridge[0]["start"].shape[1]
         means = {
-            f: [math.fsum(b[f][y] for b in self._bridge) / self.trials for y in range(years)]
+            f: [
+                math.fsum(row[y] for b in self._bridge for row in b[f]) / self.trials
+                for y in range(years)
+            ]
             for f in BRIDGE_FIELDS
         }
         return [

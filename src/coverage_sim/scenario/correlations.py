@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
-from scipy import linalg, special, stats
 
 from coverage_sim.compiled import FloatArray
 from coverage_sim.errors import ScenarioIssue
@@ -227,6 +226,8 @@ def _square_root(matrix: FloatArray) -> FloatArray:
 def iman_conover(u: FloatArray, rank_correlation: FloatArray) -> FloatArray:
     """Rearrange each column of ``u`` (trials x inputs) so that the columns' Spearman rank
     correlations approach ``rank_correlation``; each column keeps its values."""
+    from scipy import linalg, special, stats  # here: scipy.stats costs ~1 s to import
+
     n, k = u.shape
     if n < k + 2:  # too few trials to correlate: nothing to rearrange meaningfully
         return u.copy()
