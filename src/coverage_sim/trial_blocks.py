@@ -9,9 +9,10 @@ size. Each task is reduced where it ran (``metrics.streaming``, which sums the b
 block): the parent keeps the per-trial metrics and fixed-size histograms, never a
 trials x months series.
 
-Task size: one block when progress is shown (an update every 1,000 trials); otherwise up
-to ``MAX_TASK_BLOCKS`` blocks, about two tasks per worker, since every task pays the
-engine's per-month Python overhead once (docs/performance.md).
+Task size: one block when progress is shown (an update every 1,000 trials); otherwise as
+few equal tasks as keep every worker busy, each at most ``MAX_TASK_TRIAL_MONTHS``
+trial-months, since every task pays the engine's per-month Python overhead once
+(docs/performance.md).
 """
 
 from __future__ import annotations
@@ -43,7 +44,12 @@ def simulate_block(task: BlockTask) -> BlockSummary:
     return summarize_block(outcome)
 
 
-MAX_TASK_BLOCKS = 4  # bounds a worker's memory: 4,000 trials' monthly series at a time
+# bound a worker's memory: at most this many trial-months of monthly series per task
+# (5,000 trials x 60 months); above LARGE_RUN_TRIALS, where the parent's per-trial arrays
+# also grow, 3,000 x 60 (200,000 trials then peak at 556 MiB PSS; docs/performance.md)
+MAX_TASK_TRIAL_MONTHS = 300_000
+LARGE_RUN_TRIALS = 50_000
+LARGE_RUN_TASK_TRIAL_MONTHS = 180_000
 
 
 def block_tasks(
@@ -57,13 +63,18 @@ def block_tasks(
         yield BlockTask(slice_trials(scenario, first, stop), seed, first)
 
 
-def task_blocks_for(trials: int, workers: int, *, progress: bool) -> int:
-    """Blocks per task: 1 with progress, else about two tasks per worker, at most
-    ``MAX_TASK_BLOCKS``."""
+def task_blocks_for(trials: int, workers: int, months: int, *, progress: bool) -> int:
+    """Blocks per task: 1 with progress; otherwise as few equal tasks as fill every worker
+    in each round, each at most ``MAX_TASK_TRIAL_MONTHS`` trial-months (fewer in a large
+    run)."""
     if progress:
         return 1
     blocks = -(-trials // BLOCK_TRIALS)
-    return max(1, min(MAX_TASK_BLOCKS, blocks // (2 * max(workers, 1))))
+    budget = MAX_TASK_TRIAL_MONTHS if trials <= LARGE_RUN_TRIALS else LARGE_RUN_TASK_TRIAL_MONTHS
+    most = max(1, budget // (BLOCK_TRIALS * max(months, 1)))
+    slots = max(workers, 1)
+    rounds = -(-blocks // (slots * most))
+    return max(1, min(most, -(-blocks // (slots * rounds))))
 
 
 def simulate_in_blocks(
@@ -79,7 +90,10 @@ def simulate_in_blocks(
     block of 1,000 trials, in trial order."""
     accumulator = into if into is not None else ScenarioAccumulator(scenario.name)
     per_task = task_blocks_for(
-        scenario.trials - accumulator.trials, executor.workers, progress=on_progress is not None
+        scenario.trials - accumulator.trials,
+        executor.workers,
+        scenario.horizon_months,
+        progress=on_progress is not None,
     )
     tasks = block_tasks(scenario, seed, accumulator.trials, per_task)
     for block in executor.imap(simulate_block, tasks):

@@ -114,10 +114,12 @@ def test_the_summary_does_not_depend_on_how_many_blocks_a_task_holds() -> None:
     assert summaries[0] == summaries[1] == summaries[2]
 
 
-def test_tasks_hold_one_block_with_progress_and_up_to_four_without() -> None:
-    from coverage_sim.trial_blocks import MAX_TASK_BLOCKS, task_blocks_for
+def test_tasks_hold_one_block_with_progress_and_fill_the_workers_without() -> None:
+    from coverage_sim.trial_blocks import task_blocks_for
 
-    assert task_blocks_for(10_000, 2, progress=True) == 1
-    assert task_blocks_for(10_000, 2, progress=False) == 2
-    assert task_blocks_for(100_000, 2, progress=False) == MAX_TASK_BLOCKS == 4
-    assert task_blocks_for(1_500, 8, progress=False) == 1
+    assert task_blocks_for(10_000, 2, 60, progress=True) == 1
+    assert task_blocks_for(10_000, 2, 60, progress=False) == 5  # one task per worker
+    assert task_blocks_for(10_000, 2, 120, progress=False) == 2  # memory: 2,000 x 120
+    assert task_blocks_for(100_000, 2, 60, progress=False) == 3  # large run: less memory
+    assert task_blocks_for(3_000, 2, 60, progress=False) == 2
+    assert task_blocks_for(1_500, 8, 60, progress=False) == 1
