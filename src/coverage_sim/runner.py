@@ -132,7 +132,7 @@ class _Simulated:
     draws (so a later, larger stage can tell whether these trials are its first ones)."""
 
     blocks: ScenarioAccumulator
-    digest: bytes
+    digest: bytes | None  # only for a --precision stage
     draws: dict[str, FloatArray]  # the inputs' per-trial draws, kept only for --samples
 
 
@@ -152,6 +152,7 @@ def _simulate(
     on_progress: ProgressCallback | None,
     previous: _Simulated | None = None,
     keep_draws: bool = False,
+    staged: bool = False,
 ) -> _Simulated:
     """Scenario ``index`` of the plan at ``trials`` trials. The blocks of ``previous`` are
     kept, and only the trials after them simulated, when its trials are the first of this
@@ -161,17 +162,18 @@ def _simulate(
     compiled = compile_planned(item.scenario, dataclasses.replace(settings, trials=trials))
 
     def progress(done: int, total: int) -> None:
-        if on_progress is not None:
-            on_progress(index, item.name, done, total)
+        assert on_progress is not None
+        on_progress(index, item.name, done, total)
 
     blocks = ScenarioAccumulator(item.name)
     if previous is not None and previous.digest == _draws_digest(compiled, previous.blocks.trials):
         blocks = previous.blocks
-    # no progress to show: tasks of several blocks (trial_blocks.task_blocks_for)
-    shown = progress if on_progress is not None else None
+    # without progress on screen, tasks hold several blocks (trial_blocks.task_blocks_for)
+    shown = None if on_progress is None else progress
     simulate_in_blocks(compiled, settings.seed, executor, on_progress=shown, into=blocks)
     draws = dict(compiled.draws) if keep_draws else {}
-    return _Simulated(blocks, _draws_digest(compiled, trials), draws)
+    digest = _draws_digest(compiled, trials) if staged else None
+    return _Simulated(blocks, digest, draws)
 
 
 def _comparisons(plan: RunPlan, outcomes: list[ScenarioOutcome]) -> list[Comparison]:
@@ -261,6 +263,7 @@ def _execute_to_precision(
                 on_progress,
                 stage[i] if stage else None,
                 keep_draws=on_samples is not None,
+                staged=True,
             )
             for i in range(len(plan.scenarios))
         ]
