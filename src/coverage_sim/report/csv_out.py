@@ -29,14 +29,14 @@ def neutralize(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _number(value: float | None) -> str:
+def csv_number(value: float | None) -> str:
     if value is None:
         return ""
     value = float(value)
     return repr(value) if math.isfinite(value) else ""
 
 
-def _text(value: str) -> str:
+def csv_text(value: str) -> str:
     """A neutralized text cell, quoted (RFC 4180) when it holds a comma, quote or line break."""
     value = neutralize(value)
     if any(c in value for c in ',"\r\n'):
@@ -61,11 +61,13 @@ def render_csv(report: RunReport, selection: Selection | None = None) -> str:
     selection = selection or Selection()
     lines = [",".join(HEADER)]
     for summary in report.scenarios:
-        name = _text(summary.name)
+        name = csv_text(summary.name)
         for metric in csv_metrics(list(summary.metrics), selection):
             stats = summary.metrics[metric]
-            numbers = [_number(getattr(stats, s)) for s in SUMMARY_STATS]
+            numbers = [csv_number(getattr(stats, s)) for s in SUMMARY_STATS]
             item = report.comparison(summary.name, metric)
-            paired = [_number(None if item is None else getattr(item, s)) for s in COMPARISON_STATS]
-            lines.append(",".join([name, _text(metric), *numbers, *paired]))
+            paired = [
+                csv_number(None if item is None else getattr(item, s)) for s in COMPARISON_STATS
+            ]
+            lines.append(",".join([name, csv_text(metric), *numbers, *paired]))
     return "\n".join(lines) + "\n"

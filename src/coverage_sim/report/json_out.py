@@ -44,7 +44,7 @@ from coverage_sim.report.verdict import VERDICT_COLUMNS, Verdict, build_verdict
 STAT_FIELDS: tuple[str, ...] = ("mean", "sd", "p5", "p10", "p50", "p90", "p95", "mc_se", "n")
 
 
-def _finite(value: float | int | None) -> float | int | None:
+def finite_or_none(value: float | int | None) -> float | int | None:
     """A JSON-safe number: NaN and infinities become ``None`` (null)."""
     if value is None:
         return None
@@ -54,15 +54,15 @@ def _finite(value: float | int | None) -> float | int | None:
     return value if math.isfinite(value) else None
 
 
-def _metric(summary: MetricSummary) -> dict[str, Any]:
-    return {field: _finite(getattr(summary, field)) for field in STAT_FIELDS}
+def metric_dict(summary: MetricSummary) -> dict[str, Any]:
+    return {field: finite_or_none(getattr(summary, field)) for field in STAT_FIELDS}
 
 
 def _band(band: Band) -> dict[str, list[float | int | None]]:
     return {
-        "p10": [_finite(float(v)) for v in band.p10],
-        "p50": [_finite(float(v)) for v in band.p50],
-        "p90": [_finite(float(v)) for v in band.p90],
+        "p10": [finite_or_none(float(v)) for v in band.p10],
+        "p50": [finite_or_none(float(v)) for v in band.p50],
+        "p90": [finite_or_none(float(v)) for v in band.p90],
     }
 
 
@@ -71,10 +71,11 @@ def _scenario(summary: ScenarioSummary, source: str | None, selection: Selection
     if selection.shows("metrics"):
         available = list(summary.metrics)
         picked = selection.pick(available, metric_order(available))
-        out["metrics"] = {m: _metric(summary.metrics[m]) for m in picked}
+        out["metrics"] = {m: metric_dict(summary.metrics[m]) for m in picked}
     if selection.shows("bridge"):
         out["bridge"] = [
-            {key: _finite(value) for key, value in asdict(year).items()} for year in summary.bridge
+            {key: finite_or_none(value) for key, value in asdict(year).items()}
+            for year in summary.bridge
         ]
     if selection.shows("series"):
         out["series"] = {s: _band(summary.series[s]) for s in series_order(list(summary.series))}
@@ -89,9 +90,9 @@ def _verdict(verdict: Verdict) -> dict[str, Any]:
         "plans": [
             {
                 "name": row.name,
-                **{f"{m}_p50": _finite(row.p50[m]) for m in VERDICT_COLUMNS},
-                "delta_p50": _finite(row.delta_p50),
-                "prob_better": _finite(row.prob_better),
+                **{f"{m}_p50": finite_or_none(row.p50[m]) for m in VERDICT_COLUMNS},
+                "delta_p50": finite_or_none(row.delta_p50),
+                "prob_better": finite_or_none(row.prob_better),
             }
             for row in verdict.rows
         ],
@@ -105,7 +106,7 @@ def _precision(precision: PrecisionOutcome) -> dict[str, Any]:
         "max_trials": precision.max_trials,
         "met": precision.met,
         "least_precise": precision.least_precise,
-        "ratio": _finite(precision.ratio),
+        "ratio": finite_or_none(precision.ratio),
     }
 
 
@@ -158,9 +159,9 @@ def report_to_dict(report: RunReport, selection: Selection | None = None) -> dic
             "scenario": c.scenario,
             "baseline": c.baseline,
             "metric": c.metric,
-            "delta_mean": _finite(c.delta_mean),
-            "delta_p50": _finite(c.delta_p50),
-            "prob_better": _finite(c.prob_better),
+            "delta_mean": finite_or_none(c.delta_mean),
+            "delta_p50": finite_or_none(c.delta_p50),
+            "prob_better": finite_or_none(c.prob_better),
         }
         for c in report.comparisons
         if c.metric in kept

@@ -28,9 +28,9 @@ from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.console import console_text
-from coverage_sim.report.csv_out import _number, _text
+from coverage_sim.report.csv_out import csv_number, csv_text
 from coverage_sim.report.formats import OutputFormat
-from coverage_sim.report.json_out import _finite, settings_dict
+from coverage_sim.report.json_out import finite_or_none, settings_dict
 from coverage_sim.report.markdown import escape
 from coverage_sim.text import json_safe, visible
 
@@ -46,11 +46,11 @@ def _v(text: str) -> str:
 
 def _summary(summary: MetricSummary) -> dict[str, Any]:
     fields = ("mean", "p10", "p50", "p90", "mc_se")
-    return {name: _finite(getattr(summary, name)) for name in fields} | {"n": summary.n}
+    return {name: finite_or_none(getattr(summary, name)) for name in fields} | {"n": summary.n}
 
 
 def _split(candidate: Candidate) -> dict[str, Any]:
-    return {role: _finite(share) for role, share in candidate.shares.items()}
+    return {role: finite_or_none(share) for role, share in candidate.shares.items()}
 
 
 def optimize_to_dict(result: OptimizeResult) -> dict[str, Any]:
@@ -70,10 +70,10 @@ def optimize_to_dict(result: OptimizeResult) -> dict[str, Any]:
             "optimizer": "scipy.optimize.differential_evolution",
             "roles": list(plan.roles),
             "bounds": {
-                role: [_finite(lo), _finite(hi)]
+                role: [finite_or_none(lo), finite_or_none(hi)]
                 for role, lo, hi in zip(plan.roles, plan.lower, plan.upper, strict=True)
             },
-            "fixed": {role: _finite(share) for role, share in plan.fixed.items()},
+            "fixed": {role: finite_or_none(share) for role, share in plan.fixed.items()},
             "budget": None
             if budget is None
             else {"key": f"budget.{budget.key}", "from": budget.low, "to": budget.high},
@@ -86,8 +86,11 @@ def optimize_to_dict(result: OptimizeResult) -> dict[str, Any]:
         },
         "best": {
             "allocation": _split(best),
-            "budget": _finite(best.budget),
-            "objective": {"search_seed": _finite(best.score), "fresh_seed": _finite(fresh.score)},
+            "budget": finite_or_none(best.budget),
+            "objective": {
+                "search_seed": finite_or_none(best.score),
+                "fresh_seed": finite_or_none(fresh.score),
+            },
             "fresh_seed": fresh.seed,
             "metrics": {m: _summary(fresh.best[m]) for m in METRICS if m in fresh.best},
             "metrics_at_search_seed": {
@@ -95,25 +98,26 @@ def optimize_to_dict(result: OptimizeResult) -> dict[str, Any]:
             },
         },
         "versus_written": {
-            "objective_fresh": _finite(fresh.written_score),
-            "delta_p50": None if pair is None else _finite(pair.delta_p50),
-            "delta_mean": None if pair is None else _finite(pair.delta_mean),
-            "prob_better": None if pair is None else _finite(pair.prob_better),
+            "objective_fresh": finite_or_none(fresh.written_score),
+            "delta_p50": None if pair is None else finite_or_none(pair.delta_p50),
+            "delta_mean": None if pair is None else finite_or_none(pair.delta_mean),
+            "prob_better": None if pair is None else finite_or_none(pair.prob_better),
         },
         "band": {
-            "tolerance": _finite(result.tolerance),
+            "tolerance": finite_or_none(result.tolerance),
             "splits": sum(result.band.members),
             "ranges": {
-                k: [_finite(lo), _finite(hi)] for k, (lo, hi) in result.band_ranges().items()
+                k: [finite_or_none(lo), finite_or_none(hi)]
+                for k, (lo, hi) in result.band_ranges().items()
             },
         },
         "frontier": [
             {
                 "allocation": _split(result.candidates[i]),
-                "budget": _finite(result.candidates[i].budget),
-                "p10": _finite(result.candidates[i].p10),
-                "p50": _finite(result.candidates[i].p50),
-                "objective": _finite(result.candidates[i].score),
+                "budget": finite_or_none(result.candidates[i].budget),
+                "p10": finite_or_none(result.candidates[i].p10),
+                "p50": finite_or_none(result.candidates[i].p50),
+                "objective": finite_or_none(result.candidates[i].score),
             }
             for i in result.frontier
         ],
@@ -278,26 +282,35 @@ def render_optimize_csv(result: OptimizeResult) -> str:
     ranges = doc["band"]["ranges"]
     for role, share in doc["best"]["allocation"].items():
         low, high = ranges.get(role, [None, None])
-        rows.append(["share", "", _text(_v(role)), _number(share), _number(low), _number(high)])
+        rows.append(
+            ["share", "", csv_text(_v(role)), csv_number(share), csv_number(low), csv_number(high)]
+        )
     if doc["best"]["budget"] is not None:
         low, high = ranges["budget"]
         key = doc["search"]["budget"]["key"]
         rows.append(
-            ["budget", "", key, _number(doc["best"]["budget"]), _number(low), _number(high)]
+            [
+                "budget",
+                "",
+                key,
+                csv_number(doc["best"]["budget"]),
+                csv_number(low),
+                csv_number(high),
+            ]
         )
     for name, value in doc["best"]["objective"].items():
-        rows.append(["objective", "", name, _number(value), "", ""])
+        rows.append(["objective", "", name, csv_number(value), "", ""])
     for name, value in doc["versus_written"].items():
-        rows.append(["versus_written", "", name, _number(value), "", ""])
+        rows.append(["versus_written", "", name, csv_number(value), "", ""])
     for metric, stats in doc["best"]["metrics"].items():
         for stat in ("p10", "p50", "p90", "mean"):
-            rows.append(["metric", "", f"{metric}.{stat}", _number(stats[stat]), "", ""])
+            rows.append(["metric", "", f"{metric}.{stat}", csv_number(stats[stat]), "", ""])
     for index, point in enumerate(doc["frontier"], start=1):
         for name in ("p10", "p50", "objective", "budget"):
             if point[name] is not None:
-                rows.append(["frontier", str(index), name, _number(point[name]), "", ""])
+                rows.append(["frontier", str(index), name, csv_number(point[name]), "", ""])
         for role, share in point["allocation"].items():
-            rows.append(["frontier", str(index), _text(_v(role)), _number(share), "", ""])
+            rows.append(["frontier", str(index), csv_text(_v(role)), csv_number(share), "", ""])
     rows.append(["run", "", "evaluations", str(doc["search"]["evaluations"]), "", ""])
     return (
         "\n".join(

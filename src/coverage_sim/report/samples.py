@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from coverage_sim.errors import UsageError
-from coverage_sim.report.csv_out import _number, _text
+from coverage_sim.report.csv_out import csv_number, csv_text
 from coverage_sim.report.model import TrialSamples, metric_order
 from coverage_sim.text import visible
 
@@ -62,15 +62,15 @@ def samples_csv(plans: Sequence[TrialSamples]) -> str:
     """Every trial of every plan as CSV text, ``\\n`` line ends, numbers in full."""
     metrics, draws = sample_columns(plans)
     out = io.StringIO()
-    columns_text = (_text(visible(c, keep_layout=False)) for c in (*metrics, *draws))
+    columns_text = (csv_text(visible(c, keep_layout=False)) for c in (*metrics, *draws))
     out.write(",".join(["scenario", "trial", *columns_text]) + "\n")
     for plan in plans:
         trials = _trials(plan)
         columns = [_column(plan, trials, plan.metrics, m) for m in metrics]
         columns += [_column(plan, trials, plan.draws, d) for d in draws]
-        name = _text(visible(plan.name, keep_layout=False))
+        name = csv_text(visible(plan.name, keep_layout=False))
         for trial in range(trials):
-            cells = [_number(float(col[trial])) for col in columns]
+            cells = [csv_number(float(col[trial])) for col in columns]
             out.write(f"{name},{trial}," + ",".join(cells) + "\n")
     return out.getvalue()
 

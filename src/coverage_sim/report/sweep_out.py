@@ -21,9 +21,9 @@ from coverage_sim.analysis.sweep import PointFigures, SweepResult
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.console import console_text
-from coverage_sim.report.csv_out import _number, _text
+from coverage_sim.report.csv_out import csv_number, csv_text
 from coverage_sim.report.formats import OutputFormat
-from coverage_sim.report.json_out import _finite, settings_dict
+from coverage_sim.report.json_out import finite_or_none, settings_dict
 from coverage_sim.report.markdown import escape
 from coverage_sim.text import json_safe, visible
 
@@ -39,16 +39,18 @@ def _v(text: str) -> str:
 
 
 def _summary(summary: MetricSummary) -> dict[str, Any]:
-    return {name: _finite(getattr(summary, name)) for name in SUMMARY_FIELDS} | {"n": summary.n}
+    return {name: finite_or_none(getattr(summary, name)) for name in SUMMARY_FIELDS} | {
+        "n": summary.n
+    }
 
 
 def _figures(row: PointFigures, best: bool) -> dict[str, Any]:
     pair = row.versus_baseline
     return _summary(row.summary) | {
-        "delta_p50": None if pair is None else _finite(pair.delta_p50),
-        "delta_mean": None if pair is None else _finite(pair.delta_mean),
-        "prob_better": None if pair is None else _finite(pair.prob_better),
-        "prob_better_than_best": _finite(row.prob_better_than_best),
+        "delta_p50": None if pair is None else finite_or_none(pair.delta_p50),
+        "delta_mean": None if pair is None else finite_or_none(pair.delta_mean),
+        "prob_better": None if pair is None else finite_or_none(pair.prob_better),
+        "prob_better_than_best": finite_or_none(row.prob_better_than_best),
         "best": best,
         "in_band": row.in_band,
     }
@@ -68,13 +70,16 @@ def sweep_to_dict(result: SweepResult) -> dict[str, Any]:
         band, crossing = verdict.band, verdict.break_even
         verdicts[metric] = {
             "best": None if band is None else plan.points[band.best].label,
-            "tolerance": None if band is None else _finite(band.tolerance),
+            "tolerance": None if band is None else finite_or_none(band.tolerance),
             "band": []
             if band is None
             else [p.label for p, inside in zip(plan.points, band.members, strict=True) if inside],
             "break_even": None
             if crossing is None
-            else {"crossings": [_finite(x) for x in crossing.crossings], "side": crossing.side},
+            else {
+                "crossings": [finite_or_none(x) for x in crossing.crossings],
+                "side": crossing.side,
+            },
         }
     return {
         "command": "sweep",
@@ -241,21 +246,21 @@ def render_sweep_csv(result: SweepResult) -> str:
     plan = result.plan
     paths = [v.path for v in plan.varies]
     header = ["kind", "point", *paths, "metric", *CSV_FIGURES, "best", "in_band", "note"]
-    lines = [",".join(_text(_v(h)) for h in header)]
+    lines = [",".join(csv_text(_v(h)) for h in header)]
     blank = [""] * len(paths)
     document = sweep_to_dict(result)
     for metric in plan.metrics:
         base = result.baseline[metric]
-        stats = [_number(getattr(base, f)) for f in ("mean", "p10", "p50", "p90")]
+        stats = [csv_number(getattr(base, f)) for f in ("mean", "p10", "p50", "p90")]
         lines.append(
-            ",".join(["baseline", _text(_v(plan.baseline_name)), *blank, metric, *stats])
+            ",".join(["baseline", csv_text(_v(plan.baseline_name)), *blank, metric, *stats])
             + "," * (len(CSV_FIGURES) - 4 + 3)
         )
         for point in document["points"]:
             figures = point["metrics"][metric]
-            row = ["point", _text(_v(point["label"]))]
-            row += [_text(_v(point["values"][p])) for p in paths] + [metric]
-            row += [_number(figures[f]) for f in CSV_FIGURES]
+            row = ["point", csv_text(_v(point["label"]))]
+            row += [csv_text(_v(point["values"][p])) for p in paths] + [metric]
+            row += [csv_number(figures[f]) for f in CSV_FIGURES]
             in_band = "" if figures["in_band"] is None else str(figures["in_band"]).lower()
             row += [str(figures["best"]).lower(), in_band, ""]
             lines.append(",".join(row))
@@ -263,9 +268,11 @@ def render_sweep_csv(result: SweepResult) -> str:
         if crossing is not None:
             empty = [""] * len(CSV_FIGURES)
             for x in crossing.crossings:
-                lines.append(",".join(["break_even", "", _number(x), metric, *empty, "", "", ""]))
+                lines.append(
+                    ",".join(["break_even", "", csv_number(x), metric, *empty, "", "", ""])
+                )
             if not crossing.crossings:
-                note = _text(_break_even_text(result, metric) or "")
+                note = csv_text(_break_even_text(result, metric) or "")
                 lines.append(",".join(["break_even", "", "", metric, *empty, "", "", note]))
     return "\n".join(lines) + "\n"
 

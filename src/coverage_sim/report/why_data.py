@@ -12,8 +12,8 @@ from typing import Any
 
 from coverage_sim.analysis.results import ExplainResult, InputEffect, SensitivityResult
 from coverage_sim.metrics.summary_types import MetricSummary
-from coverage_sim.report.csv_out import _number, _text
-from coverage_sim.report.json_out import _finite, _metric, settings_dict
+from coverage_sim.report.csv_out import csv_number, csv_text
+from coverage_sim.report.json_out import finite_or_none, metric_dict, settings_dict
 
 SENSITIVITY_CSV: tuple[str, ...] = (
     "metric",
@@ -46,34 +46,34 @@ EXPLAIN_CSV: tuple[str, ...] = ("metric", "plan", "baseline", "part", "mean", "p
 def _effect(effect: InputEffect) -> dict[str, Any]:
     out: dict[str, Any] = {
         "path": effect.path,
-        "rank_correlation": _finite(effect.rank_correlation),
-        "variance_share": _finite(effect.variance_share),
+        "rank_correlation": finite_or_none(effect.rank_correlation),
+        "variance_share": finite_or_none(effect.variance_share),
     }
     if effect.output_low is not None or effect.output_high is not None:
         out["swing"] = {
-            "input_p10": _finite(effect.low),
-            "input_p90": _finite(effect.high),
-            "output_p50_at_p10": _finite(effect.output_low),
-            "output_p50_at_p90": _finite(effect.output_high),
-            "swing": _finite(effect.swing),
-            "prob_better_at_p10": _finite(effect.prob_better_low),
-            "prob_better_at_p90": _finite(effect.prob_better_high),
+            "input_p10": finite_or_none(effect.low),
+            "input_p90": finite_or_none(effect.high),
+            "output_p50_at_p10": finite_or_none(effect.output_low),
+            "output_p50_at_p90": finite_or_none(effect.output_high),
+            "swing": finite_or_none(effect.swing),
+            "prob_better_at_p10": finite_or_none(effect.prob_better_low),
+            "prob_better_at_p90": finite_or_none(effect.prob_better_high),
         }
     if effect.first_order is not None or effect.total_order is not None:
         out["sobol"] = {
-            "first_order": _finite(effect.first_order),
-            "first_order_conf": _finite(effect.first_order_conf),
-            "total_order": _finite(effect.total_order),
-            "total_order_conf": _finite(effect.total_order_conf),
+            "first_order": finite_or_none(effect.first_order),
+            "first_order_conf": finite_or_none(effect.first_order_conf),
+            "total_order": finite_or_none(effect.total_order),
+            "total_order_conf": finite_or_none(effect.total_order_conf),
         }
     if effect.breakeven is not None:
         b = effect.breakeven
         out["breakeven"] = {
             "flips": b.value is not None,
-            "value": _finite(b.value),
-            "quantile": _finite(b.quantile),
-            "prob_better_at_p5": _finite(b.prob_better_low),
-            "prob_better_at_p95": _finite(b.prob_better_high),
+            "value": finite_or_none(b.value),
+            "quantile": finite_or_none(b.quantile),
+            "prob_better_at_p5": finite_or_none(b.prob_better_low),
+            "prob_better_at_p95": finite_or_none(b.prob_better_high),
         }
     return out
 
@@ -88,11 +88,11 @@ def sensitivity_to_dict(result: SensitivityResult) -> dict[str, Any]:
         "plan": result.plan,
         "baseline": result.baseline,
         "sources": result.sources,
-        "output": _metric(result.output),
-        "prob_better": _finite(result.prob_better),
+        "output": metric_dict(result.output),
+        "prob_better": finite_or_none(result.prob_better),
         "process_noise": {
-            "share": _finite(result.noise_share),
-            "output": _metric(result.noise_output),
+            "share": finite_or_none(result.noise_share),
+            "output": metric_dict(result.noise_output),
         },
         "inputs_total": result.inputs_total,
         "evaluations": result.evaluations,
@@ -103,7 +103,7 @@ def sensitivity_to_dict(result: SensitivityResult) -> dict[str, Any]:
 
 
 def _spread(summary: MetricSummary) -> dict[str, Any]:
-    return {k: _finite(getattr(summary, k)) for k in ("mean", "p10", "p50", "p90", "n")}
+    return {k: finite_or_none(getattr(summary, k)) for k in ("mean", "p10", "p50", "p90", "n")}
 
 
 def explain_to_dict(result: ExplainResult) -> dict[str, Any]:
@@ -115,9 +115,9 @@ def explain_to_dict(result: ExplainResult) -> dict[str, Any]:
         "baseline": result.baseline,
         "sources": result.sources,
         "total": _spread(result.total),
-        "prob_better": _finite(result.prob_better),
+        "prob_better": finite_or_none(result.prob_better),
         "parts": [{"name": p.name, **_spread(p.spread)} for p in result.parts],
-        "max_residual": _finite(result.max_residual),
+        "max_residual": finite_or_none(result.max_residual),
         "evaluations": result.evaluations,
         "notes": result.notes,
     }
@@ -129,7 +129,12 @@ def to_json(document: dict[str, Any]) -> str:
 
 def sensitivity_csv(result: SensitivityResult) -> str:
     lines = [",".join(SENSITIVITY_CSV)]
-    head = [_text(result.metric), _text(result.plan), _text(result.baseline or ""), result.method]
+    head = [
+        csv_text(result.metric),
+        csv_text(result.plan),
+        csv_text(result.baseline or ""),
+        result.method,
+    ]
     for rank, e in enumerate(result.effects, start=1):
         b = e.breakeven
         numbers = [
@@ -151,15 +156,15 @@ def sensitivity_csv(result: SensitivityResult) -> str:
             None if b is None else b.prob_better_low,
             None if b is None else b.prob_better_high,
         ]
-        lines.append(",".join([*head, str(rank), _text(e.path), *map(_number, numbers)]))
+        lines.append(",".join([*head, str(rank), csv_text(e.path), *map(csv_number, numbers)]))
     return "\n".join(lines) + "\n"
 
 
 def explain_csv(result: ExplainResult) -> str:
     lines = [",".join(EXPLAIN_CSV)]
-    head = [_text(result.metric), _text(result.plan), _text(result.baseline)]
+    head = [csv_text(result.metric), csv_text(result.plan), csv_text(result.baseline)]
     rows = [("total", result.total), *((p.name, p.spread) for p in result.parts)]
     for name, s in rows:
         numbers = [s.mean, s.p10, s.p50, s.p90]
-        lines.append(",".join([*head, _text(name), *map(_number, numbers)]))
+        lines.append(",".join([*head, csv_text(name), *map(csv_number, numbers)]))
     return "\n".join(lines) + "\n"
