@@ -24,6 +24,7 @@ from coverage_sim.compiled import Company, Customers, FloatArray
 from coverage_sim.engine.customers import onboarding_resolution
 from coverage_sim.engine.expected import ExpectedBook, expected_rates
 from coverage_sim.engine.money import monthly_discount
+from coverage_sim.engine.response import ChunkResponse
 
 LENS_MONTHS = 60
 
@@ -43,10 +44,39 @@ def trace_cohort(
     ``coverage_*`` are the realized coverages, shape ``(chunk trials, horizon)``;
     ``compiled``: the engine's compiled path (the same bytes).
     """
+    acv = customers.land_acv[trials]
+    if compiled:
+        revenue = _compiled_revenue(
+            customers, company, coverage_adopt, coverage_expand, coverage_renew, trials
+        )
+    else:
+        revenue = _revenue(
+            customers, company, coverage_adopt, coverage_expand, coverage_renew, trials
+        )
+    total = revenue.sum(axis=1)
+    after_booking = total - acv
+    with np.errstate(divide="ignore", invalid="ignore"):
+        multiple = np.where(acv > 0, after_booking / acv, np.nan)
+        share = np.where(total > 0, after_booking / total, np.nan)
+    discount = monthly_discount(company.discount_rate[trials], LENS_MONTHS)
+    gross = revenue.copy()
+    gross[:, 0] += customers.onboarding_fee[trials]
+    clv = (gross * discount).sum(axis=1) * company.gross_margin[trials]
+    return {"expansion_multiple": multiple, "post_booking_share": share, "clv": clv}
+
+
+def _revenue(
+    customers: Customers,
+    company: Company,
+    coverage_adopt: FloatArray,
+    coverage_expand: FloatArray,
+    coverage_renew: FloatArray,
+    trials: slice,
+) -> FloatArray:
+    """The cohort's revenue (ARR / 12), trials x ``LENS_MONTHS``: ``ExpectedBook`` month by
+    month, vectorized over trials (the reference ``kernel_lens.trace_revenue`` equals)."""
     horizon = coverage_adopt.shape[1]
-    rates = expected_rates(
-        customers, coverage_adopt, coverage_expand, coverage_renew, trials, compiled=compiled
-    )
+    rates = expected_rates(customers, coverage_adopt, coverage_expand, coverage_renew, trials)
     acv = customers.land_acv[trials]
     resolve = onboarding_resolution(customers.onboarding_months[trials])
     downsell = customers.downsell[trials]
@@ -64,14 +94,44 @@ def trace_cohort(
         book.adopt(resolve, rates["adoption"][:, m], rates["decay"][:, m], rates["recovery"][:, m])
         book.expand(rates["growth"][:, m])
         revenue[:, tau - 1] = book.total_arr() / 12.0
+    return revenue
 
-    total = revenue.sum(axis=1)
-    after_booking = total - acv
-    with np.errstate(divide="ignore", invalid="ignore"):
-        multiple = np.where(acv > 0, after_booking / acv, np.nan)
-        share = np.where(total > 0, after_booking / total, np.nan)
-    discount = monthly_discount(company.discount_rate[trials], LENS_MONTHS)
-    gross = revenue.copy()
-    gross[:, 0] += customers.onboarding_fee[trials]
-    clv = (gross * discount).sum(axis=1) * company.gross_margin[trials]
-    return {"expansion_multiple": multiple, "post_booking_share": share, "clv": clv}
+
+def _compiled_revenue(
+    customers: Customers,
+    company: Company,
+    coverage_adopt: FloatArray,
+    coverage_expand: FloatArray,
+    coverage_renew: FloatArray,
+    trials: slice,
+) -> FloatArray:
+    """``_revenue`` by ``kernel_lens.trace_revenue``, one pass per trial (the same bytes)."""
+    from coverage_sim.engine.kernel_lens import LENS_RESPONSES, trace_revenue
+
+    responses = [ChunkResponse.of(getattr(customers, name), trials) for name in LENS_RESPONSES]
+    size = trials.stop - trials.start
+
+    def packed(rows: list[FloatArray | None]) -> FloatArray:
+        out = np.zeros((len(rows), size))
+        for i, row in enumerate(rows):
+            if row is not None:
+                out[i] = row
+        return out
+
+    revenue = np.empty((size, LENS_MONTHS))
+    trace_revenue(
+        max(company.contract_months, 1),
+        onboarding_resolution(customers.onboarding_months[trials]),
+        np.ascontiguousarray(customers.downsell[trials], dtype=np.float64),
+        np.ascontiguousarray(customers.land_acv[trials], dtype=np.float64),
+        np.ascontiguousarray(customers.cross_sell_size[trials], dtype=np.float64),
+        packed([r.uncovered for r in responses]),
+        packed([r.gap for r in responses]),
+        packed([r.half_saturation for r in responses]),
+        np.array([r.half_saturation is not None for r in responses]),
+        np.ascontiguousarray(coverage_adopt, dtype=np.float64),
+        np.ascontiguousarray(coverage_expand, dtype=np.float64),
+        np.ascontiguousarray(coverage_renew, dtype=np.float64),
+        revenue,
+    )  # fmt: skip
+    return revenue

@@ -79,17 +79,15 @@ def expected_rates(
     coverage_expand: FloatArray,
     coverage_renew: FloatArray,
     trials: slice,
-    *,
-    compiled: bool = False,
 ) -> dict[str, FloatArray]:
     """The book's monthly rates at the given coverages (trials on axis 0, any trailing
     axes), probabilities clipped to [0, 1]; ``growth`` = upsell + expected cross-sell.
-    ``compiled``: the responses by the compiled kernel (the same bytes)."""
+    (The compiled cohort lens computes the same rates inside ``kernel_lens``.)"""
     size = customers.cross_sell_size[trials]
     size = size.reshape(size.shape + (1,) * (coverage_expand.ndim - 1))
 
     def at(response: CoverageResponse, coverage: FloatArray) -> FloatArray:
-        return rate_at(response, coverage, trials, compiled=compiled)
+        return rate_at(response, coverage, trials)
 
     rates = {
         "renew_adopted": at(customers.renewal_adopted, coverage_renew),
