@@ -444,22 +444,34 @@ def age_heads(ramping: Any, productive: Any, ramp_bins: Any, log_q: Any, x: Any)
     one month, the row past each trial's ramp is emptied. Then ``x = cells * log_q`` for
     the attrition draw (row 0 the pool, row ``1 + i`` bin ``i``)."""
     bins, size = ramping.shape
-    # row by row (contiguous, vectorizable); per trial the same reads and writes as
-    # ageing one trial at a time: the graduates are read before the rows shift
-    if bins:
-        for j in range(size):
-            rb = ramp_bins[j]
+    # a block of trials at a time, row by row (contiguous views: indices from 0
+    # vectorize); per trial the same reads and writes as ageing one trial at a time: the
+    # graduates are read before the rows shift. Rows at or past every ramp of a block stay
+    # empty and are skipped (``staff`` does not draw them; their ``x`` is 0).
+    for b in range((size + BLOCK - 1) // BLOCK):
+        lo = b * BLOCK
+        hi = min(lo + BLOCK, size)
+        w = hi - lo
+        ramp, pool = ramp_bins[lo:hi], productive[lo:hi]
+        rows = min(ramp.max(), bins)
+        for k in range(w):
+            rb = ramp[k]
             if rb > 0:
-                productive[j] += ramping[rb - 1, j]
-        for i in range(bins - 1, 0, -1):
-            for j in range(size):
-                ramping[i, j] = ramping[i - 1, j] if i < ramp_bins[j] else 0
-        ramping[0, :] = 0
-    for j in range(size):
-        x[0, j] = productive[j] * log_q[j]
-    for i in range(bins):
-        for j in range(size):
-            x[1 + i, j] = ramping[i, j] * log_q[j]
+                pool[k] += ramping[rb - 1, lo + k]
+        for i in range(rows - 1, 0, -1):
+            row, below = ramping[i, lo:hi], ramping[i - 1, lo:hi]
+            for k in range(w):
+                row[k] = below[k] if i < ramp[k] else 0
+        if rows:
+            ramping[0, lo:hi] = 0
+        q, x0 = log_q[lo:hi], x[0, lo:hi]
+        for k in range(w):
+            x0[k] = pool[k] * q[k]
+        for i in range(rows):
+            row, xi = ramping[i, lo:hi], x[1 + i, lo:hi]
+            for k in range(w):
+                xi[k] = row[k] * q[k]
+        x[1 + rows :, lo:hi] = 0.0  # not drawn; keeps the caller's in-place exp finite
 
 
 @njit(cache=True)
@@ -487,60 +499,68 @@ def staff(
     ``reduce_immediate``, cuts down to target newest first; then heads and ramped capacity
     per trial."""
     bins, size = ramping.shape
-    binomial_rows(
-        u, 0, productive.reshape((1, size)), flip, s, ratio, first[:1], leaving[:1], bdtr, ndtri
-    )
-    for b in range((size + BLOCK - 1) // BLOCK):  # bins past every ramp of a block are empty
+    now = np.empty(BLOCK, dtype=np.int64)
+    in_bins = np.empty(BLOCK, dtype=np.int64)
+    capacity = np.empty(BLOCK)
+    # a block of trials at a time (its rows stay in cache); rows at or past every ramp of
+    # the block are empty (ageing empties them, hires enter row 0), so they are skipped:
+    # they would subtract, add and count zeros
+    for b in range((size + BLOCK - 1) // BLOCK):
         lo = b * BLOCK
         hi = min(lo + BLOCK, size)
+        w = hi - lo
         rows = min(ramp_bins[lo:hi].max(), bins)
-        for i in range(bins):
-            if i < rows:
-                _binomial_row(
-                    u[b, 1 + i, : hi - lo], ramping[i, lo:hi], flip[lo:hi], s[lo:hi],
-                    ratio[lo:hi], first[1 + i, lo:hi], leaving[1 + i, lo:hi], bdtr, ndtri,
-                    True,
-                )  # fmt: skip
+        _binomial_row(
+            u[b, 0, :w], productive[lo:hi], flip[lo:hi], s[lo:hi], ratio[lo:hi],
+            first[0, lo:hi], leaving[0, lo:hi], bdtr, ndtri,
+        )  # fmt: skip
+        for i in range(rows):
+            _binomial_row(
+                u[b, 1 + i, :w], ramping[i, lo:hi], flip[lo:hi], s[lo:hi], ratio[lo:hi],
+                first[1 + i, lo:hi], leaving[1 + i, lo:hi], bdtr, ndtri, True,
+            )  # fmt: skip
+        # row by row (contiguous views of the block: indices from 0 vectorize); per trial
+        # every sum adds the same cells in the same order
+        pool, out_heads, out_ramped = productive[lo:hi], heads[lo:hi], ramped[lo:hi]
+        goal, ramp = target[lo:hi], ramp_bins[lo:hi]
+        left = leaving[0, lo:hi]
+        for k in range(w):
+            pool[k] -= left[k]
+            now[k] = pool[k]
+            in_bins[k] = 0
+        for i in range(rows):
+            row, left = ramping[i, lo:hi], leaving[1 + i, lo:hi]
+            for k in range(w):
+                row[k] -= left[k]
+                in_bins[k] += row[k]
+        first_row = ramping[0, lo:hi] if bins else pool
+        for k in range(w):
+            now[k] += in_bins[k]
+            hires = max(goal[k] - now[k], 0)
+            if max_hires >= 0:
+                hires = min(hires, max_hires)
+            if bins and ramp[k] > 0:
+                first_row[k] += hires
             else:
-                leaving[1 + i, lo:hi] = 0
-    # row by row (contiguous); per trial every sum adds the same cells in the same order
-    now = np.empty(size, dtype=np.int64)
-    for j in range(size):
-        productive[j] -= leaving[0, j]
-        now[j] = productive[j]
-    for i in range(bins):
-        for j in range(size):
-            ramping[i, j] -= leaving[1 + i, j]
-    in_bins = np.zeros(size, dtype=np.int64)
-    for i in range(bins):
-        for j in range(size):
-            in_bins[j] += ramping[i, j]
-    for j in range(size):
-        now[j] += in_bins[j]
-        hires = max(target[j] - now[j], 0)
-        if max_hires >= 0:
-            hires = min(hires, max_hires)
-        if bins and ramp_bins[j] > 0:
-            ramping[0, j] += hires
-        else:
-            productive[j] += hires
-    if reduce_immediate:
-        for j in range(size):
-            if now[j] > target[j]:
-                excess = now[j] - target[j]
-                before = 0
-                for i in range(bins):
-                    cell = ramping[i, j]
-                    ramping[i, j] = cell - min(max(excess - before, 0), cell)
-                    before += cell
-                cell = productive[j]
-                productive[j] = cell - min(max(excess - before, 0), cell)
-    capacity = np.zeros(size)
-    for j in range(size):
-        heads[j] = productive[j]
-    for i in range(bins):
-        for j in range(size):
-            heads[j] += ramping[i, j]
-            capacity[j] += ramping[i, j] * productivity[i, j]
-    for j in range(size):
-        ramped[j] = productive[j] + capacity[j]
+                pool[k] += hires
+        if reduce_immediate:
+            for k in range(w):
+                if now[k] > goal[k]:
+                    excess = now[k] - goal[k]
+                    before = 0
+                    for i in range(rows):
+                        cell = ramping[i, lo + k]
+                        ramping[i, lo + k] = cell - min(max(excess - before, 0), cell)
+                        before += cell
+                    cell = pool[k]
+                    pool[k] = cell - min(max(excess - before, 0), cell)
+        for k in range(w):
+            out_heads[k] = pool[k]
+            capacity[k] = 0.0
+        for i in range(rows):
+            row, weight = ramping[i, lo:hi], productivity[i, lo:hi]
+            for k in range(w):
+                out_heads[k] += row[k]
+                capacity[k] += row[k] * weight[k]
+        for k in range(w):
+            out_ramped[k] = pool[k] + capacity[k]
