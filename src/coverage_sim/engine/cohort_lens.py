@@ -24,7 +24,7 @@ from coverage_sim.compiled import Company, Customers, FloatArray
 from coverage_sim.engine.customers import onboarding_resolution
 from coverage_sim.engine.expected import ExpectedBook, expected_rates
 from coverage_sim.engine.money import monthly_discount
-from coverage_sim.engine.response import ChunkResponse
+from coverage_sim.engine.response import BookResponses
 
 LENS_MONTHS = 60
 
@@ -106,18 +106,10 @@ def _compiled_revenue(
     trials: slice,
 ) -> FloatArray:
     """``_revenue`` by ``kernel_lens.trace_revenue``, one pass per trial (the same bytes)."""
-    from coverage_sim.engine.kernel_lens import LENS_RESPONSES, trace_revenue
+    from coverage_sim.engine.kernel_lens import trace_revenue
 
-    responses = [ChunkResponse.of(getattr(customers, name), trials) for name in LENS_RESPONSES]
+    responses = BookResponses.of(customers, trials)
     size = trials.stop - trials.start
-
-    def packed(rows: list[FloatArray | None]) -> FloatArray:
-        out = np.zeros((len(rows), size))
-        for i, row in enumerate(rows):
-            if row is not None:
-                out[i] = row
-        return out
-
     revenue = np.empty((size, LENS_MONTHS))
     trace_revenue(
         max(company.contract_months, 1),
@@ -125,10 +117,10 @@ def _compiled_revenue(
         np.ascontiguousarray(customers.downsell[trials], dtype=np.float64),
         np.ascontiguousarray(customers.land_acv[trials], dtype=np.float64),
         np.ascontiguousarray(customers.cross_sell_size[trials], dtype=np.float64),
-        packed([r.uncovered for r in responses]),
-        packed([r.gap for r in responses]),
-        packed([r.half_saturation for r in responses]),
-        np.array([r.half_saturation is not None for r in responses]),
+        responses.uncovered,
+        responses.gap,
+        responses.half,
+        responses.hill,
         np.ascontiguousarray(coverage_adopt, dtype=np.float64),
         np.ascontiguousarray(coverage_expand, dtype=np.float64),
         np.ascontiguousarray(coverage_renew, dtype=np.float64),

@@ -18,17 +18,6 @@ from typing import Any
 
 from numba import njit
 
-# rows of the packed responses: the order ``trace_revenue`` reads them in
-LENS_RESPONSES = (
-    "renewal_adopted",
-    "renewal_at_risk",
-    "adoption_rate",
-    "adoption_decay",
-    "adoption_recovery",
-    "upsell_monthly",
-    "cross_sell_per_year",
-)
-
 
 @njit(cache=True)
 def _rate(uncovered: Any, gap: Any, half: Any, hill: Any, i: int, j: int, c: float) -> float:
@@ -66,7 +55,8 @@ def trace_revenue(
     revenue: Any,
 ) -> None:
     """``revenue[j, tau - 1]``: the lens cohort's revenue (ARR / 12) in month ``tau`` of
-    ``revenue.shape[1]``; the month's rates at coverage month ``min(tau, horizon)``."""
+    ``revenue.shape[1]``; the month's rates at coverage month ``min(tau, horizon)``; the
+    responses packed in ``response.BOOK_RESPONSES`` order (``BookResponses``)."""
     size, horizon = coverage_adopt.shape
     months = revenue.shape[1]
     for j in range(size):

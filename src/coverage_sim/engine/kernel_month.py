@@ -40,6 +40,35 @@ def response_rates(
 
 
 @njit(cache=True)
+def book_rates(
+    uncovered: Any,
+    gap: Any,
+    half: Any,
+    hill: Any,
+    reads: Any,
+    adopt: Any,
+    renew: Any,
+    expand: Any,
+    out: Any,
+) -> None:
+    """``response.BookResponses.at``: ``out[i, j] = uncovered[i, j] + gap[i, j] *
+    lift(c_j)`` with ``c`` the coverage response ``i`` reads (``reads[i]``: 0 adopt, 1
+    renew, 2 expand), ``lift`` as in ``response_rates``."""
+    for i in range(out.shape[0]):
+        coverage = adopt if reads[i] == 0 else renew if reads[i] == 1 else expand
+        row, low, rise, h = out[i], uncovered[i], gap[i], half[i]
+        if hill[i]:
+            for j in range(row.shape[0]):
+                c = coverage[j]
+                denominator = c + h[j]
+                lift = c * (1.0 + h[j]) / denominator if denominator > 0 else 0.0
+                row[j] = low[j] + rise[j] * lift
+        else:
+            for j in range(row.shape[0]):
+                row[j] = low[j] + rise[j] * coverage[j]
+
+
+@njit(cache=True)
 def _coverage(capacity: float, accounts: float) -> float:
     """``response.coverage_of`` for one trial (``np.minimum`` keeps a NaN)."""
     if accounts <= 0 and capacity <= 0:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from coverage_sim.compiled import CoverageResponse, FloatArray
+from coverage_sim.compiled import CoverageResponse, Customers, FloatArray
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,63 @@ class ChunkResponse:
         half = self.half_saturation if hill else self.gap
         response_rates(self.uncovered, self.gap, half, hill, by_trial, out)
         return out.reshape(coverage.shape)
+
+
+# the customer book's responses, in the order the compiled kernels read them, and the
+# coverage each one reads (0 adopt, 1 renew, 2 expand)
+BOOK_RESPONSES = (
+    "renewal_adopted",
+    "renewal_at_risk",
+    "adoption_rate",
+    "adoption_decay",
+    "adoption_recovery",
+    "upsell_monthly",
+    "cross_sell_per_year",
+)
+BOOK_COVERAGE = (1, 1, 0, 0, 0, 2, 2)
+
+
+@dataclass(frozen=True)
+class BookResponses:
+    """``BOOK_RESPONSES`` of ``customers`` for one chunk, packed for the compiled kernels:
+    rows of ``uncovered``, ``gap`` and ``half`` (0 where linear) per trial, ``hill`` per
+    response."""
+
+    uncovered: FloatArray
+    gap: FloatArray
+    half: FloatArray
+    hill: npt.NDArray[np.bool_]
+
+    @classmethod
+    def of(cls, customers: Customers, trials: slice) -> BookResponses:
+        rows = [ChunkResponse.of(getattr(customers, name), trials) for name in BOOK_RESPONSES]
+        size = trials.stop - trials.start
+        half = np.zeros((len(rows), size))
+        for i, row in enumerate(rows):
+            if row.half_saturation is not None:
+                half[i] = row.half_saturation
+        return cls(
+            uncovered=np.array([r.uncovered for r in rows], dtype=np.float64).reshape(-1, size),
+            gap=np.array([r.gap for r in rows], dtype=np.float64).reshape(-1, size),
+            half=half,
+            hill=np.array([r.half_saturation is not None for r in rows]),
+        )
+
+    def at(self, adopt: FloatArray, renew: FloatArray, expand: FloatArray) -> dict[str, FloatArray]:
+        """Every response at its motion's coverage this month (one kernel pass; the same
+        bytes as ``ChunkResponse.at``)."""
+        from coverage_sim.engine.kernel_month import book_rates
+
+        out = np.empty(self.uncovered.shape)
+        book_rates(
+            self.uncovered, self.gap, self.half, self.hill, np.array(BOOK_COVERAGE),
+            _row(adopt), _row(renew), _row(expand), out,
+        )  # fmt: skip
+        return dict(zip(BOOK_RESPONSES, out, strict=True))
+
+
+def _row(values: FloatArray) -> FloatArray:
+    return np.ascontiguousarray(values, dtype=np.float64)
 
 
 def rate_at(

@@ -22,6 +22,7 @@ import numpy as np
 
 from coverage_sim.compiled import (
     CompiledScenario,
+    Customers,
     FloatArray,
     IntArray,
 )
@@ -33,7 +34,12 @@ from coverage_sim.engine.headcount import RoleWorkforce, target_heads
 from coverage_sim.engine.month_terms import MonthTerms, total_over_roles
 from coverage_sim.engine.paths import MotionPaths, PathSwitch, check_replay, empty_paths
 from coverage_sim.engine.record import ChunkRecord, OutcomeArrays
-from coverage_sim.engine.response import ChunkResponse
+from coverage_sim.engine.response import (
+    BOOK_COVERAGE,
+    BOOK_RESPONSES,
+    BookResponses,
+    ChunkResponse,
+)
 from coverage_sim.engine.runoff import FinalMonth, runoff_value
 from coverage_sim.engine.streams import (
     ADOPT,
@@ -153,6 +159,24 @@ class _HeadTargets:
         return out
 
 
+class _ChunkRates:
+    """The book's coverage responses (``response.BOOK_RESPONSES``) each month: all seven
+    in one kernel pass (compiled) or one ``ChunkResponse`` each (numpy); the same bytes."""
+
+    def __init__(self, customers: Customers, trials: slice, *, compiled: bool) -> None:
+        self._packed = BookResponses.of(customers, trials) if compiled else None
+        self._each = [ChunkResponse.of(getattr(customers, n), trials) for n in BOOK_RESPONSES]
+
+    def at(self, adopt: FloatArray, renew: FloatArray, expand: FloatArray) -> dict[str, FloatArray]:
+        if self._packed is not None:
+            return self._packed.at(adopt, renew, expand)
+        coverage = (adopt, renew, expand)
+        return {
+            name: response.at(coverage[BOOK_COVERAGE[i]])
+            for i, (name, response) in enumerate(zip(BOOK_RESPONSES, self._each, strict=True))
+        }
+
+
 def _land_capacity(
     weights: list[float], ramped: list[FloatArray], logos_per_head: list[FloatArray]
 ) -> list[FloatArray]:
@@ -193,18 +217,7 @@ def _simulate_chunk(
     land_weight = [r.motions.get("land", 0.0) for r in roles]
     logos_per_head = [r.new_logos_per_month[trials] for r in roles]
     terms = terms_type(scenario, trials)
-    responses = {
-        name: ChunkResponse.of(getattr(customers, name), trials, compiled=compiled)
-        for name in (
-            "renewal_adopted",
-            "renewal_at_risk",
-            "adoption_rate",
-            "adoption_decay",
-            "adoption_recovery",
-            "upsell_monthly",
-            "cross_sell_per_year",
-        )
-    }
+    responses = _ChunkRates(customers, trials, compiled=compiled)
     resolve = onboarding_resolution(customers.onboarding_months[trials])
     acv = customers.land_acv[trials]
     downsell = customers.downsell[trials]
@@ -236,24 +249,21 @@ def _simulate_chunk(
         c_renew = switch.take("renew", month, c_renew)
         c_expand = switch.take("expand", month, c_expand)
 
+        rates = responses.at(c_adopt, c_renew, c_expand)
         renewal = book.renew(
-            streams,
-            month,
-            responses["renewal_adopted"].at(c_renew),
-            responses["renewal_at_risk"].at(c_renew),
-            downsell,
+            streams, month, rates["renewal_adopted"], rates["renewal_at_risk"], downsell
         )
         book.adopt(
             streams,
             resolve,
-            responses["adoption_rate"].at(c_adopt),
-            responses["adoption_decay"].at(c_adopt),
-            responses["adoption_recovery"].at(c_adopt),
+            rates["adoption_rate"],
+            rates["adoption_decay"],
+            rates["adoption_recovery"],
         )
         expansion, base_expansion = book.expand(
             streams,
-            responses["upsell_monthly"].at(c_expand),
-            responses["cross_sell_per_year"].at(c_expand) / 12.0,
+            rates["upsell_monthly"],
+            rates["cross_sell_per_year"] / 12.0,
             cross_sell_size,
         )
         saturation = np.maximum(1.0 - book.ever_landed / addressable, 0.0)
