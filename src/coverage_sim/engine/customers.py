@@ -72,6 +72,14 @@ class CustomerBook:
         """ARR per trial."""
         return self.arr.sum(axis=(0, 1))
 
+    def active_and_adopted(self) -> tuple[IntArray, IntArray]:
+        """``active()`` and ``adopted()`` (the compiled book reads the cells once)."""
+        return self.active(), self.adopted()
+
+    def active_and_arr(self) -> tuple[IntArray, FloatArray]:
+        """``active()`` and ``total_arr()`` (the compiled book reads the cells once)."""
+        return self.active(), self.total_arr()
+
     def open_window(self) -> FloatArray:
         """The GRR/NRR base becomes today's book (logos landed later are not in it);
         returns its ARR per trial."""

@@ -396,6 +396,31 @@ def cells_per_trial(cells: Any, out: Any) -> None:
 
 
 @njit(cache=True)
+def book_sums(counts: Any, arr: Any, active: Any, adopted: Any, total_arr: Any) -> None:
+    """In one pass over the cells: customers (``active``), adopted customers and ARR
+    (``total_arr``) per trial, each summed as ``cells_per_trial`` / ``adopted_per_trial``
+    sum it; an output of length 0 is not computed."""
+    statuses, slots, size = counts.shape
+    with_adopted, with_arr = adopted.shape[0] > 0, total_arr.shape[0] > 0
+    active[:] = 0
+    if with_adopted:
+        adopted[:] = 0
+    if with_arr:
+        total_arr[:] = 0.0
+    for st in range(statuses):
+        for k in range(slots):
+            n, a = counts[st, k], arr[st, k]
+            for j in range(size):
+                active[j] += n[j]
+            if with_adopted and st == 1:
+                for j in range(size):
+                    adopted[j] += n[j]
+            if with_arr:
+                for j in range(size):
+                    total_arr[j] += a[j]
+
+
+@njit(cache=True)
 def adopted_per_trial(counts: Any, out: Any) -> None:
     slots, size = counts.shape[1], counts.shape[2]
     out[:] = 0

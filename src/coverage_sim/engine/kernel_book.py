@@ -74,6 +74,18 @@ class KernelBook(CustomerBook):
         km.cells_per_trial(self.arr, out)
         return out
 
+    def active_and_adopted(self) -> tuple[IntArray, IntArray]:
+        size = self.counts.shape[-1]
+        active, adopted = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+        km.book_sums(self.counts, self.arr, active, adopted, np.empty(0))
+        return active, adopted
+
+    def active_and_arr(self) -> tuple[IntArray, FloatArray]:
+        size = self.counts.shape[-1]
+        active, arr = np.empty(size, dtype=np.int64), np.empty(size)
+        km.book_sums(self.counts, self.arr, active, np.empty(0, dtype=np.int64), arr)
+        return active, arr
+
     def renew(
         self,
         streams: NoiseStreams,

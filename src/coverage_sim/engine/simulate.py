@@ -244,7 +244,7 @@ def _simulate_chunk(
         ramped = [f.ramped for f in forces]
         land_history = [*land_history[1:], _land_capacity(land_weight, ramped, logos_per_head)]
         land_cap = land_history[0]  # the capacity that built this month's pipeline
-        c_adopt, c_renew, c_expand = terms.coverage(ramped, book.active(), book.adopted())
+        c_adopt, c_renew, c_expand = terms.coverage(ramped, *book.active_and_adopted())
         c_adopt = switch.take("adopt", month, c_adopt)
         c_renew = switch.take("renew", month, c_renew)
         c_expand = switch.take("expand", month, c_expand)
@@ -280,12 +280,12 @@ def _simulate_chunk(
                 [f.heads for f in forces], land_cap, new_acv, expansion, renewal["renewed"]
             ),
         )
-        arr_total = book.total_arr()
+        active, arr_total = book.active_and_arr()
         revenue = arr_total / 12.0 + onboarding_fee * new_logos
         record.month(
             month,
             arr=arr_total,
-            customers=book.active(),
+            customers=active,
             revenue=revenue,
             spend=spend,
             marketing=marketing_cost(demand, month, trials, size),
