@@ -228,11 +228,53 @@ def binomial_rows(
 
 
 @njit(cache=True)
+def _poisson_row(u: Any, lam: Any, first: Any, out: Any, pdtr: Any, ndtri: Any) -> None:
+    """``out[i] = Poisson(lam[i])`` from ``u[i]`` (``poisson_count`` for every cell, in
+    lockstep): passes of ``WALK_STEPS`` steps over all cells, each counting the steps whose
+    CDF is still below its uniform, until none is; the tail rule at ``k = 32, 64, ...``
+    freezes a cell's count at ``k + 1`` as ``walk`` returns it. Large means are drawn one
+    at a time by ``poisson_correct``."""
+    size = lam.shape[0]
+    pmf, cdf, level = np.empty(size), np.empty(size), np.empty(size)
+    count = np.empty(size, dtype=np.int64)
+    walking = 0
+    for i in range(size):
+        big = lam[i] > SEARCH_MEAN
+        pmf[i] = first[i]
+        cdf[i] = first[i]
+        level[i] = -1.0 if big else u[i]  # a big cell never counts (drawn below)
+        below = first[i] < level[i]
+        count[i] = 1 if below else 0
+        walking += 1 if below else 0
+    k = 0
+    while walking:
+        for step in range(1, WALK_STEPS + 1):
+            inverse_k = 1.0 / (k + step)
+            for i in range(size):
+                pmf[i] *= lam[i] * inverse_k
+                cdf[i] += pmf[i]
+                count[i] += 1 if cdf[i] < level[i] else 0
+            if (k + step) % TAIL_EVERY == 0:
+                kk = k + step
+                for i in range(size):
+                    if cdf[i] < level[i] and kk > lam[i] and pmf[i] <= TAIL * cdf[i]:
+                        level[i] = -1.0  # walk returns kk + 1, the count so far
+        k += WALK_STEPS
+        walking = 0
+        for i in range(size):
+            walking += 1 if cdf[i] < level[i] else 0
+    for i in range(size):
+        out[i] = poisson_correct(u[i], lam[i], pdtr, ndtri) if lam[i] > SEARCH_MEAN else count[i]
+
+
+@njit(cache=True)
 def poisson_cells(u: Any, lam: Any, first: Any, out: Any, pdtr: Any, ndtri: Any) -> None:
     """``out[j] = Poisson(lam[j])`` from ``u[j // 1000, 0, j % 1000]`` (``lam >= 0``)."""
-    for j in range(lam.shape[0]):
-        b = j // BLOCK
-        out[j] = poisson_count(u[b, 0, j - b * BLOCK], lam[j], first[j], pdtr, ndtri)
+    size = lam.shape[0]
+    for b in range((size + BLOCK - 1) // BLOCK):
+        lo = b * BLOCK
+        hi = min(lo + BLOCK, size)
+        _poisson_row(u[b, 0, : hi - lo], lam[lo:hi], first[lo:hi], out[lo:hi], pdtr, ndtri)
 
 
 # -- monthly motions -----------------------------------------------------------------
@@ -447,10 +489,13 @@ def expand(
     """``CustomerBook.expand``: cross-sell events per trial, then every adopted cell grows;
     ``out`` rows: expansion ARR, expansion of the base, per trial."""
     slots, size = arr.shape[1], arr.shape[2]
+    events = np.empty(size, dtype=np.int64)
+    for b in range((size + BLOCK - 1) // BLOCK):
+        lo = b * BLOCK
+        hi = min(lo + BLOCK, size)
+        _poisson_row(u[b, 0, : hi - lo], lam[lo:hi], first[lo:hi], events[lo:hi], pdtr, ndtri)
     for j in range(size):
-        b = j // BLOCK
-        events = poisson_count(u[b, 0, j - b * BLOCK], lam[j], first[j], pdtr, ndtri)
-        share = events / adopted[j] if adopted[j] > 0 else 0.0
+        share = events[j] / adopted[j] if adopted[j] > 0 else 0.0
         growth[j] = upsell[j] + share * cross_sell_size[j]
     out[:, :] = 0.0
     for k in range(slots):
