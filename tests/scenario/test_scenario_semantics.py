@@ -152,7 +152,7 @@ def test_a_merge_can_make_a_valid_parent_impossible(cli, write, model_text: str)
 @pytest.mark.parametrize(
     ("override", "says"),
     [
-        ("company.starting_customers=0", "company.starting_arr: starting ARR needs customers"),
+        ("company.starting_customers=0", "company.starting_customers: starting ARR needs"),
         ("market.addressable_accounts=10", "smaller than the installed base"),
         (f"company.starting_customers={10**30}", "up to 1_000_000_000"),
     ],
@@ -264,3 +264,22 @@ def test_a_problem_in_a_set_override_names_the_flag_and_the_file_it_overrides(
     assert code == 2
     assert err.startswith("coverage-sim: error: --set market.addressable_accounts=10:")
     assert f"(overriding {plan})" in err and "extends" not in err
+
+
+def test_a_rule_across_two_keys_is_reported_where_the_user_changed_one(
+    cli, write, model_text: str
+) -> None:
+    """The rule involves starting_arr and starting_customers: the message points at the
+    one given by --set, or in the file that was run rather than the file it extends."""
+    parent = write("parent.yaml", model_text)
+    child = "extends: parent.yaml\nname: child\ncompany:\n  starting_customers: 0\n"
+    plan = write("plan.yaml", child)
+    code, _, err = cli("run", plan, "--trials", "10")
+    assert code == 2
+    assert err.startswith(f"coverage-sim: error: {plan}:4:")
+    assert "company.starting_customers: starting ARR needs customers" in err
+    code, _, err = cli("run", parent, "--trials", "10", "--set", "company.starting_customers=0")
+    assert code == 2
+    assert err.startswith("coverage-sim: error: --set company.starting_customers=0:")
+    code, _, err = cli("run", parent, "--set", "market.addressable_accounts=10", "--trials", "10")
+    assert err.startswith("coverage-sim: error: --set market.addressable_accounts=10:")

@@ -226,8 +226,10 @@ MAX_RATIO = 100.0
 MAX_GROWTH = 10.0
 
 
-def refuse(at: str, message: str) -> PydanticCustomError:
+def refuse(at: str, message: str, *, also: tuple[str, ...] = ()) -> PydanticCustomError:
     """A semantic error (a combination of keys the engine cannot simulate meaningfully) to
     raise from a model validator; ``at`` is the dotted key path, relative to the model,
-    that the error is reported at."""
-    return PydanticCustomError("semantic", message, {"at": at})
+    that the error is reported at, unless one of the other keys of the combination
+    (``also``) was given closer to the user: by ``--set``, or in the file that was run
+    rather than a file it extends (``issues.issues_from_validation``)."""
+    return PydanticCustomError("semantic", message, {"at": at, "also": ",".join(also)})

@@ -217,17 +217,38 @@ def issues_from_validation(
         if error["type"] in skip_types:
             continue
         loc = tuple(error["loc"])
-        at = (error.get("ctx") or {}).get("at") if error["type"] == "semantic" else None
+        context = (error.get("ctx") or {}) if error["type"] == "semantic" else {}
+        at = context.get("at")
         if isinstance(at, str) and at:
-            loc += tuple(int(part) if part.isdigit() else part for part in at.split("."))
-        path = data_path(doc.data, loc)
+            path = data_path(doc.data, loc + _key_parts(at))
+        else:
+            path = data_path(doc.data, loc)
+        message = _message(dict(error), path, doc.data)
+        also = context.get("also")
+        if isinstance(also, str) and also:
+            others = [data_path(doc.data, loc + _key_parts(key)) for key in also.split(",")]
+            path = _closest_to_user(doc, [path, *others])
         key = dotted(path)
         if key in already:
             continue
-        message = _message(dict(error), path, doc.data)
         if (key, message) in seen:
             continue
         seen.add((key, message))
         where = locate(doc, path)
         issues.append(ScenarioIssue(where.file, key, message, where.line, where.column))
     return issues
+
+
+def _key_parts(dotted_key: str) -> tuple[str | int, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in dotted_key.split("."))
+
+
+def _closest_to_user(doc: YamlDocument, paths: list[KeyPath]) -> KeyPath:
+    """Of the keys a cross-key rule involves, the one to report: a ``--set`` before the
+    file that was run, that file before a file it extends, else the first."""
+
+    def rank(path: KeyPath) -> int:
+        where = locate(doc, path).file
+        return 0 if where.startswith("--") else 1 if where == str(doc.path) else 2
+
+    return min(paths, key=rank)

@@ -90,6 +90,7 @@ class Company(StrictModel):
                 "starting_arr",
                 "starting ARR needs customers, but company.starting_customers is 0; give the "
                 "number of customers who pay it, or set starting_arr: 0",
+                also=("starting_customers",),
             )
         return self
 
@@ -476,6 +477,7 @@ class Scenario(StrictModel):
                 f"{could} {lowest:,.0f}, below company.starting_customers ({customers:,}); "
                 "the market counts every account that could ever be a customer, the current "
                 "ones included",
+                also=("company.starting_customers",),
             )
         return self
 
