@@ -131,6 +131,21 @@ def test_help_shows_an_example(cli, command: list[str]) -> None:
     assert "coverage-sim " in result.stdout.split("Example", 1)[1]
 
 
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("run", "Usage: coverage-sim run [OPTIONS] SCENARIO\n"),
+        ("compare", "Usage: coverage-sim compare [OPTIONS] SCENARIO...\n"),
+        ("validate", "Usage: coverage-sim validate [OPTIONS] FILE|DIR...\n"),
+    ],
+)
+def test_usage_names_arguments_as_unix_tools_do(cli, command: str, usage: str) -> None:
+    result = cli(command, "--help")
+    assert result.code == 0
+    assert result.stdout.startswith(usage)
+    assert "{" not in result.stdout.splitlines()[0]
+
+
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
 def test_output_is_byte_identical_for_one_or_two_workers(cli, fmt: str) -> None:
     args = ["compare", FIXTURES, "--trials", "2500", "--months", "13", "--format", fmt]

@@ -7,7 +7,7 @@ TTY, and the only place that maps exceptions to exit codes (``ExitCode``).
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperArgument, TyperGroup
@@ -48,6 +48,14 @@ class _NamedArgument(TyperArgument):
 
     def display_type_rich(self, ctx: object) -> str | None:
         return None
+
+    def get_usage_pieces(self, ctx: Any) -> list[str]:
+        """The usage line as Unix tools write it, ``SCENARIO...`` (typer's own marks a
+        required argument ``{SCENARIO}``)."""
+        name = self.metavar or (self.name or "").upper()
+        if not self.required:
+            name = f"[{name}]"
+        return [name + ("..." if self.nargs != 1 else "")]
 
 
 class _OrderedGroup(TyperGroup):
