@@ -18,16 +18,10 @@ import numpy as np
 from coverage_sim import compiled as c
 from coverage_sim.errors import UsageError
 from coverage_sim.scenario.correlations import correlation_plan, iman_conover
+from coverage_sim.scenario.customer_models import PerYearPair, RatePair, Response
 from coverage_sim.scenario.distributions import ParamValue
 from coverage_sim.scenario.fields import MAX_SEED, MAX_TRIALS, MIN_TRIALS
-from coverage_sim.scenario.models import (
-    AllocationPoint,
-    PerYearPair,
-    RatePair,
-    Response,
-    Role,
-    Scenario,
-)
+from coverage_sim.scenario.models import AllocationPoint, Role, Scenario
 from coverage_sim.scenario.sampling import SAMPLING_METHODS, uniforms
 
 MAX_HORIZON = 600

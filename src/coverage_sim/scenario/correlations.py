@@ -36,9 +36,10 @@ from pydantic import BaseModel
 
 from coverage_sim.compiled import FloatArray
 from coverage_sim.errors import ScenarioIssue
+from coverage_sim.scenario.customer_models import PerYearPair, RatePair
 from coverage_sim.scenario.distributions import is_uncertain
 from coverage_sim.scenario.issues import did_you_mean, locate
-from coverage_sim.scenario.models import PerYearPair, RatePair, Scenario
+from coverage_sim.scenario.models import Scenario
 from coverage_sim.scenario.yaml_loader import YamlDocument, dotted
 
 _PSD_TOLERANCE = 1e-10

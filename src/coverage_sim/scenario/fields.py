@@ -226,6 +226,12 @@ MAX_RATIO = 100.0
 MAX_GROWTH = 10.0
 
 
+def missing(message: str) -> PydanticCustomError:
+    """A required key missing because of another key's value (``missing_conditional``: a
+    ``template: true`` file may leave it to the files that extend it)."""
+    return PydanticCustomError("missing_conditional", message)
+
+
 def refuse(at: str, message: str, *, also: tuple[str, ...] = ()) -> PydanticCustomError:
     """A semantic error (a combination of keys the engine cannot simulate meaningfully) to
     raise from a model validator; ``at`` is the dotted key path, relative to the model,
