@@ -45,14 +45,8 @@ def trace_cohort(
     ``compiled``: the engine's compiled path (the same bytes).
     """
     acv = customers.land_acv[trials]
-    if compiled:
-        revenue = _compiled_revenue(
-            customers, company, coverage_adopt, coverage_expand, coverage_renew, trials
-        )
-    else:
-        revenue = _revenue(
-            customers, company, coverage_adopt, coverage_expand, coverage_renew, trials
-        )
+    trace = _compiled_revenue if compiled else _revenue
+    revenue = trace(customers, company, (coverage_adopt, coverage_expand, coverage_renew), trials)
     total = revenue.sum(axis=1)
     after_booking = total - acv
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -68,15 +62,14 @@ def trace_cohort(
 def _revenue(
     customers: Customers,
     company: Company,
-    coverage_adopt: FloatArray,
-    coverage_expand: FloatArray,
-    coverage_renew: FloatArray,
+    coverage: tuple[FloatArray, FloatArray, FloatArray],
     trials: slice,
 ) -> FloatArray:
     """The cohort's revenue (ARR / 12), trials x ``LENS_MONTHS``: ``ExpectedBook`` month by
-    month, vectorized over trials (the reference ``kernel_lens.trace_revenue`` equals)."""
-    horizon = coverage_adopt.shape[1]
-    rates = expected_rates(customers, coverage_adopt, coverage_expand, coverage_renew, trials)
+    month, vectorized over trials (the reference ``kernel_lens.trace_revenue`` equals);
+    ``coverage``: adopt, expand, renew, trials x horizon."""
+    horizon = coverage[0].shape[1]
+    rates = expected_rates(customers, *coverage, trials)
     acv = customers.land_acv[trials]
     resolve = onboarding_resolution(customers.onboarding_months[trials])
     downsell = customers.downsell[trials]
@@ -100,9 +93,7 @@ def _revenue(
 def _compiled_revenue(
     customers: Customers,
     company: Company,
-    coverage_adopt: FloatArray,
-    coverage_expand: FloatArray,
-    coverage_renew: FloatArray,
+    coverage: tuple[FloatArray, FloatArray, FloatArray],
     trials: slice,
 ) -> FloatArray:
     """``_revenue`` by ``kernel_lens.trace_revenue``, one pass per trial (the same bytes)."""
@@ -121,9 +112,9 @@ def _compiled_revenue(
         responses.gap,
         responses.half,
         responses.hill,
-        np.ascontiguousarray(coverage_adopt, dtype=np.float64),
-        np.ascontiguousarray(coverage_expand, dtype=np.float64),
-        np.ascontiguousarray(coverage_renew, dtype=np.float64),
+        np.ascontiguousarray(coverage[0], dtype=np.float64),
+        np.ascontiguousarray(coverage[1], dtype=np.float64),
+        np.ascontiguousarray(coverage[2], dtype=np.float64),
         revenue,
     )  # fmt: skip
     return revenue
