@@ -10,6 +10,7 @@ Importing this module imports numba: ``simulate`` does so only for the compiled 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from coverage_sim.compiled import CompiledScenario, FloatArray, IntArray, Role
 from coverage_sim.engine import kernel as km
@@ -32,6 +33,18 @@ _RENEWAL_FLOWS = (
     "base_renewed",
     "churned_logos",
 )
+
+
+def _walk_terms(
+    ps: tuple[FloatArray, ...], rows: tuple[int, ...]
+) -> tuple[npt.NDArray[np.bool_], FloatArray, FloatArray]:
+    """``binomial_terms(np.stack([ps[i] for i in rows]))`` in one kernel pass."""
+    size = ps[0].shape[0]
+    flip = np.empty((len(rows), size), dtype=np.bool_)
+    s, ratio = np.empty((len(rows), size)), np.empty((len(rows), size))
+    p = tuple(np.ascontiguousarray(x, dtype=np.float64) for x in ps)
+    km.walk_terms(p, np.array(rows, dtype=np.int64), flip, s, ratio)
+    return flip, s, ratio
 
 
 class KernelBook(CustomerBook):
@@ -95,7 +108,7 @@ class KernelBook(CustomerBook):
         downsell: FloatArray,
     ) -> dict[str, FloatArray]:
         due = month % self.contract_months
-        flip, s, ratio = binomial_terms(np.stack([p_at_risk, p_adopted, p_at_risk]))
+        flip, s, ratio = _walk_terms((p_at_risk, p_adopted), (0, 1, 0))
         first = self._due_exponent
         np.multiply(self.counts[:, due, :], first_term_log(s), out=first)
         np.exp(first, out=first)
@@ -115,7 +128,7 @@ class KernelBook(CustomerBook):
         decay: FloatArray,
         recovery: FloatArray,
     ) -> None:
-        flip, s, ratio = binomial_terms(np.stack([resolve, adoption_rate, decay, recovery]))
+        flip, s, ratio = _walk_terms((resolve, adoption_rate, decay, recovery), (0, 1, 2, 3))
         log_q = first_term_log(s)
         first = self._exponents
         km.adopt_exponents(self.counts, log_q[[0, 2, 3]], first)
