@@ -212,3 +212,25 @@ def test_compiled_coverage_responses_equal_numpy_at_any_coverage(shape: str) -> 
         compiled_rate = rate_at(resp, c, trials, compiled=True)
         assert compiled_rate.shape == numpy_rate.shape
         assert compiled_rate.tobytes() == numpy_rate.tobytes()
+
+
+_EDGE_P = np.array(
+    [-0.5, -0.0, 0.0, 1e-300, 0.3, 0.5, np.nextafter(0.5, 1.0), 0.99, 1.0, 1.5, np.nan]
+)
+
+
+def test_compiled_walk_terms_equal_numpy_binomial_terms_at_the_edges() -> None:
+    """Clipping keeps a NaN and a -0.0 as np.clip does; rows may repeat a probability."""
+    p, q = np.tile(_EDGE_P, 3), np.tile(_EDGE_P, 3)[::-1].copy()
+    expected = binomial_terms(np.stack([p, q, p]))
+    flip, s, ratio = np.empty((3, p.size), bool), np.empty((3, p.size)), np.empty((3, p.size))
+    kernel.walk_terms((p, q), np.array([0, 1, 0]), flip, s, ratio)
+    for got, want in zip((flip, s, ratio), expected, strict=True):
+        assert got.tobytes() == want.tobytes()
+
+
+def test_the_lens_clips_rates_as_numpy_does() -> None:
+    from coverage_sim.engine.kernel_lens import _unit
+
+    got = np.array([_unit(float(x)) for x in _EDGE_P])
+    assert got.tobytes() == np.clip(_EDGE_P, 0.0, 1.0).tobytes()

@@ -65,14 +65,14 @@ def special_functions() -> tuple[Any, Any, Any]:
 @njit(cache=True)
 def walk_terms(ps: Any, rows: Any, flip: Any, s: Any, ratio: Any) -> None:
     """``inverse.binomial_terms`` of ``ps[rows[m]]`` into row ``m`` of ``flip``, ``s`` and
-    ``ratio``: ``p`` clipped to [0, 1] as ``np.clip`` does (max, then min; a NaN kept),
+    ``ratio``: ``p`` clipped to [0, 1] as ``np.clip`` does (a NaN and a -0.0 kept),
     ``flip = p > 0.5``, ``s = 1 - p`` where flipped else ``p``, ``ratio = s / (1 - s)``."""
     for m in range(rows.shape[0]):
         p_row, flip_row, s_row, ratio_row = ps[rows[m]], flip[m], s[m], ratio[m]
         for j in range(p_row.shape[0]):
             p = p_row[j]
-            p = p if (p > 0.0 or p != p) else 0.0
-            p = p if (p < 1.0 or p != p) else 1.0
+            p = 0.0 if p < 0.0 else p  # np.clip: a NaN, and a -0.0, are kept
+            p = 1.0 if p > 1.0 else p
             flipped = p > 0.5
             rare = 1.0 - p if flipped else p
             flip_row[j] = flipped

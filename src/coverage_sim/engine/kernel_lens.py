@@ -33,9 +33,9 @@ def _rate(uncovered: Any, gap: Any, half: Any, hill: Any, i: int, j: int, c: flo
 
 @njit(cache=True)
 def _unit(x: float) -> float:
-    """``np.clip(x, 0.0, 1.0)``: max then min, a NaN kept."""
-    x = x if (x > 0.0 or x != x) else 0.0
-    return x if (x < 1.0 or x != x) else 1.0
+    """``np.clip(x, 0.0, 1.0)`` (a NaN, and a -0.0, are kept)."""
+    x = 0.0 if x < 0.0 else x
+    return 1.0 if x > 1.0 else x
 
 
 @njit(cache=True)
