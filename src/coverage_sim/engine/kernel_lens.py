@@ -34,8 +34,11 @@ def _rate(uncovered: Any, gap: Any, half: Any, hill: Any, i: int, j: int, c: flo
 @njit(cache=True)
 def _unit(x: float) -> float:
     """``np.clip(x, 0.0, 1.0)`` (a NaN, and a -0.0, are kept)."""
-    x = 0.0 if x < 0.0 else x
-    return 1.0 if x > 1.0 else x
+    if x < 0.0:  # (written with returns: as conditional expressions it runs 3 x slower)
+        return 0.0
+    if x > 1.0:
+        return 1.0
+    return x
 
 
 @njit(cache=True)
