@@ -283,3 +283,15 @@ def test_a_rule_across_two_keys_is_reported_where_the_user_changed_one(
     assert err.startswith("coverage-sim: error: --set company.starting_customers=0:")
     code, _, err = cli("run", parent, "--set", "market.addressable_accounts=10", "--trials", "10")
     assert err.startswith("coverage-sim: error: --set market.addressable_accounts=10:")
+
+
+def test_a_rule_across_two_keys_names_the_nearest_file_of_an_extends_chain(
+    cli, write, model_text: str
+) -> None:
+    write("base.yaml", model_text)
+    mid = write("mid.yaml", "extends: base.yaml\nname: mid\ncompany:\n  starting_customers: 0\n")
+    plan = write("plan.yaml", "extends: mid.yaml\nname: plan\n")
+    code, _, err = cli("run", plan, "--trials", "10")
+    assert code == 2
+    assert err.startswith(f"coverage-sim: error: {mid}:4:")
+    assert "company.starting_customers: starting ARR needs customers" in err

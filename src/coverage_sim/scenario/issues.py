@@ -244,11 +244,18 @@ def _key_parts(dotted_key: str) -> tuple[str | int, ...]:
 
 
 def _closest_to_user(doc: YamlDocument, paths: list[KeyPath]) -> KeyPath:
-    """Of the keys a cross-key rule involves, the one to report: a ``--set`` before the
-    file that was run, that file before a file it extends, else the first."""
+    """Of the keys a cross-key rule involves, the one to report: a ``--set`` first, then
+    the file that was run, then the files it extends, nearest first (``doc.sources``
+    order); between keys from the same place, the first. A key written nowhere (a default)
+    is not chosen."""
+    files = [str(source) for source in doc.sources]
 
     def rank(path: KeyPath) -> int:
-        where = locate(doc, path).file
-        return 0 if where.startswith("--") else 1 if where == str(doc.path) else 2
+        location = doc.marks.get(path)
+        if location is None:
+            return len(files) + 1
+        if location.file.startswith("--"):
+            return -1
+        return files.index(location.file) if location.file in files else len(files)
 
     return min(paths, key=rank)
