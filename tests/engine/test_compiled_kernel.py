@@ -18,7 +18,12 @@ from coverage_sim.engine.inverse import (
     poisson_quantile,
 )
 from coverage_sim.engine.kernel import binomial_rows, poisson_cells
-from coverage_sim.engine.response import rate_at
+from coverage_sim.engine.response import (
+    BOOK_COVERAGE,
+    BOOK_RESPONSES,
+    BookResponses,
+    ChunkResponse,
+)
 from coverage_sim.engine.simulate import EngineCounters, simulate
 from coverage_sim.engine.streams import BLOCK_TRIALS, NoiseStreams, root_sequence
 from coverage_sim.outcome import ScenarioOutcome
@@ -193,25 +198,32 @@ def test_compiled_poisson_counts_equal_the_numpy_inversion(lam_max: float) -> No
 
 
 @pytest.mark.parametrize("shape", ["linear", "hill"])
-def test_compiled_coverage_responses_equal_numpy_at_any_coverage(shape: str) -> None:
+def test_compiled_book_responses_equal_numpy_at_any_coverage(shape: str) -> None:
+    """The seven responses in one kernel pass, each at its motion's coverage, equal
+    ``ChunkResponse.at`` (hill: no lift where ``c + h == 0``)."""
     rng = np.random.default_rng(5)
     n = 300
     half = rng.uniform(0.0, 0.5, n)
     half[:20] = 0.0  # c + h == 0 where the coverage is 0 too: no lift
-    resp = CoverageResponse(
-        shape=shape,
-        uncovered=rng.uniform(0.0, 0.3, n),
-        covered=rng.uniform(0.0, 0.9, n),
-        half_saturation=half,
-    )
-    coverage = rng.uniform(0.0, 1.0, (n, 7))
-    coverage[:40, :3] = 0.0
+
+    def make_response() -> CoverageResponse:
+        return CoverageResponse(
+            shape=shape,
+            uncovered=rng.uniform(0.0, 0.3, n),
+            covered=rng.uniform(0.0, 0.9, n),
+            half_saturation=half if shape == "hill" else None,
+        )
+
+    sc = scenario(n, 3, (role("csm", {"adopt": 1.0}, n),))
+    customers = replace(sc.customers, **{name: make_response() for name in BOOK_RESPONSES})
+    coverage = [rng.uniform(0.0, 1.0, n) for _ in range(3)]  # adopt, renew, expand
+    for c in coverage:
+        c[:40] = 0.0
     trials = slice(0, n)
-    for c in (coverage, coverage[:, 0], coverage.T.copy().T):
-        numpy_rate = rate_at(resp, c, trials)
-        compiled_rate = rate_at(resp, c, trials, compiled=True)
-        assert compiled_rate.shape == numpy_rate.shape
-        assert compiled_rate.tobytes() == numpy_rate.tobytes()
+    got = BookResponses.of(customers, trials).at(*coverage)
+    for i, name in enumerate(BOOK_RESPONSES):
+        want = ChunkResponse.of(getattr(customers, name), trials).at(coverage[BOOK_COVERAGE[i]])
+        assert got[name].tobytes() == want.tobytes(), name
 
 
 _EDGE_P = np.array(

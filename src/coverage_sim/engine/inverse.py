@@ -106,7 +106,7 @@ def _walk(level: FloatArray, first: FloatArray, a: FloatArray, b: FloatArray) ->
     can leave the CDF a hair under a level near 1, and terms that small (under half an ulp
     of the CDF) no longer move it. The count is then ``k + 1``. The rule is per cell, so a
     cell's count does not depend on the other cells walked with it (the compiled kernel,
-    ``kernel.py``, walks one cell at a time and must give the same counts).
+    ``kernel.py``, walks other groups of cells together and must give the same counts).
     """
     count = np.zeros(level.size, dtype=np.int64)
     idx: IntArray | None = None  # cells in play; None: all of them (no gather yet)

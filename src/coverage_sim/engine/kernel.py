@@ -1,6 +1,6 @@
-"""The compiled engine's kernels (numba): counts by inversion one cell at a time, and the
-monthly motions in one pass per cell, ``inverse.py`` / ``customers.py`` / ``headcount.py``
-bit for bit.
+"""The compiled engine's kernels (numba): counts by inversion, a row of cells at a time
+(each cell's walk its own), and the monthly motions in one pass per cell, ``inverse.py`` /
+``customers.py`` / ``headcount.py`` bit for bit.
 
 Inversion: the arithmetic of ``inverse.py``, operation for operation (``(a - b (k - 1)) *
 (1 / k)`` per step, the same tail rule at the passes ``k = 32, 64, ...``). Motions: for
@@ -158,14 +158,6 @@ def binomial_count(
     return n - rare if flip else rare
 
 
-@njit(cache=True)
-def poisson_count(u: float, lam: float, first: float, pdtr: Any, ndtri: Any) -> int:
-    """Poisson(lam) from one uniform, ``lam >= 0``, ``first = exp(-lam)`` from numpy."""
-    if lam > SEARCH_MEAN:
-        return poisson_correct(u, lam, pdtr, ndtri)
-    return walk(u, first, lam, 0.0)
-
-
 # -- rows of draws ------------------------------------------------------------------
 # A row is one cell over the trials of a block (contiguous in the state, the terms and the
 # uniforms). Every cell first takes WALK_STEPS steps of the walk without a branch (the same
@@ -247,11 +239,12 @@ def binomial_rows(
 
 @njit(cache=True)
 def _poisson_row(u: Any, lam: Any, first: Any, out: Any, pdtr: Any, ndtri: Any) -> None:
-    """``out[i] = Poisson(lam[i])`` from ``u[i]`` (``poisson_count`` for every cell, in
-    lockstep): passes of ``WALK_STEPS`` steps over all cells, each counting the steps whose
-    CDF is still below its uniform, until none is; the tail rule at ``k = 32, 64, ...``
-    freezes a cell's count at ``k + 1`` as ``walk`` returns it. Large means are drawn one
-    at a time by ``poisson_correct``."""
+    """``out[i] = Poisson(lam[i])`` from ``u[i]`` (``lam >= 0``; ``first = exp(-lam)`` from
+    numpy): ``walk(u, first, lam, 0)`` for every cell, in lockstep: passes of
+    ``WALK_STEPS`` steps over all cells, each counting the steps whose CDF is still below
+    its uniform, until none is; the tail rule at ``k = 32, 64, ...`` freezes a cell's count
+    at ``k + 1`` as ``walk`` returns it. Large means are drawn one at a time by
+    ``poisson_correct``."""
     size = lam.shape[0]
     pmf, cdf, level = np.empty(size), np.empty(size), np.empty(size)
     count = np.empty(size, dtype=np.int64)

@@ -3,10 +3,11 @@ what ``cohort_lens.trace_cohort`` computes with ``ExpectedBook`` and ``expected_
 
 The same floating-point operations in the same order as the numpy reference: each rate is
 ``uncovered + gap * lift(c)`` (``response.py``) clipped to [0, 1] as ``np.clip`` does (a
-NaN stays NaN), ``growth = upsell + cross_sell / 12 * size``; renew, adopt and expand as
-``ExpectedBook`` does them; a trial's ARR summed over its three statuses in order. Only
-the rates a month of the trace reads are computed (the numpy path evaluates every month
-of the horizon and reads some). Nothing here calls ``exp``/``log``.
+NaN and a -0.0 kept), ``growth = upsell + cross_sell / 12 * size``; renew, adopt and
+expand as ``ExpectedBook`` does them; a trial's ARR summed over its three statuses in
+order, from 0.0 as numpy's ``sum`` does. Only the rates a month of the trace reads are
+computed (the numpy path evaluates every month of the horizon and reads some). Nothing
+here calls ``exp``/``log``.
 
 Cached beside this file (``cache=True``); numba keys that cache on this file alone, so
 these kernels call nothing from another module. Imported by the compiled path only.
@@ -65,7 +66,7 @@ def trace_revenue(
     for j in range(size):
         n0, n1, n2 = 1.0, 0.0, 0.0  # expected customers: onboarding, adopted, at risk
         a0, a1, a2 = acv[j], 0.0, 0.0  # their ARR
-        revenue[j, 0] = ((a0 + a1) + a2) / 12.0
+        revenue[j, 0] = (((0.0 + a0) + a1) + a2) / 12.0
         for tau in range(2, months + 1):
             m = min(tau, horizon) - 1
             if (tau - 1) % contract_months == 0:
@@ -105,4 +106,4 @@ def trace_revenue(
                 + _rate(uncovered, gap, half, hill, 6, j, c) / 12.0 * cross_sell_size[j]
             )
             a1 += a1 * growth
-            revenue[j, tau - 1] = ((a0 + a1) + a2) / 12.0
+            revenue[j, tau - 1] = (((0.0 + a0) + a1) + a2) / 12.0

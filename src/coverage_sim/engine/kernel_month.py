@@ -21,25 +21,6 @@ from numba import njit
 
 
 @njit(cache=True)
-def response_rates(
-    uncovered: Any, gap: Any, half: Any, hill: bool, coverage: Any, out: Any
-) -> None:  # fmt: skip
-    """``ChunkResponse.at``: ``out[j, m] = uncovered[j] + gap[j] * lift(coverage[j, m])``,
-    ``lift = c`` (linear) or ``c (1 + h) / (c + h)``, 0 where ``c + h <= 0`` (hill)."""
-    size, months = coverage.shape
-    for j in range(size):
-        for m in range(months):
-            c = coverage[j, m]
-            if hill:
-                h = half[j]
-                denominator = c + h
-                lift = c * (1.0 + h) / denominator if denominator > 0 else 0.0
-            else:
-                lift = c
-            out[j, m] = uncovered[j] + gap[j] * lift
-
-
-@njit(cache=True)
 def book_rates(
     uncovered: Any,
     gap: Any,
@@ -53,7 +34,8 @@ def book_rates(
 ) -> None:
     """``response.BookResponses.at``: ``out[i, j] = uncovered[i, j] + gap[i, j] *
     lift(c_j)`` with ``c`` the coverage response ``i`` reads (``reads[i]``: 0 adopt, 1
-    renew, 2 expand), ``lift`` as in ``response_rates``."""
+    renew, 2 expand), ``lift = c`` (linear) or ``c (1 + h) / (c + h)``, 0 where ``c + h <=
+    0`` (hill)."""
     for i in range(out.shape[0]):
         coverage = adopt if reads[i] == 0 else renew if reads[i] == 1 else expand
         row, low, rise, h = out[i], uncovered[i], gap[i], half[i]

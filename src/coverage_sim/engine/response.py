@@ -21,19 +21,15 @@ class ChunkResponse:
     uncovered: FloatArray
     gap: FloatArray  # covered - uncovered
     half_saturation: FloatArray | None
-    compiled: bool = False  # evaluate with ``kernel_month.response_rates`` (same bytes)
 
     @classmethod
-    def of(
-        cls, response: CoverageResponse, trials: slice, *, compiled: bool = False
-    ) -> ChunkResponse:
+    def of(cls, response: CoverageResponse, trials: slice) -> ChunkResponse:
         uncovered = response.uncovered[trials]
         h = response.half_saturation if response.shape == "hill" else None
         return cls(
             uncovered=np.ascontiguousarray(uncovered, dtype=np.float64),
             gap=response.covered[trials] - uncovered,
             half_saturation=None if h is None else np.ascontiguousarray(h[trials], dtype=float),
-            compiled=compiled,
         )
 
     def at(self, coverage: FloatArray) -> FloatArray:
@@ -43,8 +39,6 @@ class ChunkResponse:
         hill:   ``uncovered + (covered - uncovered) * c * (1 + h) / (c + h)``.
         ``coverage`` has the chunk's trials on axis 0 (any trailing axes, e.g. months).
         """
-        if self.compiled and coverage.ndim <= 2:
-            return self._compiled_at(coverage)
         uncovered, gap = self.uncovered, self.gap
         extra = coverage.ndim - 1
         if extra:
@@ -61,16 +55,6 @@ class ChunkResponse:
             )
             return uncovered + gap * lift
         return uncovered + gap * coverage
-
-    def _compiled_at(self, coverage: FloatArray) -> FloatArray:
-        from coverage_sim.engine.kernel_month import response_rates
-
-        by_trial = np.ascontiguousarray(coverage, dtype=np.float64).reshape(len(self.gap), -1)
-        out = np.empty(by_trial.shape)
-        hill = self.half_saturation is not None
-        half = self.half_saturation if hill else self.gap
-        response_rates(self.uncovered, self.gap, half, hill, by_trial, out)
-        return out.reshape(coverage.shape)
 
 
 # the customer book's responses, in the order the compiled kernels read them, and the
@@ -130,11 +114,9 @@ def _row(values: FloatArray) -> FloatArray:
     return np.ascontiguousarray(values, dtype=np.float64)
 
 
-def rate_at(
-    response: CoverageResponse, coverage: FloatArray, trials: slice, *, compiled: bool = False
-) -> FloatArray:
+def rate_at(response: CoverageResponse, coverage: FloatArray, trials: slice) -> FloatArray:
     """``response`` at ``coverage`` for trials ``trials`` (see ``ChunkResponse.at``)."""
-    return ChunkResponse.of(response, trials, compiled=compiled).at(coverage)
+    return ChunkResponse.of(response, trials).at(coverage)
 
 
 def coverage_of(capacity: FloatArray, accounts: FloatArray) -> FloatArray:

@@ -165,7 +165,11 @@ class _ChunkRates:
 
     def __init__(self, customers: Customers, trials: slice, *, compiled: bool) -> None:
         self._packed = BookResponses.of(customers, trials) if compiled else None
-        self._each = [ChunkResponse.of(getattr(customers, n), trials) for n in BOOK_RESPONSES]
+        self._each = (
+            []
+            if compiled
+            else [ChunkResponse.of(getattr(customers, n), trials) for n in BOOK_RESPONSES]
+        )
 
     def at(self, adopt: FloatArray, renew: FloatArray, expand: FloatArray) -> dict[str, FloatArray]:
         if self._packed is not None:
