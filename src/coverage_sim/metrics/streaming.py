@@ -56,11 +56,15 @@ def bin_keys(values: FloatArray, exact: bool) -> IntArray:
         return np.rint(values).astype(np.int64)
     magnitude = np.abs(values)
     small = magnitude < ZERO_BELOW
-    with np.errstate(divide="ignore"):
-        k = np.ceil(np.log(np.where(small, 1.0, magnitude)) / _LOG_GAMMA).astype(np.int64)
-    keys = k - _SMALLEST_BIN + 1  # >= 1 for every |v| >= ZERO_BELOW
-    keys = np.where(values < 0, -keys, keys)
-    return np.where(small, 0, keys)
+    magnitude[small] = 1.0
+    with np.errstate(divide="ignore"):  # (in place: one temporary instead of six)
+        logs = np.log(magnitude, out=magnitude)
+    logs /= _LOG_GAMMA
+    keys = np.ceil(logs, out=logs).astype(np.int64)
+    keys += 1 - _SMALLEST_BIN  # >= 1 for every |v| >= ZERO_BELOW
+    np.negative(keys, out=keys, where=values < 0)
+    keys[small] = 0
+    return keys
 
 
 def bin_values(keys: IntArray, exact: bool) -> FloatArray:
@@ -85,7 +89,14 @@ class SeriesCounts:
     def of(values: FloatArray, exact: bool) -> SeriesCounts:
         """Counts of a ``(trials, months)`` array."""
         months = values.shape[1]
-        codes = bin_keys(values, exact) * months + np.arange(months, dtype=np.int64)
+        codes = (bin_keys(values, exact) * months + np.arange(months, dtype=np.int64)).ravel()
+        if codes.size == 0:
+            return SeriesCounts(months, exact, codes, codes.copy())
+        low, high = int(codes.min()), int(codes.max())
+        if high - low < 4 * codes.size:  # a dense count: faster than sorting the codes
+            dense = np.bincount(codes - low, minlength=high - low + 1)
+            unique = np.flatnonzero(dense)
+            return SeriesCounts(months, exact, unique + low, dense[unique].astype(np.int64))
         unique, counts = np.unique(codes, return_counts=True)
         return SeriesCounts(months, exact, unique, counts.astype(np.int64))
 
