@@ -1,7 +1,8 @@
 """The compiled engine's state: ``CustomerBook`` and ``RoleWorkforce`` whose monthly
 motions run as numba kernels (``kernel.py``), byte-identical to the numpy ones.
 
-Each motion computes its per-trial terms with numpy (``binomial_terms``, ``log1p``), lets
+Each motion computes its per-trial terms in one kernel pass (``kernel.walk_terms``, the
+arithmetic of ``inverse.binomial_terms``) and ``log(1 - s)`` with numpy's ``log1p``, lets
 a kernel write ``x = n log(1 - s)`` per cell, takes numpy's ``exp`` of that buffer in
 place, and runs the next kernel pass. Buffers are allocated once per chunk of trials.
 Importing this module imports numba: ``simulate`` does so only for the compiled path.
