@@ -36,6 +36,7 @@ from coverage_sim.trial_blocks import simulate_in_blocks
 
 FIXED_BYTES = 300 * 2**20  # interpreter, libraries, histograms (docs/performance.md)
 WORKER_BYTES = 150 * 2**20  # one local worker process simulating a block
+MAX_WORKERS = 1024  # --workers: more processes than any machine has cores for
 FIRST_STAGE_TRIALS = 4_000  # the first stage of a --precision run
 
 __all__ = [
@@ -107,6 +108,22 @@ def memory_needed(plan: RunPlan, workers: int) -> tuple[int, int]:
         inputs = max(inputs, 8 * len(per_trial_arrays(sample)))
     metrics = 8 * len(METRIC_IDS) * (len(plan.scenarios) + 1)
     return FIXED_BYTES + WORKER_BYTES * workers, inputs + metrics
+
+
+def check_workers(workers: int, available: int | None) -> None:
+    """Refuse, before any worker process starts, more local workers than there is memory
+    for (``FIXED_BYTES`` plus ``WORKER_BYTES`` each), or than ``MAX_WORKERS``."""
+    if workers > MAX_WORKERS:
+        raise UsageError(f"--workers must be from 1 to {MAX_WORKERS:,}; got {workers:,}")
+    needed = FIXED_BYTES + WORKER_BYTES * workers
+    if available is None or needed <= available:
+        return
+    fits = max((available - FIXED_BYTES) // WORKER_BYTES, 1)
+    raise UsageError(
+        f"--workers {workers:,} needs about {needed / 2**30:.1f} GiB for its worker processes "
+        f"and {available / 2**30:.1f} GiB is available; use --workers {fits:,} or fewer "
+        "(more workers than cores do not run faster)"
+    )
 
 
 def check_memory(plan: RunPlan, workers: int, available: int | None) -> None:

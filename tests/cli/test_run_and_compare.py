@@ -161,6 +161,24 @@ def test_zero_workers_exit_2(cli) -> None:
     assert "--workers must be at least 1" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["run", "sweep"])
+def test_too_many_workers_exit_2_before_any_process_starts(cli, command: str) -> None:
+    extra = ["--vary", "budget.annual=10M,12M"] if command == "sweep" else []
+    result = cli(command, FIXTURES / "xaas.yaml", *FAST, *extra, "--workers", "100000")
+    assert result.code == 2
+    assert "--workers must be from 1 to 1,024; got 100,000" in result.stderr
+
+
+def test_workers_that_do_not_fit_in_memory_are_refused_naming_workers() -> None:
+    from coverage_sim.errors import UsageError
+    from coverage_sim.runner import FIXED_BYTES, WORKER_BYTES, check_workers
+
+    available = FIXED_BYTES + 10 * WORKER_BYTES
+    check_workers(10, available)
+    with pytest.raises(UsageError, match=r"--workers 11 needs about .*use --workers 10 or fewer"):
+        check_workers(11, available)
+
+
 @pytest.mark.parametrize("sampling", ["monte_carlo", "lhs"])
 def test_a_precision_run_equals_a_fixed_run_of_the_trials_it_used(cli, sampling: str) -> None:
     common = ["compare", FIXTURES, "--months", "3", "--format", "json", "--sampling", sampling]

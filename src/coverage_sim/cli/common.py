@@ -310,13 +310,16 @@ def open_executor(workers: int | None, scheduler: str | None = None) -> Iterator
     """The executor of ``--workers`` (default: every available core), or the Dask cluster
     of ``--scheduler`` / COVERAGE_SIM_SCHEDULER; closed afterwards."""
     from coverage_sim.errors import UsageError
-    from coverage_sim.execution import make_executor
+    from coverage_sim.execution import available_memory, make_executor
+    from coverage_sim.runner import check_workers
 
     if workers is not None and workers < 1:
         raise UsageError(f"--workers must be at least 1; got {workers}")
     scheduler = scheduler.strip() if scheduler else None
     if scheduler and workers is not None:
         warn(f"--workers {workers} ignored: the blocks run on the Dask cluster at {scheduler}")
+    elif workers is not None:
+        check_workers(workers, available_memory())  # before any process is forked
     executor = make_executor(workers, scheduler or None)
     start = getattr(executor, "start", None)
     if callable(start):
