@@ -220,6 +220,10 @@ def test_without_matplotlib_report_exits_2_saying_how_to_install(
         ("{not json", "not JSON"),
         ('{"command": "launch"}', "'command' is 'launch'"),
         ("[1, 2]", "no 'command' key"),
+        ('{"command": "optimize", "best": "x"}', "not the JSON that optimize writes"),
+        ('{"command": "sweep"}', "this sweep output has nothing to show"),
+        ('{"command": "explain", "parts": [1, 2]}', "not the JSON that explain writes"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ],
 )
 def test_a_bad_include_exits_2_naming_the_file(

@@ -54,6 +54,8 @@ def load_include(path: Path) -> dict[str, Any]:
         raise UsageError(f"--include {path}: not UTF-8 text (byte {exc.start})") from None
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise UsageError(f"--include {path}: JSON nested too deeply to be a report") from None
     except json.JSONDecodeError as exc:
         raise UsageError(
             f"--include {path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); expected the "
@@ -65,6 +67,19 @@ def load_include(path: Path) -> dict[str, Any]:
         raise UsageError(
             f"--include {path}: {found}; expected the --format json output of one of: "
             + ", ".join(SUPPORTED)
+        )
+    try:
+        section = included_section(document, 0)  # every key it reads, of the type it reads
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError, RecursionError) as exc:
+        what = f"missing or unknown key {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise UsageError(
+            f"--include {path}: not the JSON that {command} writes ({what}); include its "
+            "--format json output unchanged"
+        ) from None
+    if not section.charts and not section.sentences:
+        raise UsageError(
+            f"--include {path}: this {command} output has nothing to show (no points, inputs "
+            "or parts); include its --format json output unchanged"
         )
     return document
 
