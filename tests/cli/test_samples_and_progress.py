@@ -81,6 +81,20 @@ def test_samples_into_a_missing_folder_exits_2_before_simulating(cli, tmp_path: 
     assert "--samples" in result.stderr and "does not exist" in result.stderr
 
 
+@pytest.mark.parametrize("link", ["same", "hard link"])
+def test_samples_and_output_on_one_file_exit_2_and_keep_it(cli, tmp_path: Path, link: str) -> None:
+    kept = tmp_path / "y.csv"
+    kept.write_text("mine\n")
+    other = kept
+    if link == "hard link":
+        other = tmp_path / "h.csv"
+        other.hardlink_to(kept)
+    result = cli("run", XAAS, *FAST, "--samples", other, "--output", kept, "--format", "json")
+    assert result.code == 2
+    assert "are the same file" in result.stderr
+    assert kept.read_text() == "mine\n"
+
+
 def test_runner_reports_progress_after_every_block_of_1000_trials() -> None:
     plan = plan_run([TRAD, XAAS], trials=2500, months=3)
     calls: list[tuple[int, str, int, int]] = []

@@ -42,6 +42,21 @@ if TYPE_CHECKING:
     from coverage_sim.report.model import PrecisionOutcome
 
 
+def _one_file(a: Path, b: Path) -> bool:
+    """``a`` and ``b`` name one regular file (or one that does not exist yet): the same path,
+    a symlink or a hard link to it. Two devices (``/dev/null``) may be shared."""
+    import os
+
+    from coverage_sim.run_plan import same_file
+
+    try:
+        if a.exists() and b.exists():
+            return a.is_file() and os.path.samefile(a, b)
+    except OSError:
+        return False
+    return same_file(a, b)
+
+
 def _simulate_and_report(
     paths: list[Path], options: RunOptions, *, single: bool, baseline: str | None
 ) -> None:
@@ -85,6 +100,13 @@ def _simulate_and_report(
         check_writable(options.output, inputs=plan.input_files)
     if options.samples is not None:
         check_writable(options.samples, inputs=plan.input_files, flag="--samples")
+        if options.output is not None and _one_file(options.samples, options.output):
+            from coverage_sim.errors import UsageError
+
+            raise UsageError(
+                f"--samples {options.samples} and --output {options.output} are the same "
+                "file: one would overwrite the other; give two names"
+            )
     for warning in plan.warnings:
         warn(warning)
     for difference in plan.differences:
