@@ -77,6 +77,8 @@ def test_table_and_markdown_show_the_overrides(cli, plans: Path) -> None:
         ("allocation[0].account_executive=1", "allocation is a mapping, not a list"),
         ("customers.onboarding_months.x=1", "not a mapping of keys"),
         ("customers.land_acv={dist: normal, mean: 100k}", "--set customers.land_acv="),
+        ("company.foo.bar=1", "error: --set company.foo.bar=1: company.foo: unknown key 'foo'"),
+        ("roles.sdr.loaded_cost=100k", "error: --set roles.sdr.loaded_cost=100k: roles.sdr"),
     ],
 )
 def test_bad_set_exits_2_naming_the_argument(

@@ -118,6 +118,7 @@ def apply_overrides(doc: YamlDocument, overrides: Sequence[Override]) -> list[Sc
 
 def _apply(doc: YamlDocument, override: Override) -> str | None:
     parent: Any = doc.data
+    created: list[KeyPath] = []  # mappings the override makes: located at the --set too
     for depth, part in enumerate(override.path[:-1]):
         here = dotted(override.path[: depth + 1])
         following = override.path[depth + 1]
@@ -133,6 +134,7 @@ def _apply(doc: YamlDocument, override: Override) -> str | None:
             if nxt is None:
                 nxt = [] if isinstance(following, int) else {}
                 parent[part] = nxt
+                created.append(override.path[: depth + 1])
         wanted = list if isinstance(following, int) else dict
         if not isinstance(nxt, wanted):
             kind = "a list" if isinstance(nxt, list) else f"{_kind(nxt)}"
@@ -149,6 +151,8 @@ def _apply(doc: YamlDocument, override: Override) -> str | None:
     else:
         parent[last] = _merged(parent.get(last), override.value)
     _mark(doc, override)
+    for path in created:
+        doc.marks[path] = Location(override.source, None, None)
     return None
 
 
