@@ -131,13 +131,15 @@ def plan_run(
     months: int | None = None,
     single: bool = False,
     overrides: Sequence[Override] = (),
+    command: str | None = None,
 ) -> RunPlan:
     """Expand and load the scenario files and settle the shared settings (nothing simulated).
 
     ``single`` (the ``run`` command): exactly one scenario and no baseline. Otherwise at
     least two; ``baseline`` (a name, file path or file stem) is moved to the front.
     A ``baseline`` path that is not among ``paths`` is added as a scenario. ``overrides``
-    (``--set``) apply to every scenario, the baseline included.
+    (``--set``) apply to every scenario, the baseline included. ``command`` names the
+    command in errors (default ``run`` for ``single``, else ``compare``).
     """
     files = scenario_files(list(paths), include_templates=False)
     extra = Path(baseline) if baseline is not None and not single else None
@@ -152,14 +154,27 @@ def plan_run(
         )
     if single and len(files) != 1:
         raise UsageError(
-            f"run takes one scenario; {len(files)} found ("
+            f"{command or 'run'} takes one scenario; {len(files)} found ("
             + ", ".join(f.as_posix() for f in files)
-            + "); use `coverage-sim compare` for several"
+            + ("); use `coverage-sim compare` for several" if command is None else ")")
         )
     if not single and len(files) < 2:
+        if baseline is not None and extra is not None and not extra.is_file():
+            found = "is a folder" if extra.is_dir() else "no such file"
+            raise UsageError(
+                f"--baseline {baseline}: {found}, and not the name of a scenario given; "
+                "give a scenario file, or the name or stem of one of the scenarios"
+            )
         raise UsageError(
-            f"compare needs at least two scenarios; found only {files[0].as_posix()}"
-            " (use `coverage-sim run` for one)"
+            f"{command or 'compare'} needs at least two scenarios; found only "
+            f"{files[0].as_posix()}"
+            + (" (use `coverage-sim run` for one)" if command is None else "")
+        )
+    if command is not None and not single and len(files) != 2:
+        raise UsageError(
+            f"{command} compares one plan with its baseline; {len(files)} scenarios found ("
+            + ", ".join(f.as_posix() for f in files)
+            + ")"
         )
     loaded = [(path, load_scenario(path, overrides)) for path in files]
     planned = [

@@ -221,3 +221,10 @@ def test_trials_beyond_the_available_memory_exit_2_before_simulating(cli, monkey
     assert result.code == 2
     assert "--trials 5,000,000 needs about" in result.stderr
     assert "3.0 GiB is available; at most about" in result.stderr
+
+
+def test_compare_with_a_missing_baseline_file_names_it(cli, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    result = cli("compare", XAAS, "--baseline", missing, *FAST)
+    assert result.code == 2
+    assert f"--baseline {missing}: no such file, and not the name of a scenario" in result.stderr

@@ -114,3 +114,23 @@ def test_report_draws_the_json_of_both_commands(cli, tmp_path: Path) -> None:  #
     assert result.code == 0, result.stderr
     text = html.read_text()
     assert "Sensitivity of NPV" in text and "Explain NPV" in text
+
+
+@pytest.mark.parametrize("command", ["sensitivity", "explain"])
+@pytest.mark.parametrize(
+    ("plan", "baseline", "says"),
+    [
+        ("covered.yaml", "nope.yaml", "--baseline {dir}/nope.yaml: file not found"),
+        ("covered.yaml", "", "--baseline {dir}: is a folder; {command} takes one scenario"),
+        ("", "uncovered.yaml", "{dir}: is a folder; {command} takes one scenario file"),
+    ],
+)
+def test_a_missing_file_or_a_folder_is_named_with_the_command(
+    cli, command: str, plan: str, baseline: str, says: str
+) -> None:
+    """Not "compare needs at least two scenarios", and never the first plan of a folder."""
+    args = [FIXTURES / plan, "--baseline", FIXTURES / baseline, "--metric", "npv", *FAST]
+    result = cli(command, *args)
+    assert result.code == 2
+    assert says.format(dir=FIXTURES, command=command) in result.stderr
+    assert "compare" not in result.stderr

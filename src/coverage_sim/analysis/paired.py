@@ -19,6 +19,7 @@ import numpy as np
 from coverage_sim.analysis.inputs import UncertainInput, check_metric, uncertain_inputs, with_inputs
 from coverage_sim.compiled import CompiledScenario, FloatArray
 from coverage_sim.engine import simulate
+from coverage_sim.errors import UsageError
 from coverage_sim.report.model import RunSettings
 from coverage_sim.runner import plan_run, same_file
 from coverage_sim.scenario import Scenario, compile_scenario
@@ -91,11 +92,18 @@ def load_question(
     months: int | None = None,
     sampling: str | None = None,
     overrides: Sequence[Override] = (),
+    command: str = "explain",
 ) -> Question:
     """Load and compile the plan (and baseline) with shared settings (nothing simulated).
 
-    ``overrides`` (``--set``) apply to both plans, as in ``compare``."""
+    ``overrides`` (``--set``) apply to both plans, as in ``compare``. ``scenario`` and
+    ``baseline`` are one file each (``command`` names the command in errors)."""
     check_metric(metric)
+    for flag, path in (("", scenario), ("--baseline ", baseline)):
+        if path is not None and path.is_dir():
+            raise UsageError(f"{flag}{path}: is a folder; {command} takes one scenario file")
+        if path is not None and not path.exists():
+            raise UsageError(f"{flag}{path}: file not found")
     paths: Sequence[Path] = [scenario]
     itself = baseline is not None and same_file(scenario, baseline)
     plan = plan_run(
@@ -107,6 +115,7 @@ def load_question(
         sampling=sampling,
         single=baseline is None or itself,
         overrides=overrides,
+        command=command,
     )
     s = plan.settings
     compiled = [

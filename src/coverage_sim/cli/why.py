@@ -62,6 +62,7 @@ def _question(
     sampling: str | None,
     output: Path | None,
     overrides: list[str] | None,
+    command: str,
 ) -> Question:
     from coverage_sim.analysis.paired import load_question
     from coverage_sim.report.atomic import check_writable
@@ -76,6 +77,7 @@ def _question(
         months=months,
         sampling=sampling,
         overrides=parse_overrides(overrides or []),
+        command=command,
     )
     if output is not None:  # never one of the inputs (scenarios or their extends parents)
         check_writable(output, inputs=[f for sc in question.scenarios for f in sc.sources])
@@ -179,6 +181,7 @@ def sensitivity(
         sampling=sampling,
         output=output,
         overrides=overrides,
+        command="sensitivity",
     )
     _analyse(
         lambda executor, on_evaluation: analyse(
@@ -235,6 +238,7 @@ def explain(
         sampling=sampling,
         output=output,
         overrides=overrides,
+        command="explain",
     )
     _analyse(
         lambda executor, on_evaluation: attribute(
