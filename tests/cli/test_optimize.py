@@ -168,6 +168,18 @@ def test_every_format_shows_the_split_band_frontier_and_evaluations(cli) -> None
             ["--min", "account_executive=60%", "--max", "account_executive=50%"],
             "account_executive has --min 0.6 above its maximum 0.5",
         ),
+        (
+            [
+                "--roles",
+                "account_executive,customer_success_manager",
+                "--min",
+                "account_executive=50%",
+                "--max",
+                "account_executive=50%",
+            ],
+            "bounds admit only one split",
+        ),
+        (["--vary-budget", "10%:20%"], "budget is budget.annual, an amount of money"),
         (["--vary-budget", "3M"], "expected FROM:TO"),
         (["--vary-budget", "3M:2M"], "0 <= FROM < TO"),
         (["--popsize", "1"], "--popsize must be from 2"),

@@ -217,6 +217,11 @@ def test_require_works_on_sweep_results(cli) -> None:
             ["--vary", "budget.annual=1x,2M"],
             "--vary budget.annual=1x: budget.annual: expected a number",
         ),
+        (
+            ["--vary", "budget.annual=10%:40%:3"],
+            "--vary budget.annual=10%: budget.annual: expected an amount of money",
+        ),
+        (["--vary", "budget.annual=10%,40%"], "expected an amount of money"),
         (["--vary", "a=1", "--vary", "b=2", "--vary", "c=3"], "one or two --vary"),
         (["--vary", "post_sale_share=10%", "--metric", "npvv"], "did you mean 'npv'?"),
         (["--vary", "post_sale_share=10%", "--tolerance", "lots"], "--tolerance 'lots'"),

@@ -34,6 +34,7 @@ class Vary:
     values: tuple[Any, ...]
     labels: tuple[str, ...]
     numbers: tuple[float | None, ...]  # None where a value is not a number
+    ends: tuple[str, ...] = ()  # a range's FROM and TO as typed (their unit is checked)
 
     @property
     def role(self) -> str:
@@ -117,10 +118,12 @@ def parse_vary(text: str) -> Vary:
         key = parse_key_path(raw_path, flag="--vary", whole=text)
         kind = "role" if len(key) == 2 and key[0] == "allocation" else "key"
     match = _RANGE.match(raw_values)
+    ends: tuple[str, ...] = ()
     if match is not None:
         labels, floats = _range(text, match)
         values: list[Any] = list(floats)
         numbers: list[float | None] = list(floats)
+        ends = (match["start"].strip(), match["stop"].strip())
     else:
         labels = split_top_level(raw_values)
         if any(not label for label in labels):
@@ -146,4 +149,4 @@ def parse_vary(text: str) -> Vary:
             if number is not None and not 0.0 <= number <= 1.0:
                 raise UsageError(f"--vary {text!r}: a share must be from 0% to 100%; got {label}")
         values = list(numbers)
-    return Vary(text, raw_path, kind, key, tuple(values), tuple(labels), tuple(numbers))
+    return Vary(text, raw_path, kind, key, tuple(values), tuple(labels), tuple(numbers), ends)

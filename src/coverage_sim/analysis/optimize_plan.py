@@ -237,8 +237,16 @@ def _check_feasible(
             f"bounds admit no split: the --max shares sum to {sum(upper):.4g}, less than the "
             f"{share} the searched roles must share"
         )
-    if sum(upper) - sum(lower) <= SHARE_SLACK:
-        raise UsageError("bounds admit only one split: nothing is left to search")
+    # each role's reachable shares, given that the searched roles share ``free``
+    reach = [
+        min(hi, free - (sum(lower) - lo)) - max(lo, free - (sum(upper) - hi))
+        for lo, hi in zip(lower, upper, strict=True)
+    ]
+    if max(reach) <= SHARE_SLACK:
+        raise UsageError(
+            f"bounds admit only one split: the --min and --max of {', '.join(roles)} leave "
+            f"each one share (they share {share}); nothing is left to search"
+        )
 
 
 def _budget_range(text: str, scenario: Scenario) -> BudgetRange:
@@ -250,6 +258,11 @@ def _budget_range(text: str, scenario: Scenario) -> BudgetRange:
     if not sep or not 0 <= low < high:
         raise UsageError(f"--vary-budget {text!r}: expected FROM:TO with 0 <= FROM < TO")
     key = "annual" if scenario.budget.annual is not None else "percent_of_revenue"
+    if key == "annual" and "%" in text:
+        raise UsageError(
+            f"--vary-budget {text!r}: this scenario's budget is budget.annual, an amount of "
+            "money; give amounts such as 20M:40M"
+        )
     if key == "percent_of_revenue" and high > 1:
         raise UsageError(
             f"--vary-budget {text!r}: this scenario's budget is percent_of_revenue; give "

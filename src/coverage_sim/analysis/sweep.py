@@ -25,7 +25,7 @@ from coverage_sim.analysis.evaluate import PlanTask, evaluate_plans
 from coverage_sim.analysis.grid import Vary, parse_vary
 from coverage_sim.analysis.stats import BreakEven, FlatBand, break_even, flat_band, statistic
 from coverage_sim.compiled import FloatArray
-from coverage_sim.errors import UsageError
+from coverage_sim.errors import ScenarioError, UsageError
 from coverage_sim.execution import Executor
 from coverage_sim.metrics.compare import PairedDifference, paired_difference
 from coverage_sim.metrics.definitions import METRICS
@@ -37,7 +37,7 @@ from coverage_sim.scenario import Scenario
 from coverage_sim.scenario.files import read_scenario_document, scenario_from_document
 from coverage_sim.scenario.issues import did_you_mean
 from coverage_sim.scenario.overrides import Override
-from coverage_sim.scenario.yaml_loader import YamlDocument
+from coverage_sim.scenario.yaml_loader import YamlDocument, load_yaml_value
 
 MAX_POINTS = 2_000
 DEFAULT_SHARE = 0.01  # of the best point's p50
@@ -175,6 +175,7 @@ def plan_sweep(
     if size > MAX_POINTS:
         raise UsageError(f"the grid has {size:_} points; sweep takes at most {MAX_POINTS:_}")
     doc = read_scenario_document(scenario)
+    _check_range_units(doc, parsed, overrides)
     points = [
         _point(doc, item.scenario, parsed, combo, overrides)
         for combo in itertools.product(*(range(len(v.values)) for v in parsed))
@@ -193,6 +194,22 @@ def plan_sweep(
         warnings=run.warnings,
         input_files=run.input_files,
     )
+
+
+def _check_range_units(
+    doc: YamlDocument, varies: list[Vary], overrides: Sequence[Override]
+) -> None:
+    """A range's FROM and TO, as typed, must suit the key as a listed value does: ``10%:40%:3``
+    on an amount of money is refused as ``10%,40%`` is (the points get plain numbers)."""
+    for vary in varies:
+        if vary.kind != "key":
+            continue
+        for end in vary.ends:
+            value, issues = load_yaml_value(end, vary.source, vary.key)
+            if issues:
+                raise ScenarioError(issues)
+            check = Override(f"{vary.path}={end}", vary.key, value, flag="--vary")
+            scenario_from_document(doc, [*overrides, check])
 
 
 def _same_file(a: Path, b: Path) -> bool:
