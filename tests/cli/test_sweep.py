@@ -222,6 +222,8 @@ def test_require_works_on_sweep_results(cli) -> None:
             "--vary budget.annual=10%: budget.annual: expected an amount of money",
         ),
         (["--vary", "budget.annual=10%,40%"], "expected an amount of money"),
+        (["--vary", "horizon_months=12,24"], "its points would not differ"),
+        (["--vary", "simulation.seed=1,2"], "--vary simulation.seed: every point runs with"),
         (["--vary", "a=1", "--vary", "b=2", "--vary", "c=3"], "one or two --vary"),
         (["--vary", "post_sale_share=10%", "--metric", "npvv"], "did you mean 'npv'?"),
         (["--vary", "post_sale_share=10%", "--tolerance", "lots"], "--tolerance 'lots'"),

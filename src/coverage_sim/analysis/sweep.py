@@ -150,6 +150,13 @@ def plan_sweep(
     if len(varies) > 2:
         raise UsageError(f"sweep takes one or two --vary (a line or a grid); got {len(varies)}")
     parsed = [parse_vary(text) for text in varies]
+    for vary in parsed:
+        if vary.key[:1] == ("simulation",) or vary.key == ("horizon_months",):
+            raise UsageError(
+                f"--vary {vary.path}: every point runs with the sweep's shared trials, seed, "
+                "sampling and months (from the scenario or --trials/--seed/--sampling/--months), "
+                "so its points would not differ; run the sweep once per value instead"
+            )
     if len(parsed) == 2 and parsed[0].path == parsed[1].path:
         raise UsageError(f"--vary {parsed[0].path} is given twice; give its values once")
     shown = check_metrics(metrics)
