@@ -72,6 +72,22 @@ def test_an_unreachable_scheduler_exits_2(
     assert "Traceback" not in err
 
 
+def test_a_malformed_scheduler_address_exits_2_at_once_and_quietly() -> None:
+    """No Client is made for it: a Client that cannot start printed a timeout at exit."""
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-m", "coverage_sim", *ARGS, "--scheduler", "garbage"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")},
+    )
+    assert result.returncode == 2
+    assert "--scheduler garbage: not a Dask scheduler address" in result.stderr
+    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
+
+
 def _die_once(x: int) -> int:
     """Kills its worker process the first time it runs for x == 3 (a marker file says)."""
     marker = Path(os.environ["SCALE_TEST_MARKER"])

@@ -55,6 +55,17 @@ class DaskExecutor:
             ) from exc
         self.address = address
         try:
+            # a malformed or unknown address fails here, before a Client exists: a Client
+            # that cannot start still tries to close at exit and prints a timeout 20 s later
+            from distributed.comm.addressing import resolve_address
+
+            resolve_address(address)
+        except (OSError, ValueError) as exc:
+            raise ExecutionError(
+                f"--scheduler {address}: not a Dask scheduler address such as "
+                f"tcp://host:8786 ({exc})"
+            ) from exc
+        try:
             self._client: Any = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise ExecutionError(
