@@ -65,6 +65,23 @@ def test_init_refuses_to_overwrite_unless_forced(cli, tmp_path: Path) -> None:
     assert code == 0 and "company:" in path.read_text(encoding="utf-8")
 
 
+def test_init_gives_a_new_file_the_usual_mode_and_keeps_an_overwritten_ones(
+    cli, tmp_path: Path
+) -> None:
+    """As every output: 0o666 less the umask for a new file (not mkstemp's 0o600)."""
+    import os
+    import stat
+
+    umask = os.umask(0)
+    os.umask(umask)
+    path = tmp_path / "plan.yaml"
+    assert cli("init", path)[0] == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+    path.chmod(0o640)
+    assert cli("init", path, "--force")[0] == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
 def test_init_into_a_missing_folder_exits_2(cli, tmp_path: Path) -> None:
     code, _, err = cli("init", tmp_path / "nowhere" / "plan.yaml")
     assert code == 2 and "does not exist" in err and "Traceback" not in err

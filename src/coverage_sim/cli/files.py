@@ -89,8 +89,11 @@ def init(
 
     Refuses to overwrite an existing file (exit 2) unless --force.
     """
-    from coverage_sim.scenario.starter import write_starter
+    from coverage_sim.report.atomic import write_atomic
+    from coverage_sim.scenario.starter import check_starter_target, starter_text
 
-    written = write_starter(Path(path), force=force)
+    written = Path(path)
+    check_starter_target(written, force=force)
+    write_atomic(written, starter_text(written), flag="init")
     shown = visible(str(written), keep_layout=False)
     typer.echo(f"wrote {shown}; check it with: coverage-sim validate {shown}")

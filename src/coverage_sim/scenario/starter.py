@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from coverage_sim.errors import UsageError
@@ -119,8 +117,9 @@ def starter_text(path: Path) -> str:
     return _STARTER.format(name=json.dumps(name), file_name=path.name)
 
 
-def write_starter(path: Path, *, force: bool = False) -> Path:
-    """Write the starter to ``path`` atomically; refuse to overwrite unless ``force``."""
+def check_starter_target(path: Path, *, force: bool = False) -> None:
+    """``init`` may write ``path``: a file name in an existing folder, not yet there unless
+    ``force`` (the CLI then writes ``starter_text`` atomically, as every output)."""
     if path.is_dir():
         raise UsageError(f"{path} is a directory; give a file name such as {path / 'plan.yaml'}")
     if path.exists() and not path.is_file():
@@ -130,20 +129,3 @@ def write_starter(path: Path, *, force: bool = False) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"folder {folder} does not exist")
-    text = starter_text(path)
-    try:
-        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException as exc:  # Ctrl-C and SIGTERM too: no temporary file is left
-        Path(temp_name).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
-    return path
