@@ -81,3 +81,35 @@ def test_bridge_cells_show_what_leaves_arr_as_negative_money() -> None:
         year=1, start=10e6, new=2e6, expansion=1e6, contraction=0.5e6, churn=1.5e6, end=11e6
     )
     assert fmt.bridge_cells(year) == ["$10.0M", "$2.00M", "$1.00M", "-$500k", "-$1.50M", "$11.0M"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (fmt.money(3e20), "$3e+20"),
+        (fmt.money(-3e20, signed=True), "-$3e+20"),
+        (fmt.money(9.99e14), "$999T"),
+        (fmt.number(1.76e27), "1.76e+27"),
+        (fmt.number(-2e13, signed=True), "-2e+13"),
+        (fmt.percent(1e20), "1e+22%"),
+        (fmt.number(999_999_999_999.0), "999,999,999,999.0"),
+    ],
+)
+def test_huge_values_print_in_scientific_notation_so_columns_keep_their_width(
+    text: str, expected: str
+) -> None:
+    """A 1e-300 ACV makes a payback of about 1e305 months: it must not push the table."""
+    assert text == expected
+
+
+def test_a_summary_of_values_near_the_float_limit_warns_nothing() -> None:
+    import warnings
+
+    import numpy as np
+
+    from coverage_sim.metrics.summary import summarize_values
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        summary = summarize_values(np.array([1e308, 1.5e308, 1.7e308]))
+    assert summary.mean is None and summary.p50 == 1.5e308

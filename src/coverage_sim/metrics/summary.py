@@ -37,11 +37,15 @@ def summarize_values(values: FloatArray) -> MetricSummary:
     n = int(defined.size)
     if n == 0:
         return MetricSummary(None, None, None, None, None, None, None, None, 0)
-    qs = np.percentile(defined, [q for _, q in PERCENTILES])
+    # values near the float limit (a 1e-300 ACV makes a 1e305 payback) overflow the mean or
+    # the spread: those statistics are then undefined (None), not a warning on stderr
+    with np.errstate(over="ignore", invalid="ignore"):
+        qs = np.percentile(defined, [q for _, q in PERCENTILES])
+        sd = _finite(float(np.std(defined, ddof=1))) if n > 1 else None
+        mean = _finite(float(np.mean(defined)))
     quantiles = {name: _finite(q) for (name, _), q in zip(PERCENTILES, qs, strict=True)}
-    sd = _finite(float(np.std(defined, ddof=1))) if n > 1 else None
     return MetricSummary(
-        mean=_finite(float(np.mean(defined))),
+        mean=mean,
         sd=sd,
         mc_se=None if sd is None else sd / math.sqrt(n),
         n=n,

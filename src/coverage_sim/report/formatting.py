@@ -20,6 +20,9 @@ _SCALES: tuple[tuple[float, str], ...] = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (
 _SPARK = "▁▂▃▄▅▆▇█"
 
 
+_HUGE = 1e12  # past this, numbers print in scientific notation (they would fill a column)
+
+
 def _three_significant(value: float) -> str:
     """``value`` >= 0 with three significant digits: 1.23, 12.3, 123."""
     for decimals in (2, 1, 0):
@@ -35,6 +38,8 @@ def money(value: float | None, *, signed: bool = False) -> str:
         return MISSING
     sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
     magnitude = abs(value)
+    if magnitude >= 1000 * _HUGE:  # past $999T: scientific notation
+        return f"{sign}${magnitude:.3g}"
     for scale, suffix in _SCALES:
         # Compare after rounding so that 999_950 prints as $1.00M, not $1000k.
         if float(_three_significant(magnitude / scale)) >= 1:
@@ -46,6 +51,8 @@ def percent(value: float | None, *, signed: bool = False) -> str:
     """A share as a percentage with one decimal: 0.853 -> ``85.3%``."""
     if value is None or not math.isfinite(value):
         return MISSING
+    if abs(value * 100) >= _HUGE:
+        return f"{value * 100:{'+' if signed else ''}.3g}%"
     return f"{value * 100:{'+' if signed else ''}.1f}%"
 
 
@@ -57,9 +64,11 @@ def points(value: float | None) -> str:
 
 
 def number(value: float | None, *, decimals: int = 1, signed: bool = False) -> str:
-    """A plain number with thousands separators: ``1,234.5``."""
+    """A plain number with thousands separators: ``1,234.5``; ``1.76e+27`` from 1e12 on."""
     if value is None or not math.isfinite(value):
         return MISSING
+    if abs(value) >= _HUGE:
+        return f"{value:{'+' if signed else ''}.3g}"
     return f"{value:{'+' if signed else ''},.{decimals}f}"
 
 
