@@ -46,7 +46,7 @@ _PATTERN = re.compile(
     (?P<metric>[A-Za-z_][A-Za-z0-9_]*)
     \.(?P<stat>[A-Za-z_][A-Za-z0-9_]*)
     \s*(?P<op><=|>=|==|!=|<|>)\s*
-    (?P<number>\S+)
+    (?P<number>[^\s<>=!]\S*)              # (a number cannot start with an operator)
     \s*$""",
     re.VERBOSE,
 )
@@ -126,9 +126,7 @@ def parse_requirement(text: str) -> Requirement:
     try:
         threshold = parse_number(match["number"])
     except (ValueError, TypeError) as exc:
-        raise UsageError(
-            f"--require {text!r}: {match['number']!r} is not a number (80k, 50M, 85%, -2.5)"
-        ) from exc
+        raise UsageError(f"--require {text!r}: {match['number']!r} is not a number: {exc}") from exc
     return Requirement(text.strip(), metric, stat, match["op"], threshold, match["scenario"])
 
 

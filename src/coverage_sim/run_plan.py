@@ -113,7 +113,8 @@ def _pick_baseline(planned: list[PlannedScenario], baseline: str | None) -> int:
     if len(stems) == 1:
         return stems[0]
     words = [w for p in planned for w in (p.name, p.path.stem, p.path.as_posix())]
-    close = difflib.get_close_matches(baseline, words, n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(baseline, words, n=2, cutoff=0.6)
+    close = [w for w in matches if w != baseline]  # never "did you mean" what was typed
     hint = f" did you mean {close[0]!r}?" if close else ""
     raise UsageError(
         f"--baseline {baseline!r}: not among the scenarios;{hint} give a name or a file path "

@@ -61,6 +61,20 @@ def test_malformed_requirements_are_usage_errors_showing_the_grammar(text: str) 
         parse_requirement(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("nrr.p50 >= ", "METRIC.STAT OP NUMBER"),  # not "'=' is not a number"
+        ("nrr.p50 >= \u22125%", "U+2212"),
+        ("nrr.p50 >= lots", "'lots' is not a number"),
+    ],
+)
+def test_a_missing_or_mistyped_number_is_explained(text: str, says: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        parse_requirement(text)
+    assert says in str(raised.value)
+
+
 def test_prob_better_of_a_metric_without_direction_is_rejected() -> None:
     with pytest.raises(UsageError, match="no better direction"):
         parse_requirement("post_sale_share.prob_better > 0.5")

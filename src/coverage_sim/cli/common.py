@@ -247,7 +247,8 @@ def parse_precision(text: str | None) -> float | None:
     except ValueError as exc:
         raise UsageError(f"--precision {text!r}: expected a share such as 0.5% or 0.005") from exc
     if not 0 < value <= 0.5:
-        hint = f"; did you mean {text.strip()}%?" if 0.5 < value <= 50 else ""
+        written_as_share = "%" not in text  # 2 (meaning 2%) is a share of 200%
+        hint = f"; did you mean {text.strip()}%?" if written_as_share and 0.5 < value <= 50 else ""
         raise UsageError(
             f"--precision {text!r}: expected a share above 0 and at most 50%, such as 0.5%{hint}"
         )
