@@ -153,3 +153,11 @@ def test_samples_names_and_key_paths_show_control_characters_and_never_start_for
     assert rows[0] == ["scenario", "trial", "npv", "roles.ae\\x07.attrition"]
     assert rows[1] == ["'=evil\\x1b[2J", "0", "1.0", "0.1"]
     assert rows[2] == ["'=evil\\x1b[2J", "1", "", "0.2"]
+
+
+def test_samples_with_another_extension_warn_and_write_csv(cli, tmp_path: Path) -> None:
+    path = tmp_path / "trials.xlsx"
+    result = cli("run", XAAS, *FAST, "--samples", path, "--format", "json")
+    assert result.code == 0, result.stderr
+    assert f"--samples {path}: not .csv or .parquet; writing CSV" in result.stderr
+    assert path.read_text().startswith("scenario,trial,")

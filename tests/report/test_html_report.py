@@ -245,3 +245,12 @@ def test_one_scenario_makes_a_report_without_comparison(tmp_path: Path) -> None:
     charts.feed(text)
     assert "npv-difference" not in charts.counts and "fan-arr" in charts.counts
     assert "XaaS: NPV p50" in text and "P(better)" not in text.split('id="metrics"')[1]
+
+
+def test_an_output_not_named_html_warns_and_writes_html(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.pdf"
+    assert main(["report", str(XAAS), *FAST, "--output", str(out)]) == 0
+    assert "not .html; writing HTML" in capsys.readouterr().err
+    assert out.read_text().lstrip().lower().startswith("<!doctype html")

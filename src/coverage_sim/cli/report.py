@@ -96,6 +96,8 @@ def report(
     )
     if output_format is ReportFormat.html:
         check_writable(output, inputs=[*plan.input_files, *(include or [])])
+        if output.suffix.lower() not in (".html", ".htm"):
+            warn(f"--output {output}: not .html; writing HTML (--format png writes images)")
     else:
         _check_folder(output)
     for warning in plan.warnings:

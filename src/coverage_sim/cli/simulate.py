@@ -84,6 +84,8 @@ def _simulate_and_report(
         csv_metrics([], selection)  # csv needs the metrics or the verdict section
     if options.samples is not None:
         check_parquet_available(options.samples)
+        if options.samples.suffix.lower() not in (".csv", ".parquet"):
+            warn(f"--samples {options.samples}: not .csv or .parquet; writing CSV")
     precision = parse_precision(options.precision)
     plan = plan_run(
         paths,
