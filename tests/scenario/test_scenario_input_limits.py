@@ -58,3 +58,24 @@ def test_a_utf16_or_utf32_file_is_told_to_be_saved_as_utf8(
         load_scenario(path)
     message = str(caught.value)
     assert f"file is {codec[:6].upper()} text; save it as UTF-8" in message
+
+
+@pytest.mark.parametrize("number", ["1e400", "-1e400", "9" * 5000])
+def test_a_number_beyond_float_range_is_too_large_not_infinity(
+    tmp_path: Path, model_text: str, number: str
+) -> None:
+    path = tmp_path / "plan.yaml"
+    assert "starting_arr: 50M" in model_text
+    path.write_text(model_text.replace("starting_arr: 50M", f"starting_arr: {number}"))
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path)
+    text = str(raised.value)
+    assert "company.starting_arr: number is too large" in text
+    assert "infinity" not in text
+
+
+def test_a_written_infinity_is_still_called_one(tmp_path: Path, model_text: str) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(model_text.replace("starting_arr: 50M", "starting_arr: .inf"))
+    with pytest.raises(ScenarioError, match="NaN and infinity are not allowed"):
+        load_scenario(path)

@@ -20,6 +20,7 @@ empty files and top levels that are not a mapping.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -357,17 +358,24 @@ class _Builder:
         return None
 
 
+_TOO_LARGE = 10**400  # stands for a literal beyond float range: "too large", not "infinity"
+
+
 def _number(text: str) -> int | float:
-    """A core-schema int or float; over-long digit strings become ``inf`` (rejected later)."""
+    """A core-schema int or float. A literal beyond float range (``1e400``, more digits than
+    ``int()`` takes) becomes a huge int, which validation reports as too large; only a
+    written ``.inf``/``.nan`` becomes infinity or NaN (rejected later as such)."""
     lowered = text.lower()
     if lowered.endswith("inf"):
         return float("-inf") if lowered.startswith("-") else float("inf")
     if lowered.endswith("nan"):
         return float("nan")
+    huge = -_TOO_LARGE if text.startswith("-") else _TOO_LARGE
     try:
-        return int(text) if _INT_RE.match(text) else float(text)
+        value = int(text) if _INT_RE.match(text) else float(text)
     except ValueError:  # more digits than int() accepts
-        return float("-inf") if text.startswith("-") else float("inf")
+        return huge
+    return huge if isinstance(value, float) and math.isinf(value) else value
 
 
 _EXPLANATIONS = (
