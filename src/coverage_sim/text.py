@@ -42,7 +42,8 @@ def has_unsafe(text: str, *, keep_layout: bool = True) -> bool:
 
 def json_safe(text: str) -> str:
     """JSON text with the characters ``json.dumps`` leaves raw (DEL, C1, separators,
-    bidi overrides) as ``\\uXXXX``; C0 controls are already escaped by ``json.dumps``.
+    bidi overrides) as ``\\u`` and four hex digits; C0 controls are already escaped by
+    ``json.dumps``.
 
     Lossless: a JSON reader gets the same strings back. Only valid on JSON text, where
     these characters can only occur inside strings.
