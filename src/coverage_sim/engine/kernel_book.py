@@ -89,16 +89,24 @@ class KernelBook(CustomerBook):
         return out
 
     def active_and_adopted(self) -> tuple[IntArray, IntArray]:
-        size = self.counts.shape[-1]
-        active, adopted = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
-        km.book_sums(self.counts, self.arr, active, adopted, np.empty(0))
+        active, adopted, _ = self._sums(adopted=True, arr=False)
         return active, adopted
 
     def active_and_arr(self) -> tuple[IntArray, FloatArray]:
-        size = self.counts.shape[-1]
-        active, arr = np.empty(size, dtype=np.int64), np.empty(size)
-        km.book_sums(self.counts, self.arr, active, np.empty(0, dtype=np.int64), arr)
+        active, _, arr = self._sums(adopted=False, arr=True)
         return active, arr
+
+    def _sums(self, *, adopted: bool, arr: bool) -> tuple[IntArray, IntArray, FloatArray]:
+        """``kernel.book_sums`` in one pass: customers, and adopted customers and ARR
+        where asked (length 0 otherwise)."""
+        size = self.counts.shape[-1]
+        out = (
+            np.empty(size, dtype=np.int64),
+            np.empty(size if adopted else 0, dtype=np.int64),
+            np.empty(size if arr else 0),
+        )
+        km.book_sums(self.counts, self.arr, *out)
+        return out
 
     def renew(
         self,

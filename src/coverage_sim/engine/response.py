@@ -69,6 +69,7 @@ BOOK_RESPONSES = (
     "cross_sell_per_year",
 )
 BOOK_COVERAGE = (1, 1, 0, 0, 0, 2, 2)
+_READS = np.array(BOOK_COVERAGE, dtype=np.int64)  # (built once, not every month)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class BookResponses:
 
         out = np.empty(self.uncovered.shape)
         book_rates(
-            self.uncovered, self.gap, self.half, self.hill, np.array(BOOK_COVERAGE),
+            self.uncovered, self.gap, self.half, self.hill, _READS,
             _row(adopt), _row(renew), _row(expand), out,
         )  # fmt: skip
         return dict(zip(BOOK_RESPONSES, out, strict=True))
