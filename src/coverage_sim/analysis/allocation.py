@@ -59,17 +59,29 @@ def _scaled(
     return {name: shares[name] * total / current for name in names}
 
 
-def with_role_share(
-    allocation: dict[str, float] | list[dict[str, Any]], role: str, value: float, what: str
+def with_role_shares(
+    allocation: dict[str, float] | list[dict[str, Any]],
+    fixed: dict[str, float],
+    what: str,
 ) -> dict[str, float] | list[dict[str, Any]]:
-    """``role`` at ``value``; the other roles rescaled in proportion (every phased point)."""
+    """Every role of ``fixed`` at its value; the roles not named rescaled in proportion to
+    take ``1 - sum(fixed)`` (every phased point). Two ``--vary allocation.<role>`` of one
+    sweep set both roles this way, so each point runs exactly the shares it is labelled."""
+    total = sum(fixed.values())
+    if total > 1.0 + EXACT:
+        named = ", ".join(f"{name} {value:.4g}" for name, value in fixed.items())
+        raise UsageError(f"{what}: the named shares add up to more than 100% ({named})")
 
     def change(shares: dict[str, float]) -> dict[str, float]:
-        if abs(shares[role] - value) <= EXACT:
+        if all(abs(shares[name] - value) <= EXACT for name, value in fixed.items()):
             return dict(shares)
-        others = [name for name in shares if name != role]
-        scaled = _scaled(shares, others, 1.0 - value, what)
-        return {name: value if name == role else scaled[name] for name in shares}
+        others = [name for name in shares if name not in fixed]
+        if not others and abs(total - 1.0) > EXACT:
+            raise UsageError(
+                f"{what}: every role is named and the shares add up to {total:.4g}, not 100%"
+            )
+        scaled = _scaled(shares, others, 1.0 - total, what)
+        return {name: fixed.get(name, scaled.get(name, 0.0)) for name in shares}
 
     return _each_point(allocation, change)
 

@@ -19,7 +19,7 @@ from coverage_sim.analysis.allocation import (
     allocation_data,
     post_sale_roles,
     with_post_sale_share,
-    with_role_share,
+    with_role_shares,
 )
 from coverage_sim.analysis.evaluate import PlanTask, evaluate_plans
 from coverage_sim.analysis.grid import Vary, parse_vary
@@ -27,6 +27,7 @@ from coverage_sim.analysis.stats import BreakEven, FlatBand, break_even, flat_ba
 from coverage_sim.compiled import FloatArray
 from coverage_sim.errors import ScenarioError, UsageError
 from coverage_sim.execution import Executor
+from coverage_sim.memory import check_fits, evaluations_footprint
 from coverage_sim.metrics.compare import PairedDifference, paired_difference
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary import summarize_values
@@ -159,6 +160,7 @@ def plan_sweep(
             )
     if len(parsed) == 2 and parsed[0].path == parsed[1].path:
         raise UsageError(f"--vary {parsed[0].path} is given twice; give its values once")
+    _check_split_varies(parsed)
     shown = check_metrics(metrics)
     needed = tuple(dict.fromkeys([*shown, *check_metrics(extra_metrics, "--require")]))
     settings_args: dict[str, Any] = {
@@ -203,6 +205,26 @@ def plan_sweep(
     )
 
 
+def _touches_allocation(vary: Vary) -> bool:
+    return vary.kind != "key" or vary.key[:1] == ("allocation",)
+
+
+def _check_split_varies(varies: list[Vary]) -> None:
+    """Two ``--vary`` that both move the budget split must not undo each other (a point
+    would run shares other than its label's). Two ``allocation.<role>`` are well defined:
+    both roles are set and the others rescaled (``with_role_shares``). ``post_sale_share``
+    with a role's share, or a written ``allocation...`` key with either, is refused."""
+    split = [v for v in varies if _touches_allocation(v)]
+    if len(split) < 2 or all(v.kind == "role" for v in split):
+        return
+    raise UsageError(
+        f"--vary {split[0].path} and --vary {split[1].path} both change the budget split, and "
+        "the second would rescale what the first set, so the points would not run the shares "
+        "they are labelled with; vary two roles' shares (allocation.<role>, the other roles "
+        "take the rest), or one of these alone"
+    )
+
+
 def _check_range_units(
     doc: YamlDocument, varies: list[Vary], overrides: Sequence[Override]
 ) -> None:
@@ -243,8 +265,9 @@ def _point(
     scenario = scenario_from_document(doc, [*overrides, *keyed]) if keyed else written
     allocation = allocation_data(scenario)
     split = [(v, i) for v, i in chosen if v.kind != "key"]
+    what = "--vary " + ", ".join(f"{v.path}={v.labels[i]}" for v, i in split)
+    fixed: dict[str, float] = {}
     for vary, index in split:
-        what = f"--vary {vary.text} (at {vary.labels[index]})"
         share = float(vary.values[index])
         if vary.kind == "role":
             if vary.role not in scenario.roles:
@@ -252,9 +275,11 @@ def _point(
                     f"--vary {vary.text!r}: no role {vary.role!r}"
                     + did_you_mean(vary.role, list(scenario.roles))
                 )
-            allocation = with_role_share(allocation, vary.role, share, what)
+            fixed[vary.role] = share
         else:
             allocation = with_post_sale_share(allocation, post_sale_roles(scenario), share, what)
+    if fixed:
+        allocation = with_role_shares(allocation, fixed, what)
     if split:
         text = ", ".join(f"{v.path}={v.labels[i]}" for v, i in split)
         keyed.append(Override(text, ("allocation",), allocation, flag="--vary"))
@@ -278,6 +303,12 @@ def run_sweep(
     on_point: PointCallback | None = None,
 ) -> SweepResult:
     """Evaluate the baseline and every point through ``executor``; figures and verdicts."""
+    sample = [plan.baseline, plan.points[0].scenario, plan.points[-1].scenario]
+    kept = len(plan.needed) * (len(plan.points) + 1)
+    footprint = evaluations_footprint(
+        f"a sweep of {len(plan.points):,} points", sample, plan.settings, executor, kept
+    )
+    check_fits(footprint, plan.settings.trials)
     tasks = [PlanTask(plan.baseline, plan.settings, plan.needed, plan.baseline_name)]
     tasks += [PlanTask(p.scenario, plan.settings, plan.needed, p.label) for p in plan.points]
     first = plan.metrics[0]

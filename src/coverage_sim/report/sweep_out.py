@@ -267,10 +267,9 @@ def render_sweep_csv(result: SweepResult) -> str:
         crossing = result.verdicts[metric].break_even
         if crossing is not None:
             empty = [""] * len(CSV_FIGURES)
-            for x in crossing.crossings:
-                lines.append(
-                    ",".join(["break_even", "", csv_number(x), metric, *empty, "", "", ""])
-                )
+            for x in crossing.crossings:  # in the unit the point rows use: 40%, not 0.4
+                at = csv_text(_v(plan.varies[0].shown(x)))
+                lines.append(",".join(["break_even", "", at, metric, *empty, "", "", ""]))
             if not crossing.crossings:
                 note = csv_text(_break_even_text(result, metric) or "")
                 lines.append(",".join(["break_even", "", "", metric, *empty, "", "", note]))
