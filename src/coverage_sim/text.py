@@ -49,3 +49,22 @@ def json_safe(text: str) -> str:
     these characters can only occur inside strings.
     """
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def yaml_comment(text: str) -> str:
+    """``text`` as one YAML comment line, ``# ...``: every line break YAML knows (``\\n``,
+    ``\\r``, NEL, the Unicode separators) and every other control character escaped, so
+    that no name or path written into a comment can end it and add a key."""
+    return "# " + visible(text, keep_layout=False)
+
+
+CLIP = 120  # characters of a user's argument that a message repeats
+
+
+def clipped(text: str, limit: int = CLIP) -> str:
+    """``text`` as a message repeats it: whole up to ``limit`` characters, else its start
+    and end around ``...`` and its length (an error never echoes a 100 KB value)."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 5) // 2
+    return f"{text[:half]}...{text[-half:]} ({len(text):,} characters)"

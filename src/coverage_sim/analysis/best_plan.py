@@ -20,6 +20,7 @@ import yaml
 from coverage_sim.analysis.optimize import OptimizeResult
 from coverage_sim.scenario.extends import merge
 from coverage_sim.scenario.overrides import apply_overrides
+from coverage_sim.text import yaml_comment
 
 
 def _nested(path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
@@ -48,12 +49,12 @@ def best_plan_yaml(result: OptimizeResult, output: Path) -> str:
         body = merge(body, {"budget": {plan.budget.key: float(best.budget)}})
     fresh = result.fresh.score
     header = [
-        f"# Written by coverage-sim optimize: the best split of {plan.scenario_name!r}",
-        f"# for {plan.objective.text}, found over {len(result.candidates)} evaluations",
-        f"# ({plan.settings.trials} trials, seed {plan.settings.seed}, "
+        f"Written by coverage-sim optimize: the best split of {plan.scenario_name!r}",
+        f"for {plan.objective.text}, found over {len(result.candidates)} evaluations",
+        f"({plan.settings.trials} trials, seed {plan.settings.seed}, "
         f"{plan.settings.months} months); {plan.objective.text} = {best.score!r} at the search "
         f"seed, {fresh!r} at the fresh seed {result.fresh.seed}.",
-        f"# Check it with: coverage-sim validate {output.name}",
+        f"Check it with: coverage-sim validate {output.name}",
     ]
     document = {
         "extends": Path(parent).as_posix(),
@@ -62,4 +63,4 @@ def best_plan_yaml(result: OptimizeResult, output: Path) -> str:
         **body,
     }
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-    return "\n".join(header) + "\n" + text
+    return "".join(yaml_comment(line) + "\n" for line in header) + text
