@@ -35,6 +35,7 @@ _OUTPUT_HELP = (
     "HTML file to write (atomically), e.g. report.html; with --format png, a folder that "
     "receives one PNG per chart (created if missing)."
 )
+CHART_NAMES = r"\d{2,}-.+\.png"  # what report_file.png_charts names a chart: 01-fan-arr.png
 _INCLUDE_HELP = (
     "The --format json output of sweep, optimize, sensitivity or explain, drawn into the "
     "report; repeatable."
@@ -73,7 +74,12 @@ def report(
     """Write a report that opens offline: the verdict, fan charts (p10/p50/p90) of ARR,
     customers, revenue, contribution and heads, ARR bridge waterfalls, the paired NPV
     difference histogram and the metrics table. Needs the report extra (matplotlib)."""
-    from coverage_sim.report.atomic import check_writable, write_atomic
+    from coverage_sim.report.atomic import (
+        check_folder_writable,
+        check_writable,
+        write_atomic,
+        write_atomic_set,
+    )
     from coverage_sim.report.charts import require_matplotlib
     from coverage_sim.report.includes import load_include
     from coverage_sim.report.model import TrialSamples
@@ -99,7 +105,9 @@ def report(
         if output.suffix.lower() not in (".html", ".htm"):
             warn(f"--output {output}: not .html; writing HTML (--format png writes images)")
     else:
-        _check_folder(output)
+        check_folder_writable(
+            output, [*plan.input_files, *(include or [])], name_pattern=CHART_NAMES
+        )
     for warning in plan.warnings:
         warn(warning)
     for difference in plan.differences:
@@ -114,9 +122,8 @@ def report(
         return
     from coverage_sim.report.report_file import png_charts
 
-    output.mkdir(parents=True, exist_ok=True)
-    for name, data in png_charts(result, samples, documents):
-        write_atomic(output / name, data)
+    charts = png_charts(result, samples, documents)
+    write_atomic_set(output, charts, [*plan.input_files, *(include or [])])
     note(f"wrote the charts as PNG files into {output}")
 
 
@@ -125,13 +132,3 @@ def scenario_count(paths: list[Path]) -> int:
     from coverage_sim.scenario import scenario_files
 
     return len(scenario_files(list(paths), include_templates=False))
-
-
-def _check_folder(path: Path) -> None:
-    from coverage_sim.errors import UsageError
-
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"--output {path}: with --format png, give a folder, not a file")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not path.exists() and not parent.is_dir():
-        raise UsageError(f"--output {path}: directory {parent} does not exist")

@@ -6,6 +6,17 @@ POSIX and Windows within one file system). On any failure, Ctrl-C included (and
 SIGTERM/SIGHUP, which the CLI turns into an exception), the temporary file is removed
 and the exception propagates.
 
+:func:`write_atomic_set` writes several files into one folder (the PNG charts of
+``report``) so that a failure or a signal never leaves old and new files of one run
+mixed: every file is first written to a temporary file beside its destination, and
+only when all of them are written are they renamed into place, with the signals that
+end a run (SIGINT, SIGTERM, SIGHUP) held until the renames are done.
+
+Signals are also held while a temporary file is created and its name recorded for
+removal, so that an interrupt at any instant leaves no ``.tmp`` file behind; the write
+itself stays interruptible (the temporary file is then removed and the destination is
+left as it was).
+
 :func:`check_writable` runs at planning time, before anything is simulated: the output
 must not be one of the run's input files (a scenario or any ``extends`` parent, also
 through a symlink or hard link), and its folder must accept a temporary file.
@@ -15,9 +26,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import signal
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from coverage_sim.errors import UsageError
@@ -30,7 +43,7 @@ def check_writable(path: Path, inputs: Iterable[Path] = (), *, flag: str = "--ou
     names the option in messages (``--output``, ``--samples``).
     """
     _refuse_inputs(path, inputs, flag)
-    if _is_special(path):
+    if is_special(path):
         return
     if path.is_dir():
         raise UsageError(f"{flag} {path}: is a directory; give a file name")
@@ -80,12 +93,119 @@ def _new_file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _is_special(path: Path) -> bool:
+def is_special(path: Path) -> bool:
     """An existing non-regular file: /dev/null, /dev/stdout, a named pipe."""
     try:
         return not stat.S_ISREG(path.stat().st_mode) and not path.is_dir()
     except OSError:
         return False
+
+
+_ENDING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP while the block runs; one that arrives meanwhile is
+    delivered (and raises, through the CLI's handlers) right after it. Without POSIX
+    signal masks this holds nothing."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:
+        yield
+        return
+    previous = mask(signal.SIG_BLOCK, _ENDING_SIGNALS)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, previous)
+
+
+def check_folder_writable(
+    folder: Path, inputs: Iterable[Path] = (), *, name_pattern: str = "", flag: str = "--output"
+) -> None:
+    """Fail early if ``folder`` cannot receive output files: not a folder, its parent
+    missing, not writable (probed with a temporary folder, as /proc refuses one), or one of
+    ``inputs`` inside it has a name that ``name_pattern`` (a regular expression) says an
+    output file could take."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{flag} {folder}: give a folder, not a file")
+    probe_in = folder
+    if not folder.exists():
+        probe_in = folder.parent if str(folder.parent) else Path(".")
+        if not probe_in.is_dir():
+            raise UsageError(f"{flag} {folder}: directory {probe_in} does not exist")
+    try:
+        os.rmdir(tempfile.mkdtemp(dir=probe_in, prefix=".coverage-sim.", suffix=".tmp"))
+    except OSError as exc:
+        raise UsageError(
+            f"{flag} {folder}: cannot write in {probe_in}: {exc.strerror or exc}"
+        ) from None
+    if not name_pattern or not folder.is_dir():
+        return
+    names = re.compile(name_pattern)
+    for source in inputs:
+        with contextlib.suppress(OSError, ValueError):
+            if source.resolve().parent == folder.resolve() and names.fullmatch(source.name):
+                raise UsageError(
+                    f"{flag} {folder}: {source.name} there is an input of this run and an "
+                    "output could take its name; refusing to overwrite it, choose another folder"
+                )
+
+
+def write_atomic_set(
+    folder: Path,
+    files: Sequence[tuple[str, bytes]],
+    inputs: Iterable[Path] = (),
+    *,
+    flag: str = "--output",
+) -> None:
+    """Write every ``(name, bytes)`` into ``folder`` (created if missing): all of them
+    replace their destinations together, or none does."""
+    for name, _ in files:
+        _refuse_inputs(folder / name, inputs, flag)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{flag} {folder}: cannot create it: {exc.strerror or exc}") from None
+    made: list[str] = []
+    try:
+        for name, data in files:
+            _temporary_copy(folder / name, data, flag, made)
+        with signals_held():  # a signal now waits until every file is in place
+            for tmp_name, (name, _) in zip(made, files, strict=True):
+                os.replace(tmp_name, folder / name)
+    except BaseException as exc:
+        _remove(made)
+        if isinstance(exc, OSError):
+            raise UsageError(f"{flag} {folder}: cannot write: {exc.strerror or exc}") from exc
+        raise
+    _fsync_directory(folder)
+
+
+def _temporary_copy(path: Path, data: bytes, flag: str, made: list[str]) -> None:
+    """``data`` in a new fsync'ed temporary file beside ``path``, with ``path``'s mode. Its
+    name is appended to ``made`` with the signals held, so that the caller, which removes
+    every name in ``made`` on any failure, never leaves one behind."""
+    directory = path.parent if str(path.parent) else Path(".")
+    with signals_held():
+        try:
+            fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise UsageError(f"{flag} {path}: cannot write: {exc.strerror or exc}") from None
+        made.append(tmp_name)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp_name, _new_file_mode(path))
+
+
+def _remove(names: Iterable[str]) -> None:
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def write_atomic(path: Path, text: str | bytes, *, flag: str = "--output") -> None:
@@ -96,7 +216,7 @@ def write_atomic(path: Path, text: str | bytes, *, flag: str = "--output") -> No
     it is written directly.
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
-    if _is_special(path):
+    if is_special(path):
         try:
             with open(path, "wb") as handle:
                 handle.write(data)
@@ -105,20 +225,12 @@ def write_atomic(path: Path, text: str | bytes, *, flag: str = "--output") -> No
         return
     check_writable(path, flag=flag)
     directory = path.parent if str(path.parent) else Path(".")
+    made: list[str] = []
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise UsageError(f"{flag} {path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, _new_file_mode(path))
-        os.replace(tmp_name, path)
+        _temporary_copy(path, data, flag, made)
+        os.replace(made[0], path)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+        _remove(made)
         if isinstance(exc, OSError):
             raise UsageError(f"{flag} {path}: cannot write: {exc.strerror or exc}") from exc
         raise
