@@ -10,12 +10,14 @@ and stream positions.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 Item = TypeVar("Item")
@@ -37,7 +39,10 @@ class Executor(Protocol):
         results of a long run are all held at once."""
         ...
 
-    def close(self) -> None: ...
+    def close(self, *, abandon: bool = False) -> None:
+        """Release the workers. ``abandon`` (a run interrupted or failed): do not wait for
+        the tasks under way; local worker processes are killed, cluster tasks cancelled."""
+        ...
 
 
 class Pending(Protocol[Done]):
@@ -77,7 +82,7 @@ class SerialExecutor:
     def imap(self, fn: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
         return (fn(item) for item in items)
 
-    def close(self) -> None:
+    def close(self, *, abandon: bool = False) -> None:
         return None
 
 
@@ -127,10 +132,23 @@ class ProcessExecutor:
             lambda item: pool.submit(fn, item), itertools.chain(head, iterator), 2 * self._workers
         )
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+    def close(self, *, abandon: bool = False) -> None:
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        if not abandon:
+            pool.shutdown(cancel_futures=True)
+            return
+        # an interrupt must end the command at once, not after the evaluations under way
+        # (a 200,000-trial sweep point takes half a minute): the workers are killed
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                process.kill()
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                process.join(timeout=1.0)
 
 
 def _ignore_interrupts() -> None:
@@ -145,20 +163,120 @@ def available_cores() -> int:
     return max(os.cpu_count() or 1, 1)
 
 
+@dataclass(frozen=True)
+class MemoryLimit:
+    """The bytes this process may still use, and which limit says so (for messages)."""
+
+    bytes: int
+    source: str
+
+
+def memory_limit() -> MemoryLimit | None:
+    """The tightest of: memory the system can give without swapping (Linux
+    ``MemAvailable``, else the free physical pages), this process's own address-space and
+    data limits (``ulimit -v``/``-d``: the limit less what the process maps already) and its
+    control group's memory limit (cgroup v2 ``memory.max``, v1 ``limit_in_bytes``, less
+    what the group uses). None where none of them is known."""
+    limits = [
+        limit
+        for limit in (_system_available(), _rlimit_headroom(), _cgroup_headroom())
+        if limit is not None
+    ]
+    return min(limits, key=lambda limit: limit.bytes) if limits else None
+
+
 def available_memory() -> int | None:
-    """Bytes of memory the system can give without swapping (Linux ``MemAvailable``; else
-    the free physical pages); None where neither is known."""
+    """Bytes this process may still use (``memory_limit``), or None when unknown."""
+    limit = memory_limit()
+    return None if limit is None else limit.bytes
+
+
+def _system_available() -> MemoryLimit | None:
     try:
         with open("/proc/meminfo", encoding="ascii") as meminfo:
             for line in meminfo:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+                    return MemoryLimit(int(line.split()[1]) * 1024, "available on this machine")
     except (OSError, ValueError):
         pass
     try:
-        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+        pages = int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
     except (AttributeError, ValueError, OSError):
         return None
+    return MemoryLimit(pages, "available on this machine")
+
+
+def _status_bytes(field: str) -> int | None:
+    """A ``kB`` field of /proc/self/status (``VmSize``, ``VmData``), in bytes."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _rlimit_headroom() -> MemoryLimit | None:
+    try:
+        import resource
+    except ImportError:  # not POSIX
+        return None
+    found: list[MemoryLimit] = []
+    for name, field, shown in (
+        ("RLIMIT_AS", "VmSize", "address-space limit (ulimit -v)"),
+        ("RLIMIT_DATA", "VmData", "data-size limit (ulimit -d)"),
+    ):
+        kind = getattr(resource, name, None)
+        if kind is None:
+            continue
+        soft, _ = resource.getrlimit(kind)
+        if soft == resource.RLIM_INFINITY or soft < 0:
+            continue
+        used = _status_bytes(field) or 0
+        found.append(MemoryLimit(max(soft - used, 0), f"left under this process's {shown}"))
+    return min(found, key=lambda limit: limit.bytes) if found else None
+
+
+def _read_number(path: str) -> int | None:
+    try:
+        with open(path, encoding="ascii") as handle:
+            text = handle.read().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None  # "max": no limit
+
+
+def _cgroup_headroom() -> MemoryLimit | None:
+    """The memory limit of this process's control group (v2, else v1's memory
+    controller; the group's own folder, else the root's), less its usage."""
+    v2_group, v1_group = "", ""
+    try:
+        with open("/proc/self/cgroup", encoding="utf-8") as cgroup:
+            for line in cgroup:
+                parts = line.rstrip("\n").split(":", 2)
+                if len(parts) != 3:
+                    continue
+                if parts[0] == "0" and parts[1] == "":
+                    v2_group = parts[2]
+                elif "memory" in parts[1].split(","):
+                    v1_group = parts[2]
+    except OSError:
+        return None
+    v1 = "/sys/fs/cgroup/memory"
+    candidates = (
+        (f"/sys/fs/cgroup{v2_group}/memory.max", f"/sys/fs/cgroup{v2_group}/memory.current"),
+        (f"{v1}{v1_group}/memory.limit_in_bytes", f"{v1}{v1_group}/memory.usage_in_bytes"),
+        (f"{v1}/memory.limit_in_bytes", f"{v1}/memory.usage_in_bytes"),
+    )
+    for limit_file, usage_file in candidates:
+        limit = _read_number(limit_file)
+        if limit is None or limit >= 2**60:  # v1 writes "no limit" as a huge number
+            continue
+        used = _read_number(usage_file) or 0
+        return MemoryLimit(max(limit - used, 0), "left under this control group's memory limit")
+    return None
 
 
 def make_executor(workers: int | None = None, scheduler: str | None = None) -> Executor:

@@ -13,6 +13,7 @@ or a scheduler that goes away, ends the run with ``ExecutionError``: no partial 
 
 from __future__ import annotations
 
+import contextlib
 import platform
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -40,6 +41,39 @@ def software_versions() -> dict[str, str]:
     }
 
 
+def _probe_scheduler(address: str) -> None:
+    """Ask the scheduler at ``address`` who it is, all within ``CONNECT_TIMEOUT_S``:
+    ``ExecutionError`` when nothing answers in time (a server that accepts and never
+    replies), or something that is not a Dask scheduler answers (junk bytes). The
+    ``Client``'s own timeout covers the connection only, and a silent server held it for
+    minutes; this probe runs first, in an event loop of its own, and leaves nothing open."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity() -> Any:
+        comm = await connect(address, timeout=CONNECT_TIMEOUT_S)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    try:
+        reply = asyncio.run(asyncio.wait_for(identity(), CONNECT_TIMEOUT_S))
+    except (asyncio.TimeoutError, TimeoutError) as exc:
+        raise ExecutionError(
+            f"--scheduler {address}: no Dask scheduler answered within {CONNECT_TIMEOUT_S} s"
+        ) from exc
+    except Exception as exc:  # junk bytes: whatever the decoder raises
+        raise ExecutionError(
+            f"--scheduler {address}: cannot reach a Dask scheduler there "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise ExecutionError(f"--scheduler {address}: what answered there is not a Dask scheduler")
+
+
 class DaskExecutor:
     """Tasks submitted to the scheduler at ``address`` (``tcp://host:8786``), results in
     input order; a few per worker in flight at a time."""
@@ -65,6 +99,7 @@ class DaskExecutor:
                 f"--scheduler {address}: not a Dask scheduler address such as "
                 f"tcp://host:8786 ({exc})"
             ) from exc
+        _probe_scheduler(address)
         try:
             self._client: Any = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
@@ -121,5 +156,12 @@ class DaskExecutor:
                 "no output was written"
             ) from exc
 
-    def close(self) -> None:
+    def close(self, *, abandon: bool = False) -> None:
+        """Close the client; ``abandon``: with a short deadline, whatever it raises (an
+        interrupt must end the command within seconds; ``ordered_results`` has already
+        cancelled the tasks it submitted)."""
+        if abandon:
+            with contextlib.suppress(Exception):
+                self._client.close(timeout=1)
+            return
         self._client.close()
