@@ -14,10 +14,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coverage_sim.compiled import CompiledScenario, FloatArray, per_trial_arrays
+from coverage_sim.compiled import CompiledScenario, FloatArray
 from coverage_sim.engine.streams import BLOCK_TRIALS
 from coverage_sim.errors import UsageError
-from coverage_sim.execution import Executor, SerialExecutor, available_memory
+from coverage_sim.execution import Executor, SerialExecutor
+from coverage_sim.memory import (
+    FIXED_BYTES,
+    METRIC_BYTES,
+    SAMPLE_CELL_BYTES,
+    WORKER_BYTES,
+    Footprint,
+    check_fits,
+    draw_columns,
+    fixed_bytes,
+    inputs_per_trial,
+    local_processes,
+)
 from coverage_sim.metrics import compare
 from coverage_sim.metrics.precision import shortfall
 from coverage_sim.metrics.streaming import ScenarioAccumulator
@@ -31,11 +43,8 @@ from coverage_sim.report.model import (
 )
 from coverage_sim.run_plan import PlannedScenario, RunPlan, plan_run, same_file
 from coverage_sim.scenario import Scenario, compile_scenario
-from coverage_sim.scenario.fields import MIN_TRIALS
 from coverage_sim.trial_blocks import simulate_in_blocks
 
-FIXED_BYTES = 300 * 2**20  # interpreter, libraries, histograms (docs/performance.md)
-WORKER_BYTES = 150 * 2**20  # one local worker process simulating a block
 MAX_WORKERS = 1024  # --workers: more processes than any machine has cores for
 FIRST_STAGE_TRIALS = 4_000  # the first stage of a --precision run
 
@@ -91,23 +100,23 @@ def simulate_scenario(
     return blocks.outcome()
 
 
-def memory_needed(plan: RunPlan, workers: int) -> tuple[int, int]:
-    """Estimated peak bytes of a run: (fixed part, bytes per trial).
+def memory_needed(plan: RunPlan, workers: int, *, samples: bool = False) -> Footprint:
+    """Estimated peak of a run (``memory.Footprint``).
 
-    Per trial: one scenario's compiled inputs (8 bytes per per-trial array, measured on a
-    small compile of each scenario, the largest counts), and every scenario's per-trial
-    metrics kept for pairing plus one copy (8 bytes x METRIC_IDS each). Fixed: the
-    interpreter, libraries and band histograms (``FIXED_BYTES``) and each local worker's
-    block (``WORKER_BYTES``; a Dask cluster's workers are not on this machine). Measured
-    figures: docs/performance.md.
+    Per trial: one scenario's compiled inputs (the largest), every scenario's per-trial
+    metrics kept for pairing plus one copy, and with ``samples`` (``--samples``) one row
+    per plan of its metrics and input draws until the file is written. Fixed: the
+    interpreter, libraries and band histograms and each local worker's block (a Dask
+    cluster's workers are not on this machine). Measured figures: docs/performance.md.
     """
-    settings = plan.settings
-    inputs = 0
-    for item in plan.scenarios:
-        sample = compile_planned(item.scenario, dataclasses.replace(settings, trials=MIN_TRIALS))
-        inputs = max(inputs, 8 * len(per_trial_arrays(sample)))
-    metrics = 8 * len(METRIC_IDS) * (len(plan.scenarios) + 1)
-    return FIXED_BYTES + WORKER_BYTES * workers, inputs + metrics
+    scenarios = [item.scenario for item in plan.scenarios]
+    per_trial = inputs_per_trial(scenarios, plan.settings)
+    per_trial += METRIC_BYTES * (len(plan.scenarios) + 1)
+    if samples:
+        cells = len(METRIC_IDS) * len(scenarios) + draw_columns(scenarios, plan.settings)
+        per_trial += SAMPLE_CELL_BYTES * cells
+    what = f"{len(plan.scenarios)} scenario(s)" + (" and their --samples" if samples else "")
+    return Footprint(what, fixed_bytes(workers), per_trial)
 
 
 def check_workers(workers: int, available: int | None) -> None:
@@ -126,21 +135,9 @@ def check_workers(workers: int, available: int | None) -> None:
     )
 
 
-def check_memory(plan: RunPlan, workers: int, available: int | None) -> None:
-    """Refuse, before simulating, a run whose estimated peak exceeds ``available`` bytes."""
-    if available is None:
-        return
-    fixed, per_trial = memory_needed(plan, workers)
-    needed = fixed + per_trial * plan.settings.trials
-    if needed <= available:
-        return
-    fits = max((available - fixed) // per_trial // BLOCK_TRIALS * BLOCK_TRIALS, 0)
-    raise UsageError(
-        f"--trials {plan.settings.trials:,} needs about {needed / 2**30:.1f} GiB for "
-        f"{len(plan.scenarios)} scenario(s) and {available / 2**30:.1f} GiB is available; "
-        + (f"at most about {fits:,} trials fit" if fits else "free some memory first")
-        + " (each trial keeps its inputs and metrics; docs/performance.md)"
-    )
+def check_memory(plan: RunPlan, workers: int, *, samples: bool = False) -> None:
+    """Refuse, before simulating, a run whose estimated peak exceeds this process's limit."""
+    check_fits(memory_needed(plan, workers, samples=samples), plan.settings.trials)
 
 
 @dataclass(frozen=True)
@@ -237,7 +234,7 @@ def execute(
     ``on_samples`` gets each plan's per-trial metrics and input draws (``--samples``).
     """
     executor = executor if executor is not None else SerialExecutor()
-    check_memory(plan, getattr(executor, "local_workers", executor.workers), available_memory())
+    check_memory(plan, local_processes(executor), samples=on_samples is not None)
     if precision is not None:
         return _execute_to_precision(plan, executor, on_progress, on_samples, precision)
     summaries, outcomes = [], []

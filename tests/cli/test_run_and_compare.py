@@ -210,17 +210,20 @@ def test_a_bad_precision_exits_2(cli, value: str) -> None:
 
 
 def test_trials_beyond_the_available_memory_exit_2_before_simulating(cli, monkeypatch) -> None:
+    import coverage_sim.memory
     import coverage_sim.runner
+    from coverage_sim.execution import MemoryLimit
 
     def must_not_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("simulated although the run does not fit")
 
-    monkeypatch.setattr(coverage_sim.runner, "available_memory", lambda: 3 * 2**30)
+    limit = MemoryLimit(3 * 2**30, "available on this machine")
+    monkeypatch.setattr(coverage_sim.memory, "memory_limit", lambda: limit)
     monkeypatch.setattr(coverage_sim.runner, "simulate_in_blocks", must_not_run)
     result = cli("run", XAAS, "--trials", "5000000", "--workers", "1")
     assert result.code == 2
     assert "--trials 5,000,000 needs about" in result.stderr
-    assert "3.0 GiB is available; at most about" in result.stderr
+    assert "3.0 GiB is available on this machine; at most about" in result.stderr
 
 
 def test_compare_with_a_missing_baseline_file_names_it(cli, tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from coverage_sim.compiled import CompiledScenario, FloatArray
 from coverage_sim.engine import simulate
 from coverage_sim.engine.paths import PATH_ARRAYS, PATH_NAMES
 from coverage_sim.execution import Executor
+from coverage_sim.memory import check_fits, paths_footprint
 from coverage_sim.metrics.compare import prob_better
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary import summarize_values
@@ -96,6 +97,10 @@ def explain(
         for c in itertools.combinations(PATH_NAMES, size)
     ]
     planned = 2 + len(coalitions)
+    footprint = paths_footprint(
+        "explain's motion paths of two plans", question.scenarios, question.settings, executor
+    )
+    check_fits(footprint, question.settings.trials)
     (plan_metrics, plan_paths), (base_metrics, base_paths) = executor.map(
         _keep, [(question.plan, seed), (question.baseline, seed)]
     )

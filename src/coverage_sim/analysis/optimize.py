@@ -36,6 +36,7 @@ from coverage_sim.analysis.sweep import DEFAULT_TOLERANCE, Tolerance
 from coverage_sim.compiled import FloatArray
 from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor
+from coverage_sim.memory import check_fits, evaluations_footprint
 from coverage_sim.metrics.compare import PairedDifference, paired_difference
 from coverage_sim.metrics.definitions import Better
 from coverage_sim.metrics.summary import summarize_values
@@ -209,6 +210,12 @@ def run_optimize(
     from scipy.optimize import LinearConstraint, differential_evolution
 
     started = time.perf_counter()
+    dimensions = len(plan.roles) - 1 + (plan.budget is not None)
+    kept = (plan.maxiter + 1) * plan.popsize * dimensions + 4  # every candidate's objective
+    footprint = evaluations_footprint(
+        f"optimize's up to {kept - 4:,} evaluations", [plan.written], plan.settings, executor, kept
+    )
+    check_fits(footprint, plan.settings.trials)
     search = _Search(plan, executor, on_candidate)
     written = plan.written.allocation
     assert isinstance(written, dict)

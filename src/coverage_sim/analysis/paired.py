@@ -20,6 +20,7 @@ from coverage_sim.analysis.inputs import UncertainInput, check_metric, uncertain
 from coverage_sim.compiled import CompiledScenario, FloatArray
 from coverage_sim.engine import simulate
 from coverage_sim.errors import UsageError
+from coverage_sim.memory import check_fits, evaluations_footprint, paths_footprint
 from coverage_sim.report.model import RunSettings
 from coverage_sim.runner import plan_run, same_file
 from coverage_sim.scenario import Scenario, compile_scenario
@@ -44,6 +45,12 @@ class Question:
     @property
     def paired(self) -> bool:
         return self.baseline is not None
+
+    @property
+    def subject(self) -> str:
+        """The plan, and the baseline it is paired with, as messages name them."""
+        against = f" against {self.baseline_name!r}" if self.baseline is not None else ""
+        return f"{self.plan_name!r}{against}"
 
     def compiled_with_trials(self, trials: int) -> tuple[CompiledScenario, CompiledScenario | None]:
         """The plan and baseline compiled again for ``trials`` trials (same seed and settings)."""
@@ -118,6 +125,12 @@ def load_question(
         command=command,
     )
     s = plan.settings
+    scenarios = [item.scenario for item in plan.scenarios]
+    if command == "explain":  # before compiling: the least this command will need
+        first = paths_footprint("explain's motion paths of two plans", scenarios, s, None)
+    else:
+        first = evaluations_footprint(f"{command} of {metric}", scenarios, s, None, 2)
+    check_fits(first, s.trials)
     compiled = [
         compile_scenario(
             item.scenario,

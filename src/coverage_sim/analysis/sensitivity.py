@@ -22,7 +22,9 @@ from coverage_sim.analysis.breakeven import find_breakevens
 from coverage_sim.analysis.paired import Question, Task, evaluate
 from coverage_sim.analysis.results import InputEffect, SensitivityResult
 from coverage_sim.compiled import FloatArray
+from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor
+from coverage_sim.memory import check_fits, evaluations_footprint
 from coverage_sim.metrics.compare import prob_better
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary import summarize_values
@@ -47,6 +49,19 @@ def rank_correlations(question: Question, output: FloatArray) -> list[tuple[str,
     defined = np.isfinite(output)
     draws = {**(question.baseline.draws if question.baseline else {}), **question.plan.draws}
     return [(i.path, spearman(draws[i.path][defined], output[defined])) for i in question.inputs]
+
+
+BREAKEVEN_KEPT = 8  # per-trial outputs a break-even search holds at once, at most
+
+
+def require_defined(question: Question, output: FloatArray) -> None:
+    """``UsageError`` when the metric is undefined (NaN) in every trial: nothing to rank."""
+    if not np.isfinite(output).any():
+        raise UsageError(
+            f"sensitivity: {question.metric} is undefined in every trial of "
+            f"{question.subject} (e.g. CAC payback with no new logo): nothing to rank; "
+            "choose another --metric"
+        )
 
 
 class _Counter:
@@ -89,6 +104,17 @@ def sensitivity(
     breakeven_iterations: int = 8,
 ) -> SensitivityResult:
     """Rank the uncertain inputs by their effect on the question's output."""
+    if not question.inputs:
+        raise UsageError(
+            f"sensitivity: {question.subject} has no uncertain input (every key is a plain "
+            'number): nothing to rank; write a range such as "60k to 140k" for the inputs '
+            "you are unsure of"
+        )
+    kept = 2 * len(question.inputs) + 2 + 2 * BREAKEVEN_KEPT
+    footprint = evaluations_footprint(
+        f"sensitivity --method {method}", question.scenarios, question.settings, executor, kept
+    )
+    check_fits(footprint, question.settings.trials)
     if method == "sobol":
         from coverage_sim.analysis.sobol import sobol_sensitivity
 
@@ -99,6 +125,7 @@ def sensitivity(
     counter = _Counter(executor, planned, on_evaluation)
     medians = {i.path: i.quantile(0.5) for i in inputs}
     output, held = counter.run([question.task(), question.task(medians)])
+    require_defined(question, output)
     rhos = rank_correlations(question, output)
     total = sum(r * r for _, r in rhos)
     effects = {
