@@ -22,6 +22,7 @@ from coverage_sim.report.model import (
     PlanDifference,
     RunSettings,
 )
+from coverage_sim.safe_read import file_kind
 from coverage_sim.scenario import (
     Scenario,
     correlation_warnings,
@@ -161,7 +162,7 @@ def plan_run(
         )
     if not single and len(files) < 2:
         if baseline is not None and extra is not None and not extra.is_file():
-            found = "is a folder" if extra.is_dir() else "no such file"
+            found = file_kind(extra)
             raise UsageError(
                 f"--baseline {baseline}: {found}, and not the name of a scenario given; "
                 "give a scenario file, or the name or stem of one of the scenarios"

@@ -36,6 +36,23 @@ def _refuse_special(mode: int) -> None:
         raise UnreadableFile("is not a regular file; only regular files are read")
 
 
+def file_kind(path: Path) -> str:
+    """What is at ``path`` when it is not a readable regular file, as a message says it:
+    ``no such file``, ``is a directory; expected a file``, ``is a named pipe; ...``; ``""``
+    for a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except (OSError, ValueError) as exc:
+        return f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
+    try:
+        _refuse_special(mode)
+    except UnreadableFile as exc:
+        return str(exc)
+    return ""
+
+
 def _too_big(size: int, limit: int) -> UnreadableFile:
     return UnreadableFile(
         f"file is {size:,} bytes; files are limited to {limit // (1024 * 1024)} MB"

@@ -201,7 +201,7 @@ def test_a_bad_role_name_is_explained_in_words(cli, write, model_text: str, name
     text = model_text.replace("renewal_specialist", name)
     code, _, err = cli("validate", write("bad.yaml", text))
     assert code == 2
-    assert f"role name '{name}' is not allowed: start with a letter" in err
+    assert f"role name '{name}' is not allowed: start with an ASCII letter" in err
     assert "pattern" not in err and "^[A-Za-z]" not in err
 
 

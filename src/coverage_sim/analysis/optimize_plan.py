@@ -17,7 +17,7 @@ from coverage_sim.metrics.definitions import METRICS, Better
 from coverage_sim.report.model import RunSettings
 from coverage_sim.runner import plan_run
 from coverage_sim.scenario import Scenario, parse_number
-from coverage_sim.scenario.files import read_scenario_document
+from coverage_sim.scenario.files import read_scenario_document, scenario_from_document
 from coverage_sim.scenario.issues import did_you_mean
 from coverage_sim.scenario.overrides import Override
 from coverage_sim.scenario.yaml_loader import YamlDocument
@@ -164,6 +164,10 @@ def plan_optimize(
             "time-phased; write a constant allocation (or sweep post_sale_share instead)"
         )
     shares = dict(written.allocation)
+    document = read_scenario_document(item.path)
+    budget = None if vary_budget is None else _budget_range(vary_budget, written)
+    if budget is not None:
+        _check_budget_ends(budget, vary_budget or "", document, overrides)
     searched = _searched_roles(roles, list(shares))
     low, high = parse_bounds(minimums, "--min"), parse_bounds(maximums, "--max")
     for flag, bounds in (("--min", low), ("--max", high)):
@@ -182,7 +186,7 @@ def plan_optimize(
         source=item.path,
         scenario_name=written.name,
         written=written,
-        document=read_scenario_document(item.path),
+        document=document,
         overrides=tuple(overrides),
         settings=run.settings,
         order=tuple(shares),
@@ -192,7 +196,7 @@ def plan_optimize(
         fixed=fixed,
         free=free,
         objective=goal,
-        budget=None if vary_budget is None else _budget_range(vary_budget, written),
+        budget=budget,
         maxiter=maxiter,
         popsize=popsize,
         warnings=run.warnings,
@@ -201,7 +205,13 @@ def plan_optimize(
 
 
 def _searched_roles(roles: Sequence[str], names: list[str]) -> list[str]:
-    wanted = [r.strip() for text in roles for r in text.split(",") if r.strip()]
+    if any(not r.strip() for text in roles for r in text.split(",")):
+        raise UsageError(
+            "--roles: an empty role name (an empty --roles, or two commas in a row); name the "
+            "roles, e.g. --roles account_executive,customer_success_manager, or leave --roles "
+            "out to search every role"
+        )
+    wanted = [r.strip() for text in roles for r in text.split(",")]
     if not wanted:
         wanted = list(names)
     for role in wanted:
@@ -247,6 +257,16 @@ def _check_feasible(
             f"bounds admit only one split: the --min and --max of {', '.join(roles)} leave "
             f"each one share (they share {share}); nothing is left to search"
         )
+
+
+def _check_budget_ends(
+    budget: BudgetRange, text: str, document: YamlDocument, overrides: Sequence[Override]
+) -> None:
+    """Both ends of ``--vary-budget`` must be valid values of the budget key, checked
+    before the search starts (a bad end is reported at ``--vary-budget``)."""
+    for end in (budget.low, budget.high):
+        check = Override(f"{text} (at {end:.6g})", ("budget", budget.key), end, "--vary-budget")
+        scenario_from_document(document, [*overrides, check])
 
 
 def _budget_range(text: str, scenario: Scenario) -> BudgetRange:

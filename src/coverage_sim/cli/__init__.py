@@ -107,6 +107,12 @@ def _run(argv: list[str] | None) -> ExitCode:
     except RequirementNotMet as exc:
         error(str(exc))
         return ExitCode.REQUIREMENT_NOT_MET
+    except MemoryError:
+        error(
+            "out of memory: the run needs more than this process may use; lower --trials "
+            "(or --months, the number of plans or points, --samples)"
+        )
+        return ExitCode.BAD_INPUT
     except typer.Exit as exc:
         return _known_code(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
@@ -134,8 +140,11 @@ def _run(argv: list[str] | None) -> ExitCode:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and map every outcome to one ``ExitCode``."""
     stdout = sys.stdout  # None when the program started with stdout closed (`>&-`)
+    stderr = sys.stderr  # likewise with stderr closed (`2>&-`): nothing to say is lost
     guarded = GuardedStdout(stdout)
     sys.stdout = cast(TextIO, guarded)
+    if stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (closed in the finally below)
     try:
         with _signals_unwind():
             code = _run(argv)
@@ -147,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         sys.stdout = stdout
         guarded.release()
+        if stderr is None:
+            sys.stderr.close()
+            sys.stderr = stderr
     if argv is None:
         sys.exit(int(code))
     return int(code)

@@ -71,9 +71,14 @@ PLAIN_WIDTH = 100  # table width when not writing to a terminal
 
 
 def wants_color(stream: object) -> bool:
-    """Colour only on a terminal and only without NO_COLOR (https://no-color.org)."""
+    """Colour only on a terminal, only without NO_COLOR (https://no-color.org), and not
+    on a ``TERM=dumb`` terminal, which shows escape codes as text."""
     isatty = getattr(stream, "isatty", None)
-    return bool(callable(isatty) and isatty()) and not os.environ.get("NO_COLOR")
+    return bool(callable(isatty) and isatty()) and not _colour_off()
+
+
+def _colour_off() -> bool:
+    return bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM", "").lower() == "dumb"
 
 
 def _to_stderr(line: str) -> None:
@@ -206,7 +211,7 @@ def progress_bars(plans: int = 1) -> Iterator[Callable[[int, str, int, int], Non
         TimeRemainingColumn,
     )
 
-    console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+    console = Console(stderr=True, no_color=_colour_off())
     columns = (
         TextColumn("{task.fields[label]}", markup=False),
         BarColumn(),
@@ -269,7 +274,7 @@ def evaluation_progress(unit: str) -> Iterator[Callable[[int, int, str], None]]:
         TimeRemainingColumn,
     )
 
-    console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+    console = Console(stderr=True, no_color=_colour_off())
     columns = (
         TextColumn(unit),
         BarColumn(),
@@ -327,8 +332,10 @@ def open_executor(workers: int | None, scheduler: str | None = None) -> Iterator
         start()  # worker processes forked now, before any scenario is compiled
     try:
         yield executor
-    finally:
-        executor.close()
+    except BaseException:
+        executor.close(abandon=True)  # Ctrl-C, SIGTERM, an error: no waiting for the workers
+        raise
+    executor.close()
 
 
 _RUN = {"file": "scenario file"}

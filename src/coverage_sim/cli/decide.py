@@ -25,6 +25,7 @@ from coverage_sim.cli.common import (
     WorkersOption,
     deliver,
     evaluation_progress,
+    note,
     open_executor,
     warn,
 )
@@ -247,7 +248,7 @@ def optimize(
     from coverage_sim.analysis.optimize import run_optimize
     from coverage_sim.analysis.optimize_plan import plan_optimize
     from coverage_sim.report import formatting as fmt
-    from coverage_sim.report.atomic import check_writable, write_atomic
+    from coverage_sim.report.atomic import check_writable, is_special, write_atomic
     from coverage_sim.report.optimize_out import render_optimize
     from coverage_sim.scenario import load_scenario
     from coverage_sim.scenario.overrides import parse_overrides
@@ -284,13 +285,14 @@ def optimize(
 
         result = run_optimize(plan, executor, tolerance=band_tolerance, on_candidate=on_candidate)
     # the timing goes to stderr so that the output stays byte-identical for the same seed
-    sys.stderr.write(
-        f"coverage-sim: optimize: {len(result.candidates)} evaluations in "
-        f"{result.wall_seconds:.1f} s on {executor.workers} worker(s)\n"
+    note(
+        f"optimize: {len(result.candidates)} evaluations in "
+        f"{result.wall_seconds:.1f} s on {executor.workers} worker(s)"
     )
     if best_plan is not None:
         write_atomic(best_plan, best_plan_yaml(result, best_plan))
-        load_scenario(best_plan)  # it must validate; a failure here is a bug, reported (exit 2)
+        if not is_special(best_plan):  # /dev/null is written, not read back
+            load_scenario(best_plan)  # it must validate; a failure here is a bug (exit 2)
     deliver(
         lambda width, color: render_optimize(result, output_format, width=width, color=color),
         None,

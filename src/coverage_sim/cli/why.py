@@ -29,6 +29,7 @@ from coverage_sim.cli.common import (
 )
 from coverage_sim.errors import UsageError
 from coverage_sim.report.formats import OutputFormat
+from coverage_sim.text import visible
 
 if TYPE_CHECKING:
     from coverage_sim.analysis.paired import Question
@@ -112,6 +113,8 @@ def _analyse(
                     executor, lambda done, total: on_progress(0, "evaluations", done, total)
                 )
     text = renderers[output_format](result)
+    if output_format is not OutputFormat.json:  # names and paths from files, made visible
+        text = visible(text)
     if output is not None:
         write_atomic(output, text)
     else:

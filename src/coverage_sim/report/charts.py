@@ -56,6 +56,8 @@ def _pyplot() -> Any:
         {
             "svg.hashsalt": "coverage-sim",
             "svg.fonttype": "none",  # text stays text: searchable, small, crisp in print
+            # names are drawn as written: "$18M vs $24M" is not mathtext
+            "text.parse_math": False,
             "font.size": 9,
             "axes.spines.top": False,
             "axes.spines.right": False,
@@ -73,6 +75,14 @@ def money_axis(axis: Any) -> None:
     from matplotlib.ticker import FuncFormatter
 
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.money(value)))
+
+
+def literal_legend(ax: Any, entries: Sequence[tuple[Any, str]], **options: Any) -> None:
+    """A legend of ``(artist, label)`` given explicitly: a label that starts with ``_``
+    (a plan named ``_draft``) is shown, where matplotlib would hide an artist's own."""
+    handles = [artist for artist, _ in entries]
+    labels = [label for _, label in entries]
+    ax.legend(handles, labels, fontsize=8, frameon=False, **options)
 
 
 def to_svg(figure: Figure) -> str:
@@ -125,24 +135,25 @@ def fan_chart(title: str, series: str, bands: Sequence[tuple[str, Band]]) -> Fig
     plt = _pyplot()
     figure, ax = plt.subplots(figsize=FIGSIZE)
     unit = series_unit(series)
+    entries: list[tuple[Any, str]] = []
     for index, (name, band) in enumerate(bands):
         months = np.arange(1, len(band.p50) + 1)
         color = COLORS[index % len(COLORS)]
         ax.fill_between(months, band.p10, band.p90, color=color, alpha=0.15, linewidth=0)
-        ax.plot(
+        (line,) = ax.plot(
             months,
             band.p50,
             color=color,
             linestyle=STYLES[index % len(STYLES)],
             linewidth=1.8,
-            label=f"{name} (p50; band p10-p90)",
         )
+        entries.append((line, f"{name} (p50; band p10-p90)"))
     ax.set_title(title, loc="left")
     ax.set_xlabel("Month")
     ax.set_ylabel(unit.label)
     if unit.money:
         money_axis(ax.yaxis)
-    ax.legend(loc="best", fontsize=8, frameon=False)
+    literal_legend(ax, entries, loc="best")
     return figure
 
 
@@ -209,23 +220,25 @@ def difference_histogram(baseline: str, deltas: Sequence[tuple[str, np.ndarray]]
     values = np.concatenate(finite) if finite else np.array([0.0])
     low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
     bins = np.linspace(low, high if high > low else low + 1.0, 41)
+    entries: list[tuple[Any, str]] = []
     for index, ((name, _), data) in enumerate(zip(deltas, finite, strict=True)):
         better = float(np.mean(data > 0) + 0.5 * np.mean(data == 0)) if data.size else None
-        ax.hist(
+        _, _, patches = ax.hist(
             data,
             bins=bins,
             histtype="stepfilled",
             alpha=0.35,
             color=COLORS[(index + 1) % len(COLORS)],
             edgecolor=COLORS[(index + 1) % len(COLORS)],
-            label=f"{name} (P(better) {fmt.probability(better)})",
         )
-    ax.axvline(0.0, color="black", linewidth=1, linestyle="--", label="No difference")
+        entries.append((patches[0], f"{name} (P(better) {fmt.probability(better)})"))
+    zero = ax.axvline(0.0, color="black", linewidth=1, linestyle="--")
+    entries.append((zero, "No difference"))
     ax.set_title(f"NPV difference per trial: plan minus {baseline} (paired)", loc="left")
     ax.set_xlabel("NPV difference ($)")
     ax.set_ylabel("Trials")
     money_axis(ax.xaxis)
-    ax.legend(fontsize=8, frameon=False, loc="best")
+    literal_legend(ax, entries, loc="best")
     return figure
 
 
@@ -246,16 +259,17 @@ def line_chart(
     labels the positions ``0..n-1`` when the x values are not numbers."""
     plt = _pyplot()
     figure, ax = plt.subplots(figsize=FIGSIZE)
+    entries: list[tuple[Any, str]] = []
     for index, (label, xs, ys) in enumerate(lines):
-        ax.plot(
+        (line,) = ax.plot(
             xs,
             ys,
             marker="o",
             markersize=3,
             color=COLORS[index % len(COLORS)],
             linestyle=STYLES[index % len(STYLES)],
-            label=label,
         )
+        entries.append((line, label))
     if xticks is not None:
         ax.set_xticks(range(len(xticks)), xticks, rotation=30, ha="right")
     ax.set_title(title, loc="left")
@@ -265,7 +279,7 @@ def line_chart(
         money_axis(ax.xaxis)
     if y_money:
         money_axis(ax.yaxis)
-    ax.legend(fontsize=8, frameon=False, loc="best")
+    literal_legend(ax, entries, loc="best")
     return figure
 
 

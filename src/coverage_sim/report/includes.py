@@ -17,6 +17,7 @@ naming the file (exit 2).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -44,6 +45,28 @@ MAX_INCLUDE_BYTES = 256 * 1024 * 1024
 """An included JSON document is at most 256 MB (a large sweep with every series)."""
 
 
+MAX_MAGNITUDE = 1e100  # no figure coverage-sim writes comes near it; charts overflow far past
+
+
+class _BadNumber(ValueError):
+    """A number in an include that no coverage-sim output holds."""
+
+
+def _include_number(token: str, kind: type[int] | type[float]) -> int | float:
+    """A JSON number of an include, refused when it is not finite or too large to draw
+    (a 5,000-digit integer is refused before Python converts it)."""
+    if len(token) > 120:
+        raise _BadNumber(f"a number of {len(token):,} characters ({token[:20]}...)")
+    value = kind(token)
+    if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+        raise _BadNumber(f"the number {token} is out of range")
+    return value
+
+
+def _refuse_constant(token: str) -> Any:
+    raise _BadNumber(f"{token} is not a JSON number")
+
+
 def load_include(path: Path) -> dict[str, Any]:
     """The JSON document at ``path`` (a dict with a ``"command"`` key) or a UsageError."""
     try:
@@ -53,7 +76,17 @@ def load_include(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise UsageError(f"--include {path}: not UTF-8 text (byte {exc.start})") from None
     try:
-        document = json.loads(text)
+        document = json.loads(
+            text,
+            parse_int=lambda token: _include_number(token, int),
+            parse_float=lambda token: _include_number(token, float),
+            parse_constant=_refuse_constant,
+        )
+    except _BadNumber as exc:
+        raise UsageError(
+            f"--include {path}: {exc}; coverage-sim writes finite numbers below 1e100 in "
+            "magnitude, include its --format json output unchanged"
+        ) from None
     except RecursionError:
         raise UsageError(f"--include {path}: JSON nested too deeply to be a report") from None
     except json.JSONDecodeError as exc:

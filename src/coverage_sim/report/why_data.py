@@ -14,6 +14,7 @@ from coverage_sim.analysis.results import ExplainResult, InputEffect, Sensitivit
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report.csv_out import csv_number, csv_text
 from coverage_sim.report.json_out import finite_or_none, metric_dict, settings_dict
+from coverage_sim.text import json_safe
 
 SENSITIVITY_CSV: tuple[str, ...] = (
     "metric",
@@ -124,7 +125,8 @@ def explain_to_dict(result: ExplainResult) -> dict[str, Any]:
 
 
 def to_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    """The JSON text, with the characters ``json.dumps`` leaves raw escaped (``json_safe``)."""
+    return json_safe(json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False)) + "\n"
 
 
 def sensitivity_csv(result: SensitivityResult) -> str:

@@ -38,7 +38,7 @@ from coverage_sim.compiled import FloatArray
 from coverage_sim.errors import ScenarioIssue
 from coverage_sim.scenario.customer_models import PerYearPair, RatePair
 from coverage_sim.scenario.distributions import is_uncertain
-from coverage_sim.scenario.issues import did_you_mean, locate
+from coverage_sim.scenario.issues import did_you_mean, locate_rule
 from coverage_sim.scenario.models import Scenario
 from coverage_sim.scenario.yaml_loader import YamlDocument, dotted
 
@@ -91,7 +91,7 @@ def check_correlations(scenario: Scenario, doc: YamlDocument) -> list[ScenarioIs
     issues: list[ScenarioIssue] = []
 
     def issue(path: tuple[str | int, ...], message: str) -> None:
-        where = locate(doc, path)
+        where = locate_rule(doc, path)
         issues.append(ScenarioIssue(where.file, dotted(path), message, where.line, where.column))
 
     seen: dict[frozenset[str], int] = {}

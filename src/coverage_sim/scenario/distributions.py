@@ -35,6 +35,7 @@ from coverage_sim.scenario.fields import (
     StrictModel,
 )
 from coverage_sim.scenario.numbers import parse_number
+from coverage_sim.text import clipped
 
 NEGLIGIBLE_MASS = 1e-6
 """A normal/lognormal whose chance of leaving the field's domain is at most this is
@@ -275,10 +276,10 @@ def _parse_interval(value: Any) -> Any:
         return value
     match = INTERVAL_RE.match(value) if isinstance(value, str) else None
     if match is None:
-        raise ValueError(f'expected "A to B" such as "60k to 140k"; got {value!r}')
+        raise ValueError(f'expected "A to B" such as "60k to 140k"; got {clipped(repr(value))}')
     low, high = parse_number(match["low"]), parse_number(match["high"])
     if low >= high:
-        raise ValueError(f'in "A to B" A must be below B (got {value!r})')
+        raise ValueError(f'in "A to B" A must be below B (got {clipped(repr(value))})')
     return Interval90(low=low, high=high)
 
 

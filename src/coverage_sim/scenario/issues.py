@@ -102,6 +102,9 @@ def allowed_keys(path: KeyPath) -> list[str]:
 
 
 def _shown(value: Any) -> str:
+    """A value as the file spells it: ``null``, ``true``; text quoted and cut at 40."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -148,8 +151,8 @@ def _message(error: dict[str, Any], path: KeyPath, data: Any = None) -> str:
         return _unknown_key(str(path[-1]) if path else "", path, data)
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == NAME_PATTERN:
         return (
-            f"role name {_shown(error.get('input'))} is not allowed: start with a letter and "
-            "use only letters, digits, _ and - (no dots or spaces)"
+            f"role name {_shown(error.get('input'))} is not allowed: start with an ASCII letter "
+            "(A-Z, a-z) and use only ASCII letters, digits, _ and - (no accents, dots or spaces)"
         )
     if kind == "missing":
         return f"required key {str(path[-1])!r} is missing" if path else "required key missing"
@@ -234,9 +237,26 @@ def issues_from_validation(
         if (key, message) in seen:
             continue
         seen.add((key, message))
-        where = locate(doc, path)
+        where = locate_rule(doc, path)
         issues.append(ScenarioIssue(where.file, key, message, where.line, where.column))
     return issues
+
+
+def locate_rule(doc: YamlDocument, path: KeyPath) -> Location:
+    """Where to report a rule broken at ``path``: the last ``--set`` of a key at or inside
+    it, else ``path``'s own location. A rule over a whole mapping or list (a pair's covered
+    end worse than its uncovered one, ``runoff_months`` without ``terminal: runoff``, a
+    correlation's two ends naming one input) that a ``--set`` broke is reported at that
+    ``--set``, not at the file line of the mapping."""
+    if path:  # a rule over the whole document names its keys (``at``/``also``)
+        inside = [
+            location
+            for key, location in doc.marks.items()
+            if key[: len(path)] == path and location.file.startswith("--")
+        ]
+        if inside:
+            return inside[-1]
+    return locate(doc, path)
 
 
 def _key_parts(dotted_key: str) -> tuple[str | int, ...]:

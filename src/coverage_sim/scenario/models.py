@@ -11,10 +11,11 @@ Defaults are listed in docs/scenario-format.md.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     Discriminator,
     Field,
     PrivateAttr,
@@ -228,12 +229,23 @@ class Valuation(StrictModel):
 
 def _rank_in_range(value: float) -> float:
     if not -1.0 <= value <= 1.0:
-        raise ValueError(f"a rank correlation must be between -1 and 1; got {value:g}")
+        raise ValueError(f"a rank correlation must be between -1 and 1; got {value!r}")
+    return value
+
+
+def _rank_not_percent(value: Any) -> Any:
+    """A correlation is a plain number: ``50%`` is refused (docs/scenario-format.md)."""
+    if isinstance(value, str) and "%" in value:
+        raise ValueError(
+            f"a rank correlation is a plain number in [-1, 1] such as -0.4, not a "
+            f"percentage; got {value.strip()}"
+        )
     return value
 
 
 Rank = Annotated[
     Number,
+    BeforeValidator(_rank_not_percent),
     AfterValidator(_rank_in_range),
     WithJsonSchema(NUMBER_JSON | {"description": "A rank correlation in [-1, 1]."}),
 ]

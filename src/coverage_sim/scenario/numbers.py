@@ -17,6 +17,8 @@ import math
 import re
 import unicodedata
 
+from coverage_sim.text import clipped
+
 _SUFFIX_SCALE: dict[str, float] = {"": 1.0, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "%": 0.01}
 
 _DIGITS = r"[0-9]+(?:_[0-9]+)*"
@@ -81,7 +83,7 @@ def parse_number(text: str) -> float:
     Raises ``ValueError`` naming the accepted forms when ``text`` is not one of them.
     """
     if not isinstance(text, str):
-        raise ValueError(f"expected {NUMBER_FORMS}; got {text!r}")
+        raise ValueError(f"expected {NUMBER_FORMS}; got {clipped(text)!r}")
     stripped = text.strip()
     match = _NUMBER_RE.match(stripped)
     if match is None:
@@ -95,11 +97,11 @@ def parse_number(text: str) -> float:
             hint = " (commas are not accepted; write 1_000 or 1000)"
         elif joined != stripped and _NUMBER_RE.match(joined):
             hint = f" (no spaces inside a number: write {joined})"
-        raise ValueError(f"expected {NUMBER_FORMS}; got {text!r}{hint}")
+        raise ValueError(f"expected {NUMBER_FORMS}; got {clipped(text)!r}{hint}")
     try:
         value = float(match.group("body").replace("_", ""))
     except (ValueError, OverflowError) as exc:  # pragma: no cover - the regex admits only floats
-        raise ValueError(f"expected {NUMBER_FORMS}; got {text!r}") from exc
+        raise ValueError(f"expected {NUMBER_FORMS}; got {clipped(text)!r}") from exc
     value *= _SUFFIX_SCALE[match.group("suffix")]
     if match.group("sign") == "-":
         value = -value

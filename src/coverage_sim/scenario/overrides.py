@@ -24,12 +24,14 @@ from typing import Any
 from coverage_sim.errors import ScenarioError, ScenarioIssue, UsageError
 from coverage_sim.scenario.extends import merge
 from coverage_sim.scenario.yaml_loader import (
+    MAX_DEPTH,
     KeyPath,
     Location,
     YamlDocument,
     dotted,
     load_yaml_value,
 )
+from coverage_sim.text import clipped
 
 NOT_SETTABLE = ("extends", "template")
 _SEGMENT = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*)(?P<indexes>(?:\[[0-9]+\])*)$")
@@ -51,8 +53,8 @@ class Override:
 
     @property
     def source(self) -> str:
-        """How messages name it: ``--set budget.annual=36M``."""
-        return f"{self.flag} {self.text}"
+        """How messages name it: ``--set budget.annual=36M`` (a long one clipped)."""
+        return f"{self.flag} {clipped(self.text)}"
 
     @property
     def key(self) -> str:
@@ -61,14 +63,19 @@ class Override:
 
 def parse_key_path(text: str, *, flag: str = "--set", whole: str | None = None) -> KeyPath:
     """``roles.ae.loaded_cost`` or ``allocation[0].shares.ae`` -> a key path; UsageError if not."""
-    shown = whole if whole is not None else text
+    shown = clipped(whole if whole is not None else text)
+    if text.count(".") + text.count("[") >= MAX_DEPTH:
+        raise UsageError(
+            f"{flag} {shown!r}: the key path is nested deeper than {MAX_DEPTH} levels "
+            "(a scenario file may not be either)"
+        )
     path: list[str | int] = []
     for segment in text.strip().split("."):
         match = _SEGMENT.match(segment)
         if match is None:
             raise UsageError(
-                f"{flag} {shown!r}: {text.strip()!r} is not a key path; expected dotted keys "
-                "with list items as [N], e.g. roles.account_executive.loaded_cost or "
+                f"{flag} {shown!r}: {clipped(text.strip())!r} is not a key path; expected "
+                "dotted keys with list items as [N], e.g. roles.account_executive.loaded_cost or "
                 "allocation[0].shares.account_executive"
             )
         path.append(match["key"])
@@ -83,13 +90,14 @@ def parse_key_path(text: str, *, flag: str = "--set", whole: str | None = None) 
 
 def parse_override(text: str, *, flag: str = "--set") -> Override:
     """Parse ``PATH=VALUE``; a grammar error is a UsageError, a YAML error a ScenarioError."""
+    shown = clipped(text)
     if "=" not in text:
-        raise UsageError(f"{flag} {text!r}: expected {OVERRIDE_FORMS}")
+        raise UsageError(f"{flag} {shown!r}: expected {OVERRIDE_FORMS}")
     raw_path, raw_value = text.split("=", 1)
     if not raw_path.strip():
-        raise UsageError(f"{flag} {text!r}: the key path before '=' is empty; {OVERRIDE_FORMS}")
+        raise UsageError(f"{flag} {shown!r}: the key path before '=' is empty; {OVERRIDE_FORMS}")
     path = parse_key_path(raw_path, flag=flag, whole=text)
-    source = f"{flag} {text}"
+    source = f"{flag} {shown}"
     value, issues = load_yaml_value(raw_value, source, path)
     if issues:
         raise ScenarioError(issues)

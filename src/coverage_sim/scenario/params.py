@@ -125,7 +125,10 @@ def check_typed(value: Any, domain: Domain, unit: Unit) -> Any:
             raise
         raise ValueError(f'{exc} (write a range as "{interval}", a 90% interval)') from None
     if typed is not None and not domain.contains(number):
-        raise ValueError(f"got {typed}; {domain.percent_rule}")
+        rule = domain.percent_rule
+        if number > domain.high != 1.0:  # over a limit the rule does not name: say it
+            rule = f"the most allowed is {domain.high:.0%} ({domain.described()})"
+        raise ValueError(f"got {typed}; {rule}")
     return value
 
 
