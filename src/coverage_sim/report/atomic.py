@@ -30,8 +30,10 @@ import re
 import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 
 from coverage_sim.errors import UsageError
 
@@ -52,15 +54,18 @@ def check_writable(path: Path, inputs: Iterable[Path] = (), *, flag: str = "--ou
         raise UsageError(f"{flag} {path}: directory {parent} does not exist")
     if not os.access(parent, os.W_OK):
         raise UsageError(f"{flag} {path}: directory {parent} is not writable")
+    probe: list[str] = []
     try:
-        fd, probe = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+        with signals_held():  # the probe is removed, whenever a signal comes
+            fd, name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+            probe.append(name)
+        os.close(fd)
     except OSError as exc:
         raise UsageError(
             f"{flag} {path}: cannot create a file in {parent}: {exc.strerror or exc}"
         ) from None
-    os.close(fd)
-    with contextlib.suppress(OSError):
-        os.unlink(probe)
+    finally:
+        _remove(probe)
 
 
 def _refuse_inputs(path: Path, inputs: Iterable[Path], flag: str = "--output") -> None:
@@ -108,18 +113,32 @@ _ENDING_SIGNALS = tuple(
 
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
-    """Hold SIGINT, SIGTERM and SIGHUP while the block runs; one that arrives meanwhile is
-    delivered (and raises, through the CLI's handlers) right after it. Without POSIX
-    signal masks this holds nothing."""
-    mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None:
+    """Hold SIGINT, SIGTERM and SIGHUP while the block runs: one that arrives meanwhile is
+    remembered and handled (raising, through the CLI's handlers) right after the block.
+
+    The Python handlers are swapped rather than the signals masked: a mask holds a signal
+    for one thread only, and a process with a worker pool has others that would take it.
+    Signal handlers belong to the main thread; elsewhere this holds nothing."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = mask(signal.SIG_BLOCK, _ENDING_SIGNALS)
+    pending: list[tuple[int, FrameType | None]] = []
+
+    def remember(signum: int, frame: FrameType | None) -> None:
+        pending.append((signum, frame))
+
+    previous = {number: signal.signal(number, remember) for number in _ENDING_SIGNALS}
     try:
         yield
     finally:
-        mask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for signum, frame in pending[:1]:
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)  # raises KeyboardInterrupt / the CLI's Terminated
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)  # what the signal would have done
 
 
 def check_folder_writable(
@@ -136,12 +155,18 @@ def check_folder_writable(
         probe_in = folder.parent if str(folder.parent) else Path(".")
         if not probe_in.is_dir():
             raise UsageError(f"{flag} {folder}: directory {probe_in} does not exist")
+    probe: list[str] = []
     try:
-        os.rmdir(tempfile.mkdtemp(dir=probe_in, prefix=".coverage-sim.", suffix=".tmp"))
+        with signals_held():  # the probe is removed, whenever a signal comes
+            probe.append(tempfile.mkdtemp(dir=probe_in, prefix=".coverage-sim.", suffix=".tmp"))
     except OSError as exc:
         raise UsageError(
             f"{flag} {folder}: cannot write in {probe_in}: {exc.strerror or exc}"
         ) from None
+    finally:
+        for name in probe:
+            with contextlib.suppress(OSError):
+                os.rmdir(name)
     if not name_pattern or not folder.is_dir():
         return
     names = re.compile(name_pattern)
@@ -165,6 +190,8 @@ def write_atomic_set(
     replace their destinations together, or none does."""
     for name, _ in files:
         _refuse_inputs(folder / name, inputs, flag)
+        if (folder / name).is_dir():  # a rename onto it would fail halfway through the set
+            raise UsageError(f"{flag} {folder}: {name} there is a folder; choose another folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
