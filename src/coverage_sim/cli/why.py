@@ -27,7 +27,6 @@ from coverage_sim.cli.common import (
     warn,
     write_stdout,
 )
-from coverage_sim.errors import UsageError
 from coverage_sim.report.formats import OutputFormat
 
 if TYPE_CHECKING:
@@ -162,6 +161,7 @@ def sensitivity(
     output: OutputOption = None,
 ) -> None:
     """Which uncertain input drives a metric, or the paired difference between two plans."""
+    from coverage_sim.analysis.sensitivity import check_request
     from coverage_sim.analysis.sensitivity import sensitivity as analyse
     from coverage_sim.report.why_data import sensitivity_csv, sensitivity_to_dict, to_json
     from coverage_sim.report.why_text import (
@@ -169,8 +169,7 @@ def sensitivity(
         render_sensitivity_table,
     )
 
-    if top < 1:
-        raise UsageError(f"--top must be at least 1; got {top}")
+    check_request(method.value, top)
     question = _question(
         scenario,
         baseline,
