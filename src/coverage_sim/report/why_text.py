@@ -17,6 +17,7 @@ import textwrap
 from coverage_sim.analysis.results import ExplainResult, InputEffect, SensitivityResult
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report import formatting as fmt
+from coverage_sim.report.formats import OutputFormat
 from coverage_sim.report.markdown import escape
 from coverage_sim.report.model import RunSettings
 
@@ -281,3 +282,29 @@ def render_explain_markdown(result: ExplainResult) -> str:
         *[f"Note: {escape(n)}" for n in result.notes],
     ]
     return "\n".join(lines) + "\n"
+
+
+def render_sensitivity(result: SensitivityResult, output_format: OutputFormat) -> str:
+    """``sensitivity`` output in ``output_format`` (what the CLI prints)."""
+    from coverage_sim.report.why_data import sensitivity_csv, sensitivity_to_dict, to_json
+
+    if output_format is OutputFormat.json:
+        return to_json(sensitivity_to_dict(result))
+    if output_format is OutputFormat.csv:
+        return sensitivity_csv(result)
+    if output_format is OutputFormat.markdown:
+        return render_sensitivity_markdown(result)
+    return render_sensitivity_table(result)
+
+
+def render_explain(result: ExplainResult, output_format: OutputFormat) -> str:
+    """``explain`` output in ``output_format`` (what the CLI prints)."""
+    from coverage_sim.report.why_data import explain_csv, explain_to_dict, to_json
+
+    if output_format is OutputFormat.json:
+        return to_json(explain_to_dict(result))
+    if output_format is OutputFormat.csv:
+        return explain_csv(result)
+    if output_format is OutputFormat.markdown:
+        return render_explain_markdown(result)
+    return render_explain_table(result)
