@@ -49,13 +49,17 @@ def test_compare_with_overrides_equals_the_cli_with_set(tmp_path: Path) -> None:
 
     assert result.to_json() == cli_output(tmp_path, *args, fmt="json")
     assert result.to_markdown() == cli_output(tmp_path, *args, fmt="markdown")
-    pd.testing.assert_frame_equal(result.summary(), read_csv(cli_output(tmp_path, *args, fmt="csv")))
+    pd.testing.assert_frame_equal(
+        result.summary(), read_csv(cli_output(tmp_path, *args, fmt="csv"))
+    )
     assert '"budget.annual=30M"' in result.to_json()
 
 
 def test_loaded_plans_and_a_named_baseline_give_what_their_files_give() -> None:
     from_files = api.compare([XAAS, TRADITIONAL], baseline="traditional", **SETTINGS)
-    loaded = api.compare([api.load(XAAS), api.load(TRADITIONAL)], baseline="traditional", **SETTINGS)
+    loaded = api.compare(
+        [api.load(XAAS), api.load(TRADITIONAL)], baseline="traditional", **SETTINGS
+    )
 
     assert loaded.to_json() == from_files.to_json()
     assert loaded.baseline == "Traditional" == loaded.plans[0]
@@ -74,7 +78,9 @@ def test_sweep_json_and_summary_equal_the_cli(tmp_path: Path) -> None:
     args = ["sweep", XAAS, "--vary", vary, "--baseline", TRADITIONAL]
 
     assert result.to_json() == cli_output(tmp_path, *args, fmt="json")
-    pd.testing.assert_frame_equal(result.summary(), read_csv(cli_output(tmp_path, *args, fmt="csv")))
+    pd.testing.assert_frame_equal(
+        result.summary(), read_csv(cli_output(tmp_path, *args, fmt="csv"))
+    )
     assert set(result.comparisons()["point"]) == {
         "allocation.customer_success_manager=10%",
         "allocation.customer_success_manager=30%",
@@ -86,7 +92,9 @@ def test_sensitivity_json_and_summary_equal_the_cli(tmp_path: Path) -> None:
     args = ["sensitivity", COVERED, "--baseline", UNCOVERED, "--metric", "npv", "--top", "3"]
 
     assert result.to_json() == cli_output(tmp_path, *args, fmt="json")
-    pd.testing.assert_frame_equal(result.summary(), read_csv(cli_output(tmp_path, *args, fmt="csv")))
+    pd.testing.assert_frame_equal(
+        result.summary(), read_csv(cli_output(tmp_path, *args, fmt="csv"))
+    )
 
 
 def test_explain_json_equals_the_cli(tmp_path: Path) -> None:
