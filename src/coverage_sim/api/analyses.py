@@ -184,22 +184,22 @@ class Sensitivity(_Rendered):
 
     def _repr_html_(self) -> str:
         r = self.result
+        swings = any(effect.swing is not None for effect in r.effects)
         rows = []
         for rank, effect in enumerate(r.effects, start=1):
-            swing = effect.swing
-            rows.append(
-                [
-                    str(rank),
-                    effect.path,
-                    fmt.number(effect.rank_correlation, decimals=2, signed=True),
-                    fmt.percent(effect.variance_share),
-                    "" if swing is None else fmt.metric_delta(r.metric, swing),
-                ]
-            )
+            row = [
+                str(rank),
+                effect.path,
+                fmt.number(effect.rank_correlation, decimals=2, signed=True),
+                fmt.percent(effect.variance_share),
+            ]
+            if swings:
+                row.append(fmt.metric_delta(r.metric, effect.swing))
+            rows.append(row)
         subject = r.plan if r.baseline is None else f"{r.plan} - {r.baseline}"
-        caption = f"What drives {r.metric} of {subject} ({r.method})"
-        heads = ["#", "Input", "Rank correlation", "Variance share", "Swing p10→p90"]
-        return html_table(heads, rows, caption=caption)
+        caption = f"What drives {fmt.metric_label(r.metric)} of {subject} ({r.method})"
+        heads = ["#", "Input", "Rank correlation", "Variance share"]
+        return html_table([*heads, "Swing p10 to p90"] if swings else heads, rows, caption=caption)
 
     def __repr__(self) -> str:
         r = self.result
