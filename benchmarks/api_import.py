@@ -12,9 +12,9 @@ the budget is 0.5 s (docs/performance.md, "Importing coverage_sim").
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import time
+
+from startup import best_of, heavy_modules_loaded
 
 BUDGET_SECONDS = 0.5
 HEAVY = ("numpy", "pandas", "scipy", "matplotlib", "numba", "pydantic", "rich", "typer")
@@ -26,24 +26,6 @@ IMPORTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def best_of(repeats: int, code: str) -> float:
-    subprocess.run([sys.executable, "-c", code], check=True)  # warm the bytecode cache
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def heavy_modules_loaded(code: str) -> list[str]:
-    probe = f"{code}; import sys; print(' '.join(sorted(sys.modules)))"
-    out = subprocess.run(
-        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
-    ).stdout
-    return sorted({m.split(".")[0] for m in out.split() if m.split(".")[0] in HEAVY})
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10)
@@ -51,13 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"python {sys.version.split()[0]}, best of {args.repeats}, warm cache")
     timings = {}
     for label, code in IMPORTS:
-        timings[label] = best_of(args.repeats, code)
-        heavy = ", ".join(heavy_modules_loaded(code)) or "none"
+        timings[label] = best_of(args.repeats, code, warm=True)
+        heavy = ", ".join(heavy_modules_loaded(code, HEAVY)) or "none"
         print(f"{label:<36}{timings[label] * 1000:8.0f} ms   heavy packages: {heavy}")
     light = timings["import coverage_sim"]
     verdict = "within" if light < BUDGET_SECONDS else "OVER"
     print(f"import coverage_sim: {light * 1000:.0f} ms, {verdict} the {BUDGET_SECONDS} s budget")
-    return 0 if light < BUDGET_SECONDS and not heavy_modules_loaded("import coverage_sim") else 1
+    loaded = heavy_modules_loaded("import coverage_sim", HEAVY)
+    return 0 if light < BUDGET_SECONDS and not loaded else 1
 
 
 if __name__ == "__main__":

@@ -100,6 +100,7 @@ def test_import_coverage_sim_loads_nothing_heavy() -> None:
 
 
 def test_the_package_re_exports_the_api_lazily() -> None:
+    assert set(coverage_sim.__all__) - {"__version__"} == set(api.__all__)
     assert coverage_sim.compare is api.compare
     assert coverage_sim.ScenarioError is api.ScenarioError
     assert "sweep" in dir(coverage_sim)

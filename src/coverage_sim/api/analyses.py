@@ -1,17 +1,16 @@
 """The results of ``sweep``, ``optimize``, ``sensitivity`` and ``explain``.
 
-Each wraps the analysis result the CLI renders (``.result``) and renders it the same way:
-``to_json()`` is ``--format json`` byte for byte, ``summary()`` the ``--format csv`` as
-pandas reads it.
+Each wraps the analysis result the CLI renders (``.result``) and renders it the same way
+(``frames.Rendered``): ``to_json()`` is ``--format json`` byte for byte, ``summary()`` the
+``--format csv`` as pandas reads it.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from coverage_sim.api.frames import from_csv, from_rows, html_table
+from coverage_sim.api.frames import Rendered, from_rows, html_table
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.formats import OutputFormat
 
@@ -21,38 +20,6 @@ if TYPE_CHECKING:
     from coverage_sim.analysis.optimize import OptimizeResult
     from coverage_sim.analysis.results import ExplainResult, SensitivityResult
     from coverage_sim.analysis.sweep import SweepResult
-
-
-class _Rendered(ABC):
-    """What every analysis result shares: the CLI's four formats and the CSV as a table."""
-
-    @abstractmethod
-    def _render(self, output_format: OutputFormat) -> str:
-        """The analysis in ``output_format``, as the CLI renders it."""
-
-    def render(self, output_format: str = "table") -> str:
-        """The output as ``coverage-sim`` prints it with ``--format output_format``
-        (``table``, ``json``, ``csv`` or ``markdown``), without colour."""
-        return self._render(OutputFormat(output_format))
-
-    def to_json(self) -> str:
-        """Byte for byte what ``--format json`` writes."""
-        return self.render("json")
-
-    def to_csv(self) -> str:
-        """Byte for byte what ``--format csv`` writes."""
-        return self.render("csv")
-
-    def to_markdown(self) -> str:
-        """Byte for byte what ``--format markdown`` writes."""
-        return self.render("markdown")
-
-    def summary(self) -> pd.DataFrame:
-        """The ``--format csv`` output as pandas reads it (columns: docs/cli.md)."""
-        return from_csv(self.to_csv(), f"{type(self).__name__}.summary()")
-
-    def __str__(self) -> str:
-        return self.render("table")
 
 
 SWEEP_COMPARISONS: tuple[str, ...] = (
@@ -67,15 +34,15 @@ SWEEP_COMPARISONS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True, repr=False)
-class Sweep(_Rendered):
+class Sweep(Rendered):
     """A ``sweep``: the plan at every grid point, paired with the baseline and each other."""
 
     result: SweepResult
 
-    def _render(self, output_format: OutputFormat) -> str:
+    def _render(self, output_format: OutputFormat, width: int) -> str:
         from coverage_sim.report.sweep_out import render_sweep
 
-        return render_sweep(self.result, output_format)
+        return render_sweep(self.result, output_format, width=width)
 
     @property
     def best(self) -> str | None:
@@ -134,15 +101,15 @@ class Sweep(_Rendered):
 
 
 @dataclass(frozen=True, repr=False)
-class Optimization(_Rendered):
+class Optimization(Rendered):
     """An ``optimize``: the best budget split, its flat-maximum ranges and the frontier."""
 
     result: OptimizeResult
 
-    def _render(self, output_format: OutputFormat) -> str:
+    def _render(self, output_format: OutputFormat, width: int) -> str:
         from coverage_sim.report.optimize_out import render_optimize
 
-        return render_optimize(self.result, output_format)
+        return render_optimize(self.result, output_format, width=width)
 
     @property
     def best_split(self) -> dict[str, float]:
@@ -171,16 +138,16 @@ class Optimization(_Rendered):
 
 
 @dataclass(frozen=True, repr=False)
-class Sensitivity(_Rendered):
+class Sensitivity(Rendered):
     """A ``sensitivity``: the uncertain inputs ranked by their effect on a metric (or on
     the paired difference against a baseline)."""
 
     result: SensitivityResult
 
-    def _render(self, output_format: OutputFormat) -> str:
-        from coverage_sim.report.why_text import render_sensitivity
+    def _render(self, output_format: OutputFormat, width: int) -> str:
+        from coverage_sim.report.why_text import render_why
 
-        return render_sensitivity(self.result, output_format)
+        return render_why(self.result, output_format)  # its table is 80 columns wide
 
     def _repr_html_(self) -> str:
         r = self.result
@@ -208,7 +175,7 @@ class Sensitivity(_Rendered):
 
 
 @dataclass(frozen=True, repr=False)
-class Explanation(_Rendered):
+class Explanation(Rendered):
     """An ``explain``: the paired difference plan - baseline split into land, adopt,
     expand, renew and spend (Shapley values)."""
 
@@ -222,10 +189,10 @@ class Explanation(_Rendered):
         ]
         return from_rows(rows, ("part", "mean", "p10", "p50", "p90"), "Explanation.parts()")
 
-    def _render(self, output_format: OutputFormat) -> str:
-        from coverage_sim.report.why_text import render_explain
+    def _render(self, output_format: OutputFormat, width: int) -> str:
+        from coverage_sim.report.why_text import render_why
 
-        return render_explain(self.result, output_format)
+        return render_why(self.result, output_format)  # its table is 80 columns wide
 
     def _repr_html_(self) -> str:
         r = self.result

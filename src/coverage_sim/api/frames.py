@@ -1,4 +1,5 @@
-"""pandas DataFrames and compact HTML tables for the API's results.
+"""What every API result shares: the CLI's formats, the CSV as a pandas DataFrame, and
+compact HTML tables for Jupyter.
 
 pandas is the optional ``api`` extra: it is imported only when a DataFrame is asked for,
 never by ``import coverage_sim`` or ``coverage_sim.api``.
@@ -8,8 +9,11 @@ from __future__ import annotations
 
 import html
 import io
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from coverage_sim.report.formats import OutputFormat
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,3 +53,37 @@ def html_table(
     )
     title = f"<p>{html.escape(caption)}</p>" if caption else ""
     return f"<div>{title}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+
+
+class Rendered(ABC):
+    """A result the CLI would print: its four formats, and its CSV as a DataFrame."""
+
+    @abstractmethod
+    def _render(self, output_format: OutputFormat, width: int) -> str:
+        """The result in ``output_format``, as the CLI renders it (``width``: tables)."""
+
+    def render(self, output_format: str = "table", *, width: int = 100) -> str:
+        """The output as ``coverage-sim`` prints it with ``--format output_format``
+        (``table``, ``json``, ``csv`` or ``markdown``), without colour; ``width`` is the
+        table's (the CLI's when not on a terminal: 100)."""
+        return self._render(OutputFormat(output_format), width)
+
+    def to_json(self) -> str:
+        """Byte for byte what ``--format json`` writes."""
+        return self.render("json")
+
+    def to_csv(self) -> str:
+        """Byte for byte what ``--format csv`` writes."""
+        return self.render("csv")
+
+    def to_markdown(self) -> str:
+        """Byte for byte what ``--format markdown`` writes."""
+        return self.render("markdown")
+
+    def summary(self) -> pd.DataFrame:
+        """The ``--format csv`` output as pandas reads it (columns: docs/cli.md and
+        docs/api.md)."""
+        return from_csv(self.to_csv(), f"{type(self).__name__}.summary()")
+
+    def __str__(self) -> str:
+        return self.render("table")

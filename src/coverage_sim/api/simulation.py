@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
-from coverage_sim.api.frames import from_csv, from_rows, html_table
+from coverage_sim.api.frames import Rendered, from_rows, html_table
+from coverage_sim.metrics.summary_types import BridgeYear
 from coverage_sim.report.formats import OutputFormat
 
 if TYPE_CHECKING:
@@ -15,16 +16,7 @@ if TYPE_CHECKING:
     from coverage_sim.report.verdict import Verdict
 
 SERIES_COLUMNS: tuple[str, ...] = ("plan", "series", "month", "p10", "p50", "p90")
-BRIDGE_COLUMNS: tuple[str, ...] = (
-    "plan",
-    "year",
-    "start",
-    "new",
-    "expansion",
-    "contraction",
-    "churn",
-    "end",
-)
+BRIDGE_COLUMNS: tuple[str, ...] = ("plan", *(f.name for f in fields(BridgeYear)))
 COMPARISON_COLUMNS: tuple[str, ...] = (
     "scenario",
     "baseline",
@@ -35,8 +27,8 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Simulation:
+@dataclass(frozen=True, repr=False)
+class Simulation(Rendered):
     """One ``run`` or ``compare``: the same figures the CLI prints, at the same seed.
 
     Attributes
@@ -65,30 +57,10 @@ class Simulation:
 
         return build_verdict(self.report)
 
-    def render(self, output_format: str = "table", *, width: int = 100) -> str:
-        """The output as ``coverage-sim`` prints it with ``--format output_format``
-        (``table``, ``json``, ``csv`` or ``markdown``), without colour."""
+    def _render(self, output_format: OutputFormat, width: int) -> str:
         from coverage_sim.report.render import render
 
-        return render(self.report, OutputFormat(output_format), width=width, color=False)
-
-    def to_json(self) -> str:
-        """Byte for byte what ``--format json`` writes."""
-        return self.render("json")
-
-    def to_csv(self) -> str:
-        """Byte for byte what ``--format csv`` writes."""
-        return self.render("csv")
-
-    def to_markdown(self) -> str:
-        """Byte for byte what ``--format markdown`` writes."""
-        return self.render("markdown")
-
-    def summary(self) -> pd.DataFrame:
-        """One row per plan and metric, the columns of ``--format csv`` (scenario, metric,
-        mean, sd, p5, p10, p50, p90, p95, delta_mean, delta_p50, prob_better): the CSV as
-        pandas reads it."""
-        return from_csv(self.to_csv(), "Simulation.summary()")
+        return render(self.report, output_format, width=width, color=False)
 
     def comparisons(self) -> pd.DataFrame:
         """One row per compared plan and metric: the paired difference against the baseline
@@ -157,9 +129,6 @@ class Simulation:
         headings = ["Plan", *VERDICT_HEADINGS, *(COMPARE_HEADINGS if compare else ())]
         rows = [[row.name, *verdict_cells(row, compare=compare)] for row in verdict.rows]
         return html_table(headings, rows, caption=verdict.sentence)
-
-    def __str__(self) -> str:
-        return self.render("table")
 
     def __repr__(self) -> str:
         s = self.report.settings

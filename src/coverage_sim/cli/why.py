@@ -163,7 +163,7 @@ def sensitivity(
     """Which uncertain input drives a metric, or the paired difference between two plans."""
     from coverage_sim.analysis.sensitivity import check_request
     from coverage_sim.analysis.sensitivity import sensitivity as analyse
-    from coverage_sim.report.why_text import render_sensitivity
+    from coverage_sim.report.why_text import render_why
 
     check_request(method.value, top)
     question = _question(
@@ -183,7 +183,7 @@ def sensitivity(
             question, method=method.value, top=top, executor=executor, on_evaluation=on_evaluation
         ),
         workers,
-        render_sensitivity,
+        render_why,
         output_format,
         output,
         scheduler,
@@ -215,7 +215,7 @@ def explain(
 ) -> None:
     """Attribute the paired difference PLAN - baseline to land, adopt, expand, renew and spend."""
     from coverage_sim.analysis.explain import explain as attribute
-    from coverage_sim.report.why_text import render_explain
+    from coverage_sim.report.why_text import render_why
 
     question = _question(
         plan,
@@ -234,7 +234,7 @@ def explain(
             question, executor=executor, on_evaluation=on_evaluation
         ),
         workers,
-        render_explain,
+        render_why,
         output_format,
         output,
         scheduler,

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Callable
+from typing import Any
 
 from coverage_sim.analysis.results import ExplainResult, InputEffect, SensitivityResult
 from coverage_sim.metrics.summary_types import MetricSummary
@@ -284,27 +286,23 @@ def render_explain_markdown(result: ExplainResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_sensitivity(result: SensitivityResult, output_format: OutputFormat) -> str:
-    """``sensitivity`` output in ``output_format`` (what the CLI prints)."""
-    from coverage_sim.report.why_data import sensitivity_csv, sensitivity_to_dict, to_json
+def render_why(result: SensitivityResult | ExplainResult, output_format: OutputFormat) -> str:
+    """``sensitivity`` or ``explain`` output in ``output_format`` (what the CLI prints)."""
+    from coverage_sim.report import why_data
 
-    if output_format is OutputFormat.json:
-        return to_json(sensitivity_to_dict(result))
-    if output_format is OutputFormat.csv:
-        return sensitivity_csv(result)
-    if output_format is OutputFormat.markdown:
-        return render_sensitivity_markdown(result)
-    return render_sensitivity_table(result)
-
-
-def render_explain(result: ExplainResult, output_format: OutputFormat) -> str:
-    """``explain`` output in ``output_format`` (what the CLI prints)."""
-    from coverage_sim.report.why_data import explain_csv, explain_to_dict, to_json
-
-    if output_format is OutputFormat.json:
-        return to_json(explain_to_dict(result))
-    if output_format is OutputFormat.csv:
-        return explain_csv(result)
-    if output_format is OutputFormat.markdown:
-        return render_explain_markdown(result)
-    return render_explain_table(result)
+    renderers: dict[OutputFormat, Callable[[Any], str]]
+    if isinstance(result, SensitivityResult):
+        renderers = {
+            OutputFormat.json: lambda r: why_data.to_json(why_data.sensitivity_to_dict(r)),
+            OutputFormat.csv: why_data.sensitivity_csv,
+            OutputFormat.markdown: render_sensitivity_markdown,
+            OutputFormat.table: render_sensitivity_table,
+        }
+    else:
+        renderers = {
+            OutputFormat.json: lambda r: why_data.to_json(why_data.explain_to_dict(r)),
+            OutputFormat.csv: why_data.explain_csv,
+            OutputFormat.markdown: render_explain_markdown,
+            OutputFormat.table: render_explain_table,
+        }
+    return renderers[output_format](result)
