@@ -106,3 +106,13 @@ def test_the_package_re_exports_the_api_lazily() -> None:
     assert "sweep" in dir(coverage_sim)
     with pytest.raises(AttributeError):
         _ = coverage_sim.no_such_function  # type: ignore[attr-defined]
+
+
+def test_gates_are_checked_as_the_cli_checks_them() -> None:
+    result = api.compare([TRADITIONAL, XAAS], **SETTINGS)
+
+    result.require("xaas:nrr.p50 >= 50%", "nrr.p50 > 0")  # held: no exception
+    with pytest.raises(api.RequirementNotMet, match=r'"xaas:nrr.p50 >= 500%" not met'):
+        result.require("xaas:nrr.p50 >= 500%")
+    with pytest.raises(api.UsageError):
+        result.require("nobody:nrr.p50 >= 1")

@@ -60,7 +60,7 @@ def _simulate(
             on_samples=kept.append if keep_samples else None,
             precision=target,
         )
-    return Simulation(report, tuple(kept) if keep_samples else None)
+    return Simulation(report, tuple(kept) if keep_samples else None, plan.aliases)
 
 
 def run(

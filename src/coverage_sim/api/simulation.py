@@ -40,6 +40,7 @@ class Simulation(Rendered):
 
     report: RunReport
     trial_samples: tuple[TrialSamples, ...] | None = field(default=None, repr=False)
+    aliases: dict[str, str] = field(default_factory=dict, repr=False)  # file stem -> plan
 
     @property
     def plans(self) -> list[str]:
@@ -56,6 +57,27 @@ class Simulation(Rendered):
         from coverage_sim.report.verdict import build_verdict
 
         return build_verdict(self.report)
+
+    def require(self, *requirements: str) -> None:
+        """Check ``--require`` gates against these figures, as the CLI does.
+
+        Parameters
+        ----------
+        *requirements : str
+            ``"[PLAN:]METRIC.STAT OP NUMBER"``, e.g. ``"xaas:npv.prob_better >= 80%"``; a
+            plan is named by its name or file stem (docs/cli.md, "--require").
+
+        Raises
+        ------
+        RequirementNotMet
+            Naming every gate that does not hold, with its figure (the CLI's exit 1).
+        UsageError
+            A malformed gate, an unknown metric or plan (the CLI's exit 2).
+        """
+        from coverage_sim.require import check_targets, enforce, parse_requirements
+
+        gates = parse_requirements(list(requirements))
+        enforce(check_targets(gates, self.plans, self.baseline, self.aliases), self.report)
 
     def _render(self, output_format: OutputFormat, width: int) -> str:
         from coverage_sim.report.render import render
