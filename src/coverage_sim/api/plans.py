@@ -28,7 +28,7 @@ OverrideValue: TypeAlias = str | int | float
 Overrides: TypeAlias = Mapping[str, OverrideValue] | Sequence[str] | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity (a Scenario is unhashable)
 class Plan:
     """A scenario file, loaded and validated (``extends`` merged, overrides applied).
 
