@@ -160,3 +160,8 @@ def test_the_pre_commit_hook_validates_plan_files_only(tmp_path: Path) -> None:
 
     assert main([*command, str(REPO / "plans" / "proposal.yaml")]) == 0
     assert main([*command, str(broken)]) == 2
+
+
+def test_the_planning_repo_ships_the_current_schema() -> None:
+    shipped = (REPO / "scenario.schema.json").read_bytes()
+    assert shipped == (REPO.parents[1] / "scenario.schema.json").read_bytes()
