@@ -23,7 +23,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def best_of(repeats: int, code: str) -> float:
+def best_of(repeats: int, code: str, *, warm: bool = False) -> float:
+    """The fastest of ``repeats`` fresh interpreters running ``code`` (``warm``: after one
+    discarded run, so that the bytecode cache is written)."""
+    if warm:
+        subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
@@ -32,12 +36,15 @@ def best_of(repeats: int, code: str) -> float:
     return best
 
 
-def heavy_modules_loaded() -> list[str]:
-    code = "import sys, coverage_sim.cli; print(' '.join(sorted(sys.modules)))"
+def heavy_modules_loaded(
+    code: str = "import coverage_sim.cli", heavy: tuple[str, ...] = HEAVY
+) -> list[str]:
+    """The top-level packages among ``heavy`` that running ``code`` imports."""
+    probe = f"{code}; import sys; print(' '.join(sorted(sys.modules)))"
     out = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
     ).stdout
-    return sorted({m.split(".")[0] for m in out.split() if m.split(".")[0] in HEAVY})
+    return sorted({m.split(".")[0] for m in out.split() if m.split(".")[0] in heavy})
 
 
 def main(argv: list[str] | None = None) -> int:

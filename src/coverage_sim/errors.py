@@ -30,15 +30,36 @@ class ScenarioIssue:
 
 
 class ScenarioError(CoverageSimError):
-    """A scenario file is missing, unreadable or invalid. Carries every issue found."""
+    """A scenario file is missing, unreadable or invalid. Carries every issue found.
+
+    ``issues`` lists them all; ``file``, ``line`` and ``key`` are the first one's (``key``
+    is the dotted key path, ``""`` for the whole file; ``line`` is ``None`` when unknown).
+    """
 
     def __init__(self, issues: list[ScenarioIssue]) -> None:
         self.issues = list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
 
+    @property
+    def file(self) -> str | None:
+        return self.issues[0].file if self.issues else None
+
+    @property
+    def line(self) -> int | None:
+        return self.issues[0].line if self.issues else None
+
+    @property
+    def key(self) -> str | None:
+        return self.issues[0].key_path if self.issues else None
+
 
 class UsageError(CoverageSimError):
-    """Bad command-line usage: an unknown metric in --require, a bad flag value, ..."""
+    """A bad argument: an unknown metric in --require, a bad flag value, ... (on the command
+    line, or the keyword of the same name in ``coverage_sim.api``; messages name the flag)."""
+
+
+class CoverageSimWarning(UserWarning):
+    """What the CLI prints as ``coverage-sim: warning: ...``, from ``coverage_sim.api``."""
 
 
 class RequirementNotMet(CoverageSimError):

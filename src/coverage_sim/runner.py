@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from coverage_sim.compiled import CompiledScenario, FloatArray
 from coverage_sim.engine.streams import BLOCK_TRIALS
 from coverage_sim.errors import UsageError
-from coverage_sim.execution import Executor, SerialExecutor
+from coverage_sim.execution import Executor, SerialExecutor, available_memory, make_executor
 from coverage_sim.memory import (
     FIXED_BYTES,
     METRIC_BYTES,
@@ -52,6 +53,7 @@ __all__ = [
     "PlannedScenario",
     "RunPlan",
     "execute",
+    "open_executor",
     "plan_run",
     "same_file",
     "simulate_scenario",
@@ -133,6 +135,42 @@ def check_workers(workers: int, available: int | None) -> None:
         f"and {available / 2**30:.1f} GiB is available; use --workers {fits:,} or fewer "
         "(more workers than cores do not run faster)"
     )
+
+
+@contextmanager
+def open_executor(
+    workers: int | None,
+    scheduler: str | None = None,
+    *,
+    on_warning: Callable[[str], None] | None = None,
+) -> Iterator[Executor]:
+    """The executor of ``workers`` processes (default: every available core; 1: this process
+    only), or the Dask cluster whose scheduler is at ``scheduler``; closed afterwards.
+
+    Too many workers for the memory is refused before any process is forked. Giving both
+    is allowed (the CLI's ``--scheduler`` may come from the environment): ``workers`` is
+    then ignored, and ``on_warning`` told so.
+    """
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers must be at least 1; got {workers}")
+    scheduler = scheduler.strip() if scheduler else None
+    if scheduler and workers is not None:
+        if on_warning is not None:
+            on_warning(
+                f"--workers {workers} ignored: the blocks run on the Dask cluster at {scheduler}"
+            )
+    elif workers is not None:
+        check_workers(workers, available_memory())  # before any process is forked
+    executor = make_executor(workers, scheduler or None)
+    start = getattr(executor, "start", None)
+    if callable(start):
+        start()  # worker processes forked now, before any scenario is compiled
+    try:
+        yield executor
+    except BaseException:
+        executor.close(abandon=True)  # Ctrl-C, SIGTERM, an error: no waiting for the workers
+        raise
+    executor.close()
 
 
 def check_memory(plan: RunPlan, workers: int, *, samples: bool = False) -> None:

@@ -106,7 +106,10 @@ def _needs_chromium() -> None:
     if find_chromium() is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is missing in CI: .ci/run installs Debian's chromium package")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+        pytest.skip(
+            "the report's browser test needs Chromium, which is not installed: "
+            "sudo apt-get install chromium (Debian/Ubuntu; .ci/run installs it)"
+        )
 
 
 def test_the_report_renders_every_chart_in_chromium_and_requests_nothing(

@@ -31,8 +31,7 @@ import numpy as np
 
 from coverage_sim.analysis.evaluate import PlanTask, evaluate_plans
 from coverage_sim.analysis.optimize_plan import Objective, OptimizePlan
-from coverage_sim.analysis.stats import FlatBand, flat_band, statistic
-from coverage_sim.analysis.sweep import DEFAULT_TOLERANCE, Tolerance
+from coverage_sim.analysis.stats import DEFAULT_TOLERANCE, FlatBand, Tolerance, flat_band, statistic
 from coverage_sim.compiled import FloatArray
 from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor

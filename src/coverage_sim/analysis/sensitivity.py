@@ -33,6 +33,17 @@ from coverage_sim.report.model import RunSettings
 # on_evaluation(evaluations done, evaluations planned)
 EvaluationCallback = Callable[[int, int], None]
 SWING_LOW, SWING_HIGH = 0.10, 0.90
+METHODS: tuple[str, ...] = ("rank", "variance", "swing", "sobol")  # --method
+
+
+def check_request(method: str, top: int) -> None:
+    """``--method`` is one of ``METHODS`` and ``--top`` at least 1 (before anything loads)."""
+    from coverage_sim.errors import UsageError
+
+    if method not in METHODS:
+        raise UsageError(f"--method must be one of {', '.join(METHODS)}; got {method!r}")
+    if top < 1:
+        raise UsageError(f"--top must be at least 1; got {top}")
 
 
 def spearman(draws: FloatArray, output: FloatArray) -> float:

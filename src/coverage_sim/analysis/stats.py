@@ -16,6 +16,43 @@ from coverage_sim.metrics.definitions import Better
 STATS: tuple[str, ...] = ("mean", "p50", "p10", "cvar10")
 BOOTSTRAP_RESAMPLES = 200
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
+DEFAULT_SHARE = 0.01  # of the best point's p50 (or the best objective)
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """The flat-maximum tolerance (``--tolerance``): ``share`` of the best p50's magnitude,
+    or an ``absolute`` amount."""
+
+    share: float | None = DEFAULT_SHARE
+    absolute: float | None = None
+
+    def amount(self, best_score: float) -> float:
+        if self.absolute is not None:
+            return self.absolute
+        return abs(best_score) * (self.share or 0.0)
+
+
+DEFAULT_TOLERANCE = Tolerance()
+
+
+def parse_tolerance(text: str | None) -> Tolerance:
+    """``--tolerance``: ``1%`` is a share of the best p50, ``250k`` an amount; ``None`` is
+    the default (1%)."""
+    from coverage_sim.errors import UsageError
+    from coverage_sim.scenario.numbers import parse_number
+
+    if text is None:
+        return Tolerance()
+    try:
+        value = parse_number(text)
+    except ValueError as exc:
+        raise UsageError(f"--tolerance {text!r}: {exc}") from None
+    if value < 0:
+        raise UsageError(f"--tolerance {text!r}: must be zero or positive")
+    if text.strip().endswith("%"):
+        return Tolerance(share=value)
+    return Tolerance(share=None, absolute=value)
 
 
 def _worst_first(values: FloatArray, better: Better) -> FloatArray:

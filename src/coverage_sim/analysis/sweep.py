@@ -23,7 +23,15 @@ from coverage_sim.analysis.allocation import (
 )
 from coverage_sim.analysis.evaluate import PlanTask, evaluate_plans
 from coverage_sim.analysis.grid import Vary, parse_vary
-from coverage_sim.analysis.stats import BreakEven, FlatBand, break_even, flat_band, statistic
+from coverage_sim.analysis.stats import (
+    DEFAULT_TOLERANCE,
+    BreakEven,
+    FlatBand,
+    Tolerance,
+    break_even,
+    flat_band,
+    statistic,
+)
 from coverage_sim.compiled import FloatArray
 from coverage_sim.errors import ScenarioError, UsageError
 from coverage_sim.execution import Executor
@@ -41,25 +49,8 @@ from coverage_sim.scenario.overrides import Override
 from coverage_sim.scenario.yaml_loader import YamlDocument, load_yaml_value
 
 MAX_POINTS = 2_000
-DEFAULT_SHARE = 0.01  # of the best point's p50
 # on_point(points done, points in total, best point's label so far, its p50 so far)
 PointCallback = Callable[[int, int, str | None, float | None], None]
-
-
-@dataclass(frozen=True)
-class Tolerance:
-    """``--tolerance``: ``share`` of the best p50's magnitude, or an ``absolute`` amount."""
-
-    share: float | None = DEFAULT_SHARE
-    absolute: float | None = None
-
-    def amount(self, best_score: float) -> float:
-        if self.absolute is not None:
-            return self.absolute
-        return abs(best_score) * (self.share or 0.0)
-
-
-DEFAULT_TOLERANCE = Tolerance()
 
 
 @dataclass(frozen=True)

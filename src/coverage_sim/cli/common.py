@@ -240,26 +240,6 @@ def progress_bars(plans: int = 1) -> Iterator[Callable[[int, str, int, int], Non
         yield on_progress
 
 
-def parse_precision(text: str | None) -> float | None:
-    """``--precision``: a share such as ``0.5%`` or ``0.005``, above 0 and at most 50%."""
-    if text is None:
-        return None
-    from coverage_sim.errors import UsageError
-    from coverage_sim.scenario.numbers import parse_number
-
-    try:
-        value = parse_number(text)
-    except ValueError as exc:
-        raise UsageError(f"--precision {text!r}: expected a share such as 0.5% or 0.005") from exc
-    if not 0 < value <= 0.5:
-        written_as_share = "%" not in text  # 2 (meaning 2%) is a share of 200%
-        hint = f"; did you mean {text.strip()}%?" if written_as_share and 0.5 < value <= 50 else ""
-        raise UsageError(
-            f"--precision {text!r}: expected a share above 0 and at most 50%, such as 0.5%{hint}"
-        )
-    return value
-
-
 @contextmanager
 def evaluation_progress(unit: str) -> Iterator[Callable[[int, int, str], None]]:
     """One bar on stderr for sweep/optimize: ``unit`` done of total, best so far, elapsed
@@ -313,29 +293,11 @@ def deliver(
 
 @contextmanager
 def open_executor(workers: int | None, scheduler: str | None = None) -> Iterator[Executor]:
-    """The executor of ``--workers`` (default: every available core), or the Dask cluster
-    of ``--scheduler`` / COVERAGE_SIM_SCHEDULER; closed afterwards."""
-    from coverage_sim.errors import UsageError
-    from coverage_sim.execution import available_memory, make_executor
-    from coverage_sim.runner import check_workers
+    """``runner.open_executor`` with its warnings on stderr."""
+    from coverage_sim.runner import open_executor as open_runner_executor
 
-    if workers is not None and workers < 1:
-        raise UsageError(f"--workers must be at least 1; got {workers}")
-    scheduler = scheduler.strip() if scheduler else None
-    if scheduler and workers is not None:
-        warn(f"--workers {workers} ignored: the blocks run on the Dask cluster at {scheduler}")
-    elif workers is not None:
-        check_workers(workers, available_memory())  # before any process is forked
-    executor = make_executor(workers, scheduler or None)
-    start = getattr(executor, "start", None)
-    if callable(start):
-        start()  # worker processes forked now, before any scenario is compiled
-    try:
+    with open_runner_executor(workers, scheduler, on_warning=warn) as executor:
         yield executor
-    except BaseException:
-        executor.close(abandon=True)  # Ctrl-C, SIGTERM, an error: no waiting for the workers
-        raise
-    executor.close()
 
 
 _RUN = {"file": "scenario file"}

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -30,9 +30,6 @@ from coverage_sim.cli.common import (
     warn,
 )
 from coverage_sim.report.formats import OutputFormat
-
-if TYPE_CHECKING:
-    from coverage_sim.analysis.sweep import Tolerance
 
 _VARY_HELP = (
     "PATH=VALUES: a key path (as --set takes it), allocation.<role> or post_sale_share, and "
@@ -63,25 +60,6 @@ def _progress(unit: str) -> Iterator[Callable[[int, int, str], None] | None]:
             yield on_progress
     else:
         yield None
-
-
-def parse_tolerance(text: str | None) -> Tolerance:
-    """``--tolerance``: ``1%`` is a share of the best p50, ``250k`` an amount."""
-    from coverage_sim.analysis.sweep import Tolerance
-    from coverage_sim.errors import UsageError
-    from coverage_sim.scenario import parse_number
-
-    if text is None:
-        return Tolerance()
-    try:
-        value = parse_number(text)
-    except ValueError as exc:
-        raise UsageError(f"--tolerance {text!r}: {exc}") from None
-    if value < 0:
-        raise UsageError(f"--tolerance {text!r}: must be zero or positive")
-    if text.strip().endswith("%"):
-        return Tolerance(share=value)
-    return Tolerance(share=None, absolute=value)
 
 
 @app.command(
@@ -118,6 +96,7 @@ def sweep(
 ) -> None:
     """Run the plan at every value of one or two keys, paired; best point, flat maximum,
     break-even against the baseline."""
+    from coverage_sim.analysis.stats import parse_tolerance
     from coverage_sim.analysis.sweep import as_run_report, plan_sweep, run_sweep
     from coverage_sim.errors import UsageError
     from coverage_sim.metrics.definitions import METRICS
@@ -247,6 +226,7 @@ def optimize(
     from coverage_sim.analysis.best_plan import best_plan_yaml
     from coverage_sim.analysis.optimize import run_optimize
     from coverage_sim.analysis.optimize_plan import plan_optimize
+    from coverage_sim.analysis.stats import parse_tolerance
     from coverage_sim.report import formatting as fmt
     from coverage_sim.report.atomic import check_writable, is_special, write_atomic
     from coverage_sim.report.optimize_out import render_optimize

@@ -32,7 +32,6 @@ from coverage_sim.cli.common import (
     WorkersOption,
     deliver,
     note,
-    parse_precision,
     simulate_plan,
     warn,
 )
@@ -66,6 +65,7 @@ def _simulate_and_report(
     the settings and --output (its folder, and that it is none of the run's input files);
     all exit 2.
     """
+    from coverage_sim.metrics.precision import parse_precision
     from coverage_sim.report.atomic import check_writable, write_atomic
     from coverage_sim.report.csv_out import csv_metrics
     from coverage_sim.report.model import TrialSamples, parse_selection

@@ -27,9 +27,7 @@ from coverage_sim.cli.common import (
     warn,
     write_stdout,
 )
-from coverage_sim.errors import UsageError
 from coverage_sim.report.formats import OutputFormat
-from coverage_sim.text import visible
 
 if TYPE_CHECKING:
     from coverage_sim.analysis.paired import Question
@@ -93,7 +91,7 @@ Analysis = Callable[[Any, Callable[[int, int], None] | None], Any]  # (executor,
 def _analyse(
     analysis: Analysis,
     workers: int | None,
-    renderers: dict[OutputFormat, Callable[[Any], str]],
+    render: Callable[[Any, OutputFormat], str],
     output_format: OutputFormat,
     output: Path | None,
     scheduler: str | None = None,
@@ -112,9 +110,7 @@ def _analyse(
                 result = analysis(
                     executor, lambda done, total: on_progress(0, "evaluations", done, total)
                 )
-    text = renderers[output_format](result)
-    if output_format is not OutputFormat.json:  # names and paths from files, made visible
-        text = visible(text)
+    text = render(result, output_format)
     if output is not None:
         write_atomic(output, text)
     else:
@@ -165,15 +161,11 @@ def sensitivity(
     output: OutputOption = None,
 ) -> None:
     """Which uncertain input drives a metric, or the paired difference between two plans."""
+    from coverage_sim.analysis.sensitivity import check_request
     from coverage_sim.analysis.sensitivity import sensitivity as analyse
-    from coverage_sim.report.why_data import sensitivity_csv, sensitivity_to_dict, to_json
-    from coverage_sim.report.why_text import (
-        render_sensitivity_markdown,
-        render_sensitivity_table,
-    )
+    from coverage_sim.report.why_text import render_why
 
-    if top < 1:
-        raise UsageError(f"--top must be at least 1; got {top}")
+    check_request(method.value, top)
     question = _question(
         scenario,
         baseline,
@@ -191,12 +183,7 @@ def sensitivity(
             question, method=method.value, top=top, executor=executor, on_evaluation=on_evaluation
         ),
         workers,
-        {
-            OutputFormat.table: render_sensitivity_table,
-            OutputFormat.markdown: render_sensitivity_markdown,
-            OutputFormat.csv: sensitivity_csv,
-            OutputFormat.json: lambda r: to_json(sensitivity_to_dict(r)),
-        },
+        render_why,
         output_format,
         output,
         scheduler,
@@ -228,8 +215,7 @@ def explain(
 ) -> None:
     """Attribute the paired difference PLAN - baseline to land, adopt, expand, renew and spend."""
     from coverage_sim.analysis.explain import explain as attribute
-    from coverage_sim.report.why_data import explain_csv, explain_to_dict, to_json
-    from coverage_sim.report.why_text import render_explain_markdown, render_explain_table
+    from coverage_sim.report.why_text import render_why
 
     question = _question(
         plan,
@@ -248,12 +234,7 @@ def explain(
             question, executor=executor, on_evaluation=on_evaluation
         ),
         workers,
-        {
-            OutputFormat.table: render_explain_table,
-            OutputFormat.markdown: render_explain_markdown,
-            OutputFormat.csv: explain_csv,
-            OutputFormat.json: lambda r: to_json(explain_to_dict(r)),
-        },
+        render_why,
         output_format,
         output,
         scheduler,

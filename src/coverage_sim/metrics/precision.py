@@ -86,3 +86,24 @@ def shortfall(
         if ratio > worst.ratio:
             worst = Shortfall(f"{item.scenario}: {item.metric}.prob_better", ratio)
     return worst
+
+
+def parse_precision(text: str | None) -> float | None:
+    """``--precision``: ``None`` (a fixed number of trials), or a share such as ``0.5%`` or
+    ``0.005``, above 0 and at most 50%."""
+    if text is None:
+        return None
+    from coverage_sim.errors import UsageError
+    from coverage_sim.scenario.numbers import parse_number
+
+    try:
+        value = parse_number(text)
+    except ValueError as exc:
+        raise UsageError(f"--precision {text!r}: expected a share such as 0.5% or 0.005") from exc
+    if not 0 < value <= 0.5:
+        written_as_share = "%" not in text  # 2 (meaning 2%) is a share of 200%
+        hint = f"; did you mean {text.strip()}%?" if written_as_share and 0.5 < value <= 50 else ""
+        raise UsageError(
+            f"--precision {text!r}: expected a share above 0 and at most 50%, such as 0.5%{hint}"
+        )
+    return value

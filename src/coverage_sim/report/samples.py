@@ -75,11 +75,11 @@ def samples_csv(plans: Sequence[TrialSamples]) -> str:
     return out.getvalue()
 
 
-def samples_parquet(plans: Sequence[TrialSamples]) -> bytes:
-    """The same table as Parquet bytes (scenario: string, trial: int64, the rest float64)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+def samples_table(
+    plans: Sequence[TrialSamples],
+) -> tuple[list[str], np.ndarray, dict[str, np.ndarray]]:
+    """The samples as columns: each row's plan name, its trial index (int64), and every
+    metric and draw column (float64, NaN where undefined), names made visible."""
     metrics, draws = sample_columns(plans)
     names: list[str] = []
     trial_index: list[np.ndarray] = []
@@ -92,14 +92,26 @@ def samples_parquet(plans: Sequence[TrialSamples]) -> bytes:
             data[m].append(_column(plan, trials, plan.metrics, m))
         for d in draws:
             data[d].append(_column(plan, trials, plan.draws, d))
+    index = np.concatenate(trial_index) if trial_index else np.array([], dtype=np.int64)
+    columns = {
+        visible(column, keep_layout=False): np.concatenate(parts) if parts else np.array([])
+        for column, parts in data.items()
+    }
+    return names, index, columns
+
+
+def samples_parquet(plans: Sequence[TrialSamples]) -> bytes:
+    """The same table as Parquet bytes (scenario: string, trial: int64, the rest float64)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names, index, columns = samples_table(plans)
     arrays = {
         "scenario": pa.array(names, type=pa.string()),
-        "trial": pa.array(np.concatenate(trial_index) if trial_index else [], type=pa.int64()),
+        "trial": pa.array(index, type=pa.int64()),
     }
-    for column, parts in data.items():
-        values = np.concatenate(parts) if parts else np.array([])
-        shown = visible(column, keep_layout=False)
-        arrays[shown] = pa.array(values, type=pa.float64(), mask=~np.isfinite(values))
+    for column, values in columns.items():
+        arrays[column] = pa.array(values, type=pa.float64(), mask=~np.isfinite(values))
     buffer = io.BytesIO()
     pq.write_table(pa.table(arrays), buffer)
     return buffer.getvalue()
@@ -121,5 +133,6 @@ __all__ = [
     "sample_columns",
     "samples_csv",
     "samples_parquet",
+    "samples_table",
     "wants_parquet",
 ]

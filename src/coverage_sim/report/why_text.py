@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Callable
+from typing import Any
 
 from coverage_sim.analysis.results import ExplainResult, InputEffect, SensitivityResult
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report import formatting as fmt
+from coverage_sim.report.formats import OutputFormat
 from coverage_sim.report.markdown import escape
 from coverage_sim.report.model import RunSettings
+from coverage_sim.text import visible
 
 MAX_WIDTH = 80
 PATH_WIDTH = 38
@@ -281,3 +285,28 @@ def render_explain_markdown(result: ExplainResult) -> str:
         *[f"Note: {escape(n)}" for n in result.notes],
     ]
     return "\n".join(lines) + "\n"
+
+
+def render_why(result: SensitivityResult | ExplainResult, output_format: OutputFormat) -> str:
+    """``sensitivity`` or ``explain`` output in ``output_format`` (what the CLI prints)."""
+    from coverage_sim.report import why_data
+
+    renderers: dict[OutputFormat, Callable[[Any], str]]
+    if isinstance(result, SensitivityResult):
+        renderers = {
+            OutputFormat.json: lambda r: why_data.to_json(why_data.sensitivity_to_dict(r)),
+            OutputFormat.csv: why_data.sensitivity_csv,
+            OutputFormat.markdown: render_sensitivity_markdown,
+            OutputFormat.table: render_sensitivity_table,
+        }
+    else:
+        renderers = {
+            OutputFormat.json: lambda r: why_data.to_json(why_data.explain_to_dict(r)),
+            OutputFormat.csv: why_data.explain_csv,
+            OutputFormat.markdown: render_explain_markdown,
+            OutputFormat.table: render_explain_table,
+        }
+    text = renderers[output_format](result)
+    if output_format is OutputFormat.json:  # why_data.to_json escapes what JSON leaves raw
+        return text
+    return visible(text)  # names and paths from files: control characters made visible
