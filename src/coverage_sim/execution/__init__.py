@@ -141,14 +141,28 @@ class ProcessExecutor:
             return
         # an interrupt must end the command at once, not after the evaluations under way
         # (a 200,000-trial sweep point takes half a minute): the workers are killed
+        kill_workers = getattr(pool, "kill_workers", None)  # Python 3.14 and later
+        if callable(kill_workers):
+            kill_workers()
+            pool.shutdown(wait=True, cancel_futures=True)
+            return
+        # before 3.14: when its workers die, the pool's manager thread marks every pending
+        # task broken, and raises InvalidStateError (printed at exit) on a task already
+        # cancelled; so the pending tasks are dropped first, then the workers killed
+        pending = getattr(pool, "_pending_work_items", None)
+        if isinstance(pending, dict):
+            pending.clear()
         processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             with contextlib.suppress(OSError, ValueError, AttributeError):
                 process.kill()
         for process in processes:
             with contextlib.suppress(OSError, ValueError, AttributeError):
                 process.join(timeout=1.0)
+        # the pool's manager thread sees its workers gone and ends; waiting for it here
+        # (an instant) keeps it from writing to a closed pipe at interpreter exit
+        with contextlib.suppress(Exception):
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _ignore_interrupts() -> None:
