@@ -40,7 +40,8 @@ app.add_typer(fit_app, name="fit")
 ExtendsOption = Annotated[
     Path | None,
     typer.Option(
-        "--extends", metavar="PLAN.yaml",
+        "--extends",
+        metavar="PLAN.yaml",
         help="The plan the overlay extends; its contract term, horizon, sales cycle and land "
         "role inform the mapping. Required with --output.",
     ),
@@ -54,7 +55,8 @@ SeedOption = Annotated[
 PeriodOption = Annotated[
     float | None,
     typer.Option(
-        "--period-months", metavar="M",
+        "--period-months",
+        metavar="M",
         help="Months per period of the data (default: the plan's contract_months, else 12).",
     ),
 ]
@@ -79,9 +81,7 @@ def _require_fit_extra() -> None:
     try:
         import statsmodels  # noqa: F401
     except ImportError:
-        raise UsageError(
-            "fit needs statsmodels: pip install 'coverage-sim[fit]'"
-        ) from None
+        raise UsageError("fit needs statsmodels: pip install 'coverage-sim[fit]'") from None
 
 
 def _deliver(
@@ -111,8 +111,10 @@ def _deliver(
     _validate_overlay(text, output)
     write_atomic(output, text)
     keys = sum(len(s.overlay) for s in summaries)
-    note(f"wrote {visible(str(output), keep_layout=False)}: {keys} fitted keys extending "
-         f"{visible(str(extends), keep_layout=False)}")
+    note(
+        f"wrote {visible(str(output), keep_layout=False)}: {keys} fitted keys extending "
+        f"{visible(str(extends), keep_layout=False)}"
+    )
     for summary in summaries:
         for why, count in summary.dropped.items():
             note(f"dropped {count:,} rows: {why}")
@@ -133,7 +135,9 @@ def _validate_overlay(text: str, output: Path) -> None:
         load_scenario(Path(name))
     except ScenarioError as exc:
         problems = "; ".join(str(i.message) for i in exc.issues)
-        raise UsageError(f"the fitted overlay would not validate, nothing written: {problems}") from None
+        raise UsageError(
+            f"the fitted overlay would not validate, nothing written: {problems}"
+        ) from None
     finally:
         os.unlink(name)
 
@@ -151,14 +155,27 @@ def _period(period: float | None, plan: Scenario | None) -> float:
     "--extends scenarios/xaas.yaml --output fitted.yaml"
 )
 def retention(
-    data: Annotated[Path, typer.Argument(metavar="COHORTS.csv|ACCOUNTS.csv",
-                                         help="cohort, period, alive[, arr] or account, start, end")],
+    data: Annotated[
+        Path,
+        typer.Argument(
+            metavar="COHORTS.csv|ACCOUNTS.csv",
+            help="cohort, period, alive[, arr] or account, start, end",
+        ),
+    ],
     extends: ExtendsOption = None,
     output: OutputOption = None,
     period_months: PeriodOption = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
-                                              help="Account table: censoring date (default: the last date in the file).")] = None,
-    project: Annotated[int, typer.Option("--project", metavar="N", help="Periods projected beyond the data.")] = 5,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Account table: censoring date (default: the last date in the file).",
+        ),
+    ] = None,
+    project: Annotated[
+        int, typer.Option("--project", metavar="N", help="Periods projected beyond the data.")
+    ] = 5,
     level: LevelOption = 0.9,
     seed: SeedOption = 2026,
     output_format: FormatOption = OutputFormat.table,
@@ -170,17 +187,31 @@ def retention(
     from coverage_sim.fit.retention import PlanTerms, fit_retention
 
     plan = _plan(extends)
-    terms = PlanTerms() if plan is None else PlanTerms(
-        plan.company.contract_months, plan.horizon_months
+    terms = (
+        PlanTerms()
+        if plan is None
+        else PlanTerms(plan.company.contract_months, plan.horizon_months)
     )
     if not 0 <= project <= 600:
         raise UsageError(f"--project {project}: expected 0 to 600 periods")
     summary = fit_retention(
-        data, period_months=_period(period_months, plan), as_of=_date(as_of), level=level,
-        seed=seed, project=project, terms=terms,
+        data,
+        period_months=_period(period_months, plan),
+        as_of=_date(as_of),
+        level=level,
+        seed=seed,
+        project=project,
+        terms=terms,
     )
-    _deliver([summary], output_format=output_format, output=output, extends=extends, plan=plan,
-             command="fit retention", inputs=[data])
+    _deliver(
+        [summary],
+        output_format=output_format,
+        output=output,
+        extends=extends,
+        plan=plan,
+        command="fit retention",
+        inputs=[data],
+    )
 
 
 def _date(text: str | None) -> str | None:
@@ -200,13 +231,32 @@ def _date(text: str | None) -> str | None:
     "examples/data/heads.csv --extends scenarios/xaas.yaml"
 )
 def land(
-    deals: Annotated[Path, typer.Argument(metavar="DEALS.csv", help="close_date, owner, acv[, segment]")],
-    heads: Annotated[Path, typer.Option("--heads", metavar="HEADS.csv",
-                                        help="month, role, heads[, ramped_heads]")],
-    role: Annotated[str | None, typer.Option("--role", metavar="ROLE",
-                                             help="The land role in HEADS.csv and the plan (default: the plan's role with the largest land weight, else account_executive).")] = None,
-    sales_cycle_months: Annotated[int | None, typer.Option("--sales-cycle-months", metavar="M",
-                                                           help="Months from capacity to logos (default: the plan's, else 0).")] = None,
+    deals: Annotated[
+        Path, typer.Argument(metavar="DEALS.csv", help="close_date, owner, acv[, segment]")
+    ],
+    heads: Annotated[
+        Path,
+        typer.Option("--heads", metavar="HEADS.csv", help="month, role, heads[, ramped_heads]"),
+    ],
+    role: Annotated[
+        str | None,
+        typer.Option(
+            "--role",
+            metavar="ROLE",
+            help=(
+                "The land role in HEADS.csv and the plan (default: the plan's role with the "
+                "largest land weight, else account_executive)."
+            ),
+        ),
+    ] = None,
+    sales_cycle_months: Annotated[
+        int | None,
+        typer.Option(
+            "--sales-cycle-months",
+            metavar="M",
+            help="Months from capacity to logos (default: the plan's, else 0).",
+        ),
+    ] = None,
     extends: ExtendsOption = None,
     output: OutputOption = None,
     level: LevelOption = 0.9,
@@ -217,13 +267,20 @@ def land(
     demand ceiling D of D(1 - exp(-E/D))."""
     _check(level, output, extends)
     _require_fit_extra()
-    from coverage_sim.fit.land import LandTerms, fit_land
+    from coverage_sim.fit.land import fit_land
 
     plan = _plan(extends)
     terms = _land_terms(plan, role, sales_cycle_months)
     summary = fit_land(deals, heads, terms=terms, level=level, seed=seed)
-    _deliver([summary], output_format=output_format, output=output, extends=extends, plan=plan,
-             command="fit land", inputs=[deals, heads])
+    _deliver(
+        [summary],
+        output_format=output_format,
+        output=output,
+        extends=extends,
+        plan=plan,
+        command="fit land",
+        inputs=[deals, heads],
+    )
 
 
 def _land_terms(plan: Scenario | None, role: str | None, cycle: int | None) -> Any:
@@ -247,8 +304,13 @@ def _land_terms(plan: Scenario | None, role: str | None, cycle: int | None) -> A
     "--extends scenarios/xaas.yaml --output fitted.yaml"
 )
 def coverage(
-    accounts: Annotated[Path, typer.Argument(metavar="ACCOUNTS.csv",
-                                             help="account, period, covered, acv, tenure[, segment], outcomes")],
+    accounts: Annotated[
+        Path,
+        typer.Argument(
+            metavar="ACCOUNTS.csv",
+            help="account, period, covered, acv, tenure[, segment], outcomes",
+        ),
+    ],
     extends: ExtendsOption = None,
     output: OutputOption = None,
     period_months: PeriodOption = None,
@@ -263,5 +325,12 @@ def coverage(
 
     plan = _plan(extends)
     summary = fit_coverage(accounts, period_months=_period(period_months, plan), level=level)
-    _deliver([summary], output_format=output_format, output=output, extends=extends, plan=plan,
-             command="fit coverage", inputs=[accounts])
+    _deliver(
+        [summary],
+        output_format=output_format,
+        output=output,
+        extends=extends,
+        plan=plan,
+        command="fit coverage",
+        inputs=[accounts],
+    )

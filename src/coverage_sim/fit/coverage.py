@@ -35,7 +35,9 @@ WARNING = (
 
 def read_accounts(path: Path) -> Table:
     table = read_table(
-        path, ("account", "period", "covered", "acv", "tenure"), ("segment", *OUTCOMES),
+        path,
+        ("account", "period", "covered", "acv", "tenure"),
+        ("segment", *OUTCOMES),
         min_rows=MIN_ROWS,
     )
     if not any(table.has(o) for o in OUTCOMES):
@@ -44,7 +46,8 @@ def read_accounts(path: Path) -> Table:
     for i, key in enumerate(zip(table.text("account"), table.text("period"), strict=True)):
         if key in seen:
             raise table.issue(
-                i, "period",
+                i,
+                "period",
                 f"duplicate account-period ({key[0]}, {key[1]}); first on row "
                 f"{table.rows[seen[key]]}",
             )
@@ -80,7 +83,9 @@ def fit_coverage(path: Path, *, period_months: float, level: float) -> FitSummar
     rows: list[tuple[Any, ...]] = []
     adopted = table.flags("adopted", allow_empty=True) if table.has("adopted") else None
 
-    def run(name: str, kind: str, y: Any, mask: Any, exposure: Any | None = None) -> Contrast | None:
+    def run(
+        name: str, kind: str, y: Any, mask: Any, exposure: Any | None = None
+    ) -> Contrast | None:
         c = coverage[mask]
         if mask.sum() < MIN_ROWS or (c >= 0.5).sum() < 5 or (c < 0.5).sum() < 5:
             summary.notes.append(
@@ -90,30 +95,35 @@ def fit_coverage(path: Path, *, period_months: float, level: float) -> FitSummar
             return None
         fitter = ResponseFitter(kind, level)
         ex = None if exposure is None else exposure[mask]
+        sub = covariates[mask]
+        sub = sub[:, sub.std(axis=0) > 0]  # a covariate constant in these rows drops out
         results = [
             fitter.fit(y[mask], c, None, exposure=ex, model="raw"),
-            fitter.fit(y[mask], c, covariates[mask], exposure=ex, model="adjusted"),
+            fitter.fit(y[mask], c, sub, exposure=ex, model="adjusted"),
         ]
         for r in results:
             rows.append((name, r.model, r.rows, *r.uncovered, *r.covered, *r.difference))
         adjusted = results[1]
         unit = "rate"
-        method = f"GLM {'logit' if kind == 'probability' else 'log (quasi-Poisson)'} on ACV, " \
-                 f"tenure, segment; delta method, {level:.0%}"
+        method = (
+            f"GLM {'logit' if kind == 'probability' else 'log (quasi-Poisson)'} on ACV, "
+            f"tenure, segment; delta method, {level:.0%}"
+        )
         summary.estimates += [
             Estimate(f"{name}.uncovered", *adjusted.uncovered, unit, method),
             Estimate(f"{name}.covered", *adjusted.covered, unit, method),
         ]
         if level != 0.9:
-            adjusted = ResponseFitter(kind, 0.9).fit(
-                y[mask], c, covariates[mask], exposure=ex, model="adjusted"
-            )
+            adjusted = ResponseFitter(kind, 0.9).fit(y[mask], c, sub, exposure=ex, model="adjusted")
         return adjusted
 
     if table.has("renewed"):
         renewed = table.flags("renewed", allow_empty=True)
         due = ~np.isnan(renewed)
-        splits = [("renewal.adopted", due & (adopted == 1)), ("renewal.at_risk", due & (adopted == 0))]
+        splits = [
+            ("renewal.adopted", due & (adopted == 1)),
+            ("renewal.at_risk", due & (adopted == 0)),
+        ]
         if adopted is None or any(m.sum() < MIN_ROWS for _, m in splits):
             splits = [("renewal", due)]
         for name, mask in splits:
@@ -123,11 +133,29 @@ def fit_coverage(path: Path, *, period_months: float, level: float) -> FitSummar
                 _pair(summary, target, result, int(mask.sum()), "rate")
     if adopted is not None:
         mask = ~np.isnan(adopted)
-        _pair(summary, "adoption.rate", run("adoption.rate", "probability",
-                                              np.nan_to_num(adopted), mask), int(mask.sum()), "rate")
+        first = mask & (tenure < period_months)
+        if first.sum() >= MIN_ROWS:
+            mask = first
+            summary.notes.append(
+                "adoption.rate: from accounts in their first period (tenure below "
+                f"{period_months:g} months), adopted at the period's end; decay and recovery "
+                "during the period are in it (docs/fit.md)."
+            )
+        _pair(
+            summary,
+            "adoption.rate",
+            run("adoption.rate", "probability", np.nan_to_num(adopted), mask),
+            int(mask.sum()),
+            "rate",
+        )
+    # the plan expands adopted accounts only: with an adopted column, fit on those rows
+    # and past their first period (onboarding customers do not expand in the plan)
+    on_adopted = np.ones(len(table), dtype=bool) if adopted is None else adopted == 1
+    if (on_adopted & (tenure >= period_months)).sum() >= MIN_ROWS:
+        on_adopted &= tenure >= period_months
     if table.has("upsell_arr"):
         upsell = table.numbers("upsell_arr", minimum=0.0, allow_empty=True)
-        mask = ~np.isnan(upsell) & (acv > 0)
+        mask = ~np.isnan(upsell) & (acv > 0) & on_adopted
         dropped = int((~np.isnan(upsell) & (acv <= 0)).sum())
         if dropped:
             summary.dropped["upsell rows with ACV 0 (no base to grow)"] = dropped
@@ -136,17 +164,35 @@ def fit_coverage(path: Path, *, period_months: float, level: float) -> FitSummar
         _pair(summary, "expansion.upsell_monthly", result, int(mask.sum()), "rate")
     if table.has("cross_sell"):
         cross = table.flags("cross_sell", allow_empty=True)
-        mask = ~np.isnan(cross)
+        mask = ~np.isnan(cross) & on_adopted
         result = run("expansion.cross_sell", "probability", np.nan_to_num(cross), mask)
-        _pair(summary, "expansion.cross_sell_per_year", _per_year(result, period_months),
-              int(mask.sum()), "count")
+        _pair(
+            summary,
+            "expansion.cross_sell_per_year",
+            _per_year(result, period_months),
+            int(mask.sum()),
+            "count",
+        )
     summary.details.append(
         Detail(
             "coverage_response",
             f"Covered vs uncovered, raw and adjusted ({level:.0%} intervals)",
-            ("outcome", "model", "rows", "uncovered", "low", "high", "covered", "low", "high",
-             "difference", "low", "high"),
+            (
+                "outcome",
+                "model",
+                "rows",
+                "uncovered",
+                "low",
+                "high",
+                "covered",
+                "low",
+                "high",
+                "difference",
+                "low",
+                "high",
+            ),
             tuple(rows),
+            rates=("uncovered", "covered", "low", "high", "difference"),
         )
     )
     return summary
@@ -161,8 +207,13 @@ def _per_year(result: Contrast | None, period_months: float) -> Contrast | None:
         v = -np.log1p(-np.minimum(np.asarray(ends), 1 - 1e-12)) * 12.0 / period_months
         return float(v[0]), float(v[1]), float(v[2])
 
-    return Contrast(result.model, convert(result.uncovered), convert(result.covered),
-                    result.difference, result.rows)
+    return Contrast(
+        result.model,
+        convert(result.uncovered),
+        convert(result.covered),
+        result.difference,
+        result.rows,
+    )
 
 
 def _pair(summary: FitSummary, name: str, result: Contrast | None, rows: int, unit: str) -> None:
@@ -177,13 +228,14 @@ def _pair(summary: FitSummary, name: str, result: Contrast | None, rows: int, un
         "covered": interval_text(cl, ch, unit),
         "may_harm": may_harm,
     }
+    harm_text = "true: the data cannot exclude harm" if may_harm else "false"
     summary.overlay.append(
         OverlayKey(
             ("customers", *name.split(".")),
             value,
             f"fit coverage: {summary.files[0]}, {rows:,} rows; GLM adjusted for ACV, tenure, "
             f"segment, standardised; each end its 90% interval; difference "
-            f"{dl:+.3g} to {dh:+.3g}; may_harm {'true: the data cannot exclude harm' if may_harm else 'false'}; "
+            f"{dl:+.3g} to {dh:+.3g}; may_harm {harm_text}; "
             "association, not a causal effect",
         )
     )

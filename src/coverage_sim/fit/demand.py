@@ -83,7 +83,9 @@ class DemandFitter:
         for ratio in (1.0, 2.0, 5.0, 50.0):
             start = np.log([linear_lambda * 1.2, max(self._y.max(), 1.0) * ratio])
             result = optimize.minimize(
-                self._negative, start, method="Nelder-Mead",
+                self._negative,
+                start,
+                method="Nelder-Mead",
                 options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000},
             )
             if best is None or result.fun < best.fun:

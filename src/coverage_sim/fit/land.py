@@ -53,8 +53,10 @@ def fit_land(
         summary.dropped["deals with ACV 0 (not a paid new logo)"] = int((~positive).sum())
     if positive.sum() < MIN_DEALS:
         raise deals.issue(
-            None, "acv", f"too few rows to fit: {int(positive.sum())} deals with ACV above 0; "
-            f"at least {MIN_DEALS} are needed"
+            None,
+            "acv",
+            f"too few rows to fit: {int(positive.sum())} deals with ACV above 0; "
+            f"at least {MIN_DEALS} are needed",
         )
     _acv(summary, deals.file, acv[positive], level, seed)
 
@@ -63,14 +65,17 @@ def fit_land(
         if role != terms.role:
             continue
         if int(m) in by_month:
-            raise heads.issue(i, "month", f"duplicate month-role ({m // 12}-{m % 12 + 1:02d}, {role})")
+            raise heads.issue(
+                i, "month", f"duplicate month-role ({m // 12}-{m % 12 + 1:02d}, {role})"
+            )
         by_month[int(m)] = float(ramped[i])
     other = sum(1 for r in roles if r != terms.role)
     if other:
         summary.dropped[f"heads rows of roles other than {terms.role}"] = other
     if len(by_month) < MIN_MONTHS:
         raise heads.issue(
-            None, "role",
+            None,
+            "role",
             f"too few rows to fit: {len(by_month)} months of role '{terms.role}'; at least "
             f"{MIN_MONTHS} are needed (--role names the land role)",
         )
@@ -80,8 +85,13 @@ def fit_land(
         summary.dropped["deals closed in a month without a heads row (ACV only)"] = outside
     lag = terms.sales_cycle_months
     months = sorted(m for m in by_month if m - lag in by_month and by_month[m - lag] > 0)
-    y = np.array([logos_by_month[m - closed.min()] if 0 <= m - closed.min() < len(
-        logos_by_month) else 0 for m in months], dtype=float)
+    y = np.array(
+        [
+            logos_by_month[m - closed.min()] if 0 <= m - closed.min() < len(logos_by_month) else 0
+            for m in months
+        ],
+        dtype=float,
+    )
     r = np.array([by_month[m - lag] for m in months])
     if len(months) < MIN_MONTHS:
         raise heads.issue(None, "ramped_heads", "too few months with ramped heads to fit")
@@ -122,7 +132,11 @@ def _acv(summary: FitSummary, file: str, acv: np.ndarray, level: float, seed: in
 
 
 def _logos(
-    summary: FitSummary, y: np.ndarray, r: np.ndarray, terms: LandTerms, level: float,
+    summary: FitSummary,
+    y: np.ndarray,
+    r: np.ndarray,
+    terms: LandTerms,
+    level: float,
     has_ramped: bool,
 ) -> None:
     linear = LinearLogosFitter(level).fit(y, r)
@@ -138,20 +152,20 @@ def _logos(
         lam, lam_int = demand.lambda_, demand.lambda_interval_
         method = f"profile likelihood (saturating model), {level:.0%}"
         low, high = demand.demand_interval_
+        d90 = _ninety(demand, 1)
         summary.estimates.append(
             Estimate("demand_new_logos_per_month", demand.demand_, low, high, "count", method)
         )
         summary.overlay.append(
             OverlayKey(
                 ("market", "demand", "new_logos_per_month"),
-                interval_text(*(v or 0.0 for v in _ninety(demand, 1)), "count"),
+                interval_text(d90[0] or 0.0, d90[1] or 0.0, "count"),
                 f"fit land: {where}; Poisson MLE of D(1 - exp(-E/D)), {spread}; profile-"
                 f"likelihood 90% interval; log-lik gain over linear "
                 f"{demand.log_likelihood_ - linear.log_likelihood_:.2f}",
             )
         )
         l90 = _ninety(demand, 0)
-        d90 = _ninety(demand, 1)
         if d90[0] is None or d90[1] is None:
             summary.overlay.pop()
             summary.notes.append("The 90% interval of D is not bounded: market.demand not written.")

@@ -36,13 +36,14 @@ def overlay_text(
         for key in summary.overlay:
             keys[key.path] = key
     files = ", ".join(f for s in summaries for f in s.files)
+    name = plan_name if plan_name.endswith("(fitted)") else plan_name + " (fitted)"
     lines = [
         _comment(f"Written by coverage-sim {version} `{command}` from {files}."),
         _comment("Each key below is fitted from data; everything else comes from the plan it"),
         _comment("extends. Observational data: fitted coverage effects are associations, not"),
         _comment("causal effects (docs/fit.md)."),
         f"extends: {_scalar(extends)}",
-        f"name: {_scalar(plan_name + ' (fitted)')}",
+        f"name: {_scalar(name)}",
         f"description: {_scalar('Plan overlay fitted by coverage-sim fit from ' + files)}",
     ]
     written: list[tuple[str, ...]] = []

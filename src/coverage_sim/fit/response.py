@@ -70,13 +70,13 @@ class ResponseFitter:
         import statsmodels.api as sm
 
         x = design(coverage, covariates)
-        if self.kind == "probability":
+        if self.kind == "probability" or exposure is None:
             family = sm.families.Binomial()
             offset = None
             weights = np.ones(len(y))
         else:
             family = sm.families.Poisson()
-            offset = np.log(exposure)
+            offset = np.log(np.asarray(exposure, dtype=float))
             weights = np.asarray(exposure, dtype=float)
         glm = sm.GLM(np.asarray(y, dtype=float), x, family=family, offset=offset)
         result = glm.fit(scale="X2" if self.kind == "rate" else None)
@@ -103,17 +103,17 @@ class ResponseFitter:
         diff_grad = grads[1] - grads[0]
         diff = ends[1] - ends[0]
         se = float(np.sqrt(max(diff_grad @ cov @ diff_grad, 0.0)))
-        return Contrast(
-            model, bounded[0], bounded[1], (diff, diff - z * se, diff + z * se), len(y)
-        )
+        return Contrast(model, bounded[0], bounded[1], (diff, diff - z * se, diff + z * se), len(y))
 
     def _interval(self, value: float, grad: Any, cov: Any, z: float) -> tuple[float, float, float]:
         se = float(np.sqrt(max(grad @ cov @ grad, 0.0)))
         if self.kind == "probability":
             value = min(max(value, 1e-12), 1 - 1e-12)
             centre, scale = special.logit(value), se / (value * (1 - value))
-            return value, float(special.expit(centre - z * scale)), float(
-                special.expit(centre + z * scale)
+            return (
+                value,
+                float(special.expit(centre - z * scale)),
+                float(special.expit(centre + z * scale)),
             )
         centre, scale = np.log(value), se / value
         return value, float(np.exp(centre - z * scale)), float(np.exp(centre + z * scale))

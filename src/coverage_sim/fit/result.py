@@ -35,6 +35,7 @@ class Detail:
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    rates: tuple[str, ...] = ()  # columns shown as percentages
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,9 @@ class PlanTerms:
     horizon_months: int = 60
 
 
-def read_retention(path: Path, *, period_months: float, as_of: str | None) -> tuple[
-    Lifetimes, Table, dict[str, int]
-]:
+def read_retention(
+    path: Path, *, period_months: float, as_of: str | None
+) -> tuple[Lifetimes, Table, dict[str, int]]:
     """The lifetimes in ``path``: a cohort table if it has a ``cohort`` column, otherwise
     an account table. Also returns the table (for ``arr``) and dropped-row counts."""
     probe = read_table(path, (), ("cohort", "account"), min_rows=0)
@@ -44,8 +44,8 @@ def read_retention(path: Path, *, period_months: float, as_of: str | None) -> tu
         table = read_table(path, ("cohort", "period"), ("alive", "arr"), min_rows=2)
         if not table.has("alive") and not table.has("arr"):
             raise table.issue(None, None, "missing column 'alive' (or 'arr' for revenue)")
-        lifetimes = cohort_lifetimes(table) if table.has("alive") else Lifetimes(
-            np.zeros(1), np.zeros(1)
+        lifetimes = (
+            cohort_lifetimes(table) if table.has("alive") else Lifetimes(np.zeros(1), np.zeros(1))
         )
         return lifetimes, table, {}
     table = read_table(path, ("account", "start", "end"), min_rows=2)
@@ -116,13 +116,17 @@ def account_lifetimes(
     for i, account in enumerate(accounts):
         if account in first:
             raise table.issue(
-                i, "account", f"duplicate account '{account}'; first on row {table.rows[first[account]]}"
+                i,
+                "account",
+                f"duplicate account '{account}'; first on row {table.rows[first[account]]}",
             )
         first[account] = i
     bad = np.flatnonzero(end < start)
     if bad.size:
         raise table.issue(int(bad[0]), "end", "end is before start")
-    cutoff = float(np.nanmax(np.concatenate([start, end]))) if as_of is None else month_number(as_of)
+    cutoff = (
+        float(np.nanmax(np.concatenate([start, end]))) if as_of is None else month_number(as_of)
+    )
     dropped = {"started after --as-of": int(np.sum(start > cutoff))}
     keep = start <= cutoff
     ended = keep & ~np.isnan(end) & (np.nan_to_num(end, nan=np.inf) <= cutoff)
@@ -209,7 +213,11 @@ def _logo_retention(
     m = terms.contract_months
     for key, sample, what in (
         ("at_risk", first_d, f"first renewal after {m} months"),
-        ("adopted", later_d, f"later renewals, survivor-weighted over {terms.horizon_months} months"),
+        (
+            "adopted",
+            later_d,
+            f"later renewals, survivor-weighted over {terms.horizon_months} months",
+        ),
     ):
         low90, high90 = np.quantile(sample, [0.05, 0.95])
         summary.overlay.append(
@@ -261,4 +269,5 @@ def _survival_table(data: Lifetimes, a: float, b: float, project: int) -> Detail
         "Survival per period: observed (Kaplan-Meier) and fitted sBG, then the projection",
         ("period", "at_risk", "lost", "observed", "fitted", "retention", "kind"),
         tuple(rows),
+        rates=("observed", "fitted", "retention"),
     )

@@ -23,7 +23,9 @@ from coverage_sim.fit.table import Table
 BOOTSTRAP = 2000
 
 
-def revenue_retention(summary: FitSummary, table: Table, *, period_months: float, seed: int) -> None:
+def revenue_retention(
+    summary: FitSummary, table: Table, *, period_months: float, seed: int
+) -> None:
     """Add NRR (and with ``alive`` GRR and the monthly upsell rate) to ``summary``."""
     from coverage_sim.fit.retention import cohort_order
 
@@ -33,7 +35,9 @@ def revenue_retention(summary: FitSummary, table: Table, *, period_months: float
     prev_idx = [r[t - 1] for r in ordered.values() for t in range(1, len(r))]
     next_idx = [r[t] for r in ordered.values() for t in range(1, len(r))]
     if len(prev_idx) < 2:
-        raise table.issue(None, "period", "too few rows to fit revenue retention: need 2 transitions")
+        raise table.issue(
+            None, "period", "too few rows to fit revenue retention: need 2 transitions"
+        )
     x, y = arr[prev_idx], arr[next_idx]
     if x.sum() <= 0:
         raise table.issue(None, "arr", "every cohort starts with zero ARR")

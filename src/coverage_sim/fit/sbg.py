@@ -26,12 +26,12 @@ from scipy import optimize, special, stats
 _LOG_BOUND = 12.0  # alpha, beta searched in [e^-12, e^12]
 
 
-def log_survival(alpha: float, beta: float, t: Any) -> Any:
+def log_survival(alpha: Any, beta: Any, t: Any) -> Any:
     """log S(t) = log B(alpha, beta + t) - log B(alpha, beta); t may be fractional."""
     return special.betaln(alpha, beta + np.asarray(t, dtype=float)) - special.betaln(alpha, beta)
 
 
-def survival(alpha: float, beta: float, t: Any) -> Any:
+def survival(alpha: Any, beta: Any, t: Any) -> Any:
     """S(t): the share of a cohort still a customer after t periods."""
     return np.exp(log_survival(alpha, beta, t))
 
@@ -133,7 +133,9 @@ class SBGFitter:
             return self._negative(pair)
 
         result = optimize.minimize_scalar(
-            negative, bounds=(-_LOG_BOUND, _LOG_BOUND), method="bounded",
+            negative,
+            bounds=(-_LOG_BOUND, _LOG_BOUND),
+            method="bounded",
             options={"xatol": 1e-7},
         )
         return -float(result.fun)

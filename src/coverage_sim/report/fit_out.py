@@ -47,17 +47,19 @@ def _estimate_rows(summary: FitSummary) -> list[list[str]]:
 
 
 def _detail_rows(detail: Detail) -> list[list[str]]:
-    rate_like = {"observed", "fitted", "retention", "share", "weight"}
     return [
-        [_shown(c, "rate" if name in rate_like and isinstance(c, float) else "") for c, name in
-         zip(row, detail.columns, strict=True)]
+        [
+            _shown(c, "rate" if name in detail.rates and isinstance(c, float) else "")
+            for c, name in zip(row, detail.columns, strict=True)
+        ]
         for row in detail.rows
     ]
 
 
 def _plain(columns: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in
-              enumerate(columns)]
+    widths = [
+        max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(columns)
+    ]
     out = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     out += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return out
@@ -131,8 +133,9 @@ def render_json(summaries: list[FitSummary]) -> str:
                     for d in s.details
                 },
                 "notes": s.notes,
-                "overlay": {".".join(k.path): {"value": k.value, "comment": k.comment}
-                            for k in s.overlay},
+                "overlay": {
+                    ".".join(k.path): {"value": k.value, "comment": k.comment} for k in s.overlay
+                },
             }
         )
     document = {"tool": "coverage-sim", "version": __version__, "fits": fits}
