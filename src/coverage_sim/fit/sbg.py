@@ -108,15 +108,18 @@ class SBGFitter:
         """Fit (alpha, beta) to ``data``; ``intervals=False`` skips the profile intervals."""
         self._data = data
         best = None
-        for start in ((0.0, 0.0), (-1.0, 1.0), (1.0, 2.0)):
+        for start in ((0.0, 0.0), (-1.0, 2.0)):
             result = optimize.minimize(
                 self._negative,
                 np.array(start),
-                method="Nelder-Mead",
-                options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 4000},
+                method="L-BFGS-B",
+                bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 2,
+                options={"ftol": 1e-14, "gtol": 1e-9},
             )
             if best is None or result.fun < best.fun:
                 best = result
+            if result.success and np.all(np.abs(result.x) < _LOG_BOUND - 1):
+                break  # an interior optimum: the likelihood has one (log-concave in practice)
         assert best is not None
         self.alpha_, self.beta_ = (float(v) for v in np.exp(best.x))
         self.log_likelihood_ = -float(best.fun)
@@ -136,7 +139,7 @@ class SBGFitter:
             negative,
             bounds=(-_LOG_BOUND, _LOG_BOUND),
             method="bounded",
-            options={"xatol": 1e-7},
+            options={"xatol": 1e-5},
         )
         return -float(result.fun)
 
@@ -157,7 +160,7 @@ class SBGFitter:
                 if abs(outer) > _LOG_BOUND:
                     break
                 if gap(outer) > 0:
-                    end = float(np.exp(optimize.brentq(gap, inner, outer, xtol=1e-9)))
+                    end = float(np.exp(optimize.brentq(gap, inner, outer, xtol=1e-6)))
                     break
                 inner, step = outer, step * 2
             ends.append(end)
