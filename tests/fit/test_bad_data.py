@@ -35,7 +35,8 @@ CASES = [
         "retention",
         "subscriptions_bad_date.csv",
         [],
-        "subscriptions_bad_date.csv:4: column 'start': expected a date YYYY-MM-DD, got '2021-13-45'",
+        "subscriptions_bad_date.csv:4: column 'start': expected a date YYYY-MM-DD, "
+        "got '2021-13-45'",
     ),
     (
         "retention",
