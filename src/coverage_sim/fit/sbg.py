@@ -104,24 +104,51 @@ class SBGFitter:
         value = -self.log_likelihood(float(np.exp(logs[0])), float(np.exp(logs[1])))
         return value if np.isfinite(value) else 1e300
 
+    def _negative_and_gradient(self, logs: Any) -> tuple[float, Any]:
+        """-l and its gradient in (log alpha, log beta), from d/dx log B(x, y) =
+        digamma(x) - digamma(x + y)."""
+        data = self._require()
+        logs = np.clip(logs, -_LOG_BOUND, _LOG_BOUND)
+        a, b = float(np.exp(logs[0])), float(np.exp(logs[1]))
+        t = np.arange(len(data.lost), dtype=float)
+        psi_ab = special.digamma(a + b)
+        base_a, base_b = special.digamma(a) - psi_ab, special.digamma(b) - psi_ab
+        # churn in period t: log B(a + 1, b + t - 1) - log B(a, b)
+        x, y = a + 1, b + t[1:] - 1
+        psi_xy = special.digamma(x + y)
+        lost = data.lost[1:]
+        grad_a = lost @ (special.digamma(x) - psi_xy - base_a)
+        grad_b = lost @ (special.digamma(y) - psi_xy - base_b)
+        # still alive after t periods: log B(a, b + t) - log B(a, b)
+        y2 = b + t
+        psi2 = special.digamma(a + y2)
+        grad_a += data.kept @ (special.digamma(a) - psi2 - base_a)
+        grad_b += data.kept @ (special.digamma(y2) - psi2 - base_b)
+        value = -self.log_likelihood(a, b)
+        if not np.isfinite(value):
+            return 1e300, np.zeros(2)
+        return value, -np.array([grad_a * a, grad_b * b])
+
     def fit(self, data: Lifetimes, *, intervals: bool = True) -> SBGFitter:
         """Fit (alpha, beta) to ``data``; ``intervals=False`` skips the profile intervals."""
         self._data = data
         best = None
         for start in ((0.0, 0.0), (-1.0, 2.0)):
             result = optimize.minimize(
-                self._negative,
+                self._negative_and_gradient,
                 np.array(start),
-                method="L-BFGS-B",
-                bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 2,
-                options={"ftol": 1e-14, "gtol": 1e-9},
+                jac=True,
+                method="BFGS",
+                options={"gtol": 1e-9},
             )
             if best is None or result.fun < best.fun:
                 best = result
-            if result.success and np.all(np.abs(result.x) < _LOG_BOUND - 1):
+            if result.success and np.all(np.abs(result.x) < _LOG_BOUND):
                 break  # an interior optimum: the likelihood has one (log-concave in practice)
         assert best is not None
-        self.alpha_, self.beta_ = (float(v) for v in np.exp(best.x))
+        self.alpha_, self.beta_ = (
+            float(v) for v in np.exp(np.clip(best.x, -_LOG_BOUND, _LOG_BOUND))
+        )
         self.log_likelihood_ = -float(best.fun)
         if intervals:
             self.alpha_interval_ = self._profile_interval(0)
