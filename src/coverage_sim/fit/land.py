@@ -95,7 +95,7 @@ def fit_land(
     r = np.array([by_month[m - lag] for m in months])
     if len(months) < MIN_MONTHS:
         raise heads.issue(None, "ramped_heads", "too few months with ramped heads to fit")
-    _logos(summary, y, r, terms, level, heads.has("ramped_heads"))
+    _logos(summary, months, y, r, terms, level, heads.has("ramped_heads"))
     return summary
 
 
@@ -133,6 +133,7 @@ def _acv(summary: FitSummary, file: str, acv: np.ndarray, level: float, seed: in
 
 def _logos(
     summary: FitSummary,
+    months: list[int],
     y: np.ndarray,
     r: np.ndarray,
     terms: LandTerms,
@@ -200,8 +201,8 @@ def _logos(
             "Monthly new logos: observed and fitted",
             ("month", "ramped_heads", "logos", "fitted"),
             tuple(
-                (i + 1, float(ri), int(yi), float(fi))
-                for i, (ri, yi, fi) in enumerate(zip(r, y, _fitted(demand, linear, r), strict=True))
+                (f"{m // 12}-{m % 12 + 1:02d}", float(ri), int(yi), float(fi))
+                for m, ri, yi, fi in zip(months, r, y, _fitted(demand, linear, r), strict=True)
             ),
         )
     )
