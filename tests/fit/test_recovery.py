@@ -83,3 +83,27 @@ def test_upsell_rate_per_arr_month_is_recovered_with_an_exposure_offset() -> Non
     )
     assert result.uncovered[1] <= 0.008 <= result.uncovered[2]
     assert result.covered[1] <= 0.010 <= result.covered[2]
+
+
+def test_adjusted_rate_intervals_cover_the_truth_about_90_percent_of_the_time() -> None:
+    """200 synthetic books of 800 accounts, coverage confounded with ACV. The truth is the
+    standardised rate of each book (the quantity g-computation estimates). Tolerance
+    0.90 +/- 0.05 (binomial sd over 200 is 2.1 points). Measured when written: uncovered
+    0.865, covered 0.90."""
+    rng = np.random.default_rng(1)
+    n, reps = 800, 200
+    hits = np.zeros(2)
+    for _ in range(reps):
+        acv = np.exp(rng.normal(np.log(80_000), 0.6, n))
+        size = np.log1p(acv) - np.log1p(80_000)
+        covered = (rng.random(n) < special.expit(size)).astype(float)
+        eta0 = special.logit(0.85) + 0.8 * size
+        renewed = (rng.random(n) < special.expit(eta0 + 0.6 * covered)).astype(float)
+        result = ResponseFitter("probability", 0.9).fit(
+            renewed, covered, covariate_matrix(acv, np.full(n, 12.0), None)
+        )
+        for k, estimate in enumerate((result.uncovered, result.covered)):
+            truth = special.expit(eta0 + 0.6 * k).mean()
+            hits[k] += estimate[1] <= truth <= estimate[2]
+    coverage = hits / reps
+    assert np.all(np.abs(coverage - 0.90) <= 0.05), f"coverage uncovered, covered: {coverage}"

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coverage_sim.cli.app import app
-from coverage_sim.cli.common import FormatOption, OutputOption, note, write_stdout
+from coverage_sim.cli.app import _OrderedGroup, app
+from coverage_sim.cli.common import FormatOption, note, write_stdout
 from coverage_sim.errors import ScenarioError, UsageError
 from coverage_sim.report.formats import OutputFormat
 from coverage_sim.text import visible
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 fit_app = typer.Typer(
     name="fit",
+    cls=_OrderedGroup,
     help=(
         "Fit plan inputs to your own exports (CSV, or Parquet with the samples extra) and "
         "write a plan overlay that extends your plan. Needs the fit extra: "
@@ -37,6 +38,15 @@ fit_app = typer.Typer(
 )
 app.add_typer(fit_app, name="fit")
 
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        metavar="PATH",
+        help="Write the plan overlay to this file (atomically, after checking it validates); "
+        "needs --extends. Without it the summary prints on stdout.",
+    ),
+]
 ExtendsOption = Annotated[
     Path | None,
     typer.Option(
