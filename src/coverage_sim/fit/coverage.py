@@ -76,7 +76,7 @@ def fit_coverage(path: Path, *, period_months: float, level: float) -> FitSummar
     coverage = _coverage_level(table)
     acv = table.numbers("acv", minimum=0.0)
     tenure = table.numbers("tenure", minimum=0.0)
-    segments = table.text("segment") if table.has("segment") else None
+    segments = table.text("segment", required=False) if table.has("segment") else None
     covariates = covariate_matrix(acv, tenure, segments)
     summary = FitSummary("coverage", [table.file], len(table), level, dropped={})
     summary.notes.append(WARNING)
