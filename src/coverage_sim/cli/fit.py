@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -70,6 +72,29 @@ PeriodOption = Annotated[
         help="Months per period of the data (default: the plan's contract_months, else 12).",
     ),
 ]
+
+
+def _fitted(fit: Callable[[], FitSummary], files: list[Path]) -> FitSummary:
+    """Run ``fit``; a numerical failure on odd data (a degenerate sample, a likelihood
+    without a maximum) is reported as bad input, and the libraries' warnings become notes
+    in the output instead of raw lines on stderr."""
+    shown = ", ".join(visible(str(f), keep_layout=False) for f in files)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            summary = fit()
+        except (ValueError, ArithmeticError) as exc:
+            raise UsageError(
+                f"{shown}: the fit failed on this data ({visible(str(exc), keep_layout=False)}); "
+                "check that the data vary (more than one value, more than one month)"
+            ) from None
+    seen: list[str] = []
+    for warning in caught:
+        text = f"{warning.category.__name__}: {warning.message}"
+        if text not in seen:
+            seen.append(text)
+    summary.notes += [f"numerical warning during the fit ({text})" for text in seen]
+    return summary
 
 
 def _plan(path: Path | None) -> Scenario | None:
@@ -204,14 +229,19 @@ def retention(
     )
     if not 0 <= project <= 600:
         raise UsageError(f"--project {project}: expected 0 to 600 periods")
-    summary = fit_retention(
-        data,
-        period_months=_period(period_months, plan),
-        as_of=_date(as_of),
-        level=level,
-        seed=seed,
-        project=project,
-        terms=terms,
+    period = _period(period_months, plan)
+    cutoff = _date(as_of)
+    summary = _fitted(
+        lambda: fit_retention(
+            data,
+            period_months=period,
+            as_of=cutoff,
+            level=level,
+            seed=seed,
+            project=project,
+            terms=terms,
+        ),
+        [data],
     )
     _deliver(
         [summary],
@@ -281,7 +311,9 @@ def land(
 
     plan = _plan(extends)
     terms = _land_terms(plan, role, sales_cycle_months)
-    summary = fit_land(deals, heads, terms=terms, level=level, seed=seed)
+    summary = _fitted(
+        lambda: fit_land(deals, heads, terms=terms, level=level, seed=seed), [deals, heads]
+    )
     _deliver(
         [summary],
         output_format=output_format,
@@ -334,7 +366,8 @@ def coverage(
     from coverage_sim.fit.coverage import fit_coverage
 
     plan = _plan(extends)
-    summary = fit_coverage(accounts, period_months=_period(period_months, plan), level=level)
+    period = _period(period_months, plan)
+    summary = _fitted(lambda: fit_coverage(accounts, period_months=period, level=level), [accounts])
     _deliver(
         [summary],
         output_format=output_format,

@@ -93,6 +93,15 @@ def fit_coverage(path: Path, *, period_months: float, level: float) -> FitSummar
                 f"{MIN_ROWS}, and 5 covered and 5 uncovered, are needed: not fitted."
             )
             return None
+        outcome = y[mask]
+        if np.all(outcome == outcome[0]) or (
+            kind == "probability" and (outcome[c >= 0.5].std() == 0 and outcome[c < 0.5].std() == 0)
+        ):
+            summary.notes.append(
+                f"{name}: the outcome does not vary within the coverage groups (e.g. every "
+                "account renewed): no rate can be fitted; not fitted."
+            )
+            return None
         fitter = ResponseFitter(kind, level)
         ex = None if exposure is None else exposure[mask]
         sub = covariates[mask]
@@ -220,6 +229,13 @@ def _pair(summary: FitSummary, name: str, result: Contrast | None, rows: int, un
     if result is None:
         return
     (_, ul, uh), (_, cl, ch) = result.uncovered, result.covered
+    top = 1.0 if unit == "rate" else 100.0  # a rate below 1; a frequency's format limit
+    if not (0 < ul < uh < top and 0 < cl < ch < top):
+        summary.notes.append(
+            f"{name}: the fitted intervals ({ul:.3g} to {uh:.3g} uncovered, {cl:.3g} to "
+            f"{ch:.3g} covered) are not inside (0, {top:g}); not written to the overlay."
+        )
+        return
     _, dl, dh = result.difference
     harm = name == "adoption.decay"
     may_harm = bool(dl < 0) if not harm else bool(dh > 0)

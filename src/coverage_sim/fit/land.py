@@ -58,6 +58,13 @@ def fit_land(
             f"too few rows to fit: {int(positive.sum())} deals with ACV above 0; "
             f"at least {MIN_DEALS} are needed",
         )
+    if np.unique(acv[positive]).size < 3:
+        raise deals.issue(
+            None,
+            "acv",
+            "the deals' ACVs barely vary (fewer than 3 distinct values): no "
+            "distribution can be fitted; write customers.land_acv by hand",
+        )
     _acv(summary, deals.file, acv[positive], level, seed)
 
     by_month: dict[int, float] = {}
@@ -95,6 +102,13 @@ def fit_land(
     r = np.array([by_month[m - lag] for m in months])
     if len(months) < MIN_MONTHS:
         raise heads.issue(None, "ramped_heads", "too few months with ramped heads to fit")
+    if y.sum() == 0:
+        raise deals.issue(
+            None,
+            "close_date",
+            f"no deal closed in the months of {heads.file} (after the "
+            f"{lag}-month sales cycle): logos per head cannot be fitted",
+        )
     _logos(summary, months, y, r, terms, level, heads.has("ramped_heads"))
     return summary
 
