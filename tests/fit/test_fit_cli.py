@@ -184,3 +184,16 @@ def test_help_does_not_import_the_fit_libraries() -> None:
     ).stdout.split()
     assert not [m for m in loaded if m.split(".")[0] in ("statsmodels", "scipy", "numpy")]
     assert "coverage_sim.fit.sbg" not in loaded
+
+
+def test_dropped_rows_are_counted_and_reported(cli: Callable[..., Any], tmp_path: Path) -> None:
+    deals = tmp_path / "deals.csv"
+    lines = (DATA / "deals.csv").read_text().splitlines()
+    free = [lines[1].rsplit(",", 2)[0] + ",0," + lines[1].rsplit(",", 1)[1]] * 2
+    deals.write_text("\n".join([*lines, *free]) + "\n")
+    result = cli("fit", "land", deals, "--heads", DATA / "heads.csv", "--format", "json")
+    assert result.code == 0, result.stderr
+    dropped = json.loads(result.stdout)["fits"][0]["dropped"]
+    assert dropped["deals with ACV 0 (not a paid new logo)"] == 2
+    table = cli("fit", "land", deals, "--heads", DATA / "heads.csv").stdout
+    assert "dropped 2 rows: deals with ACV 0" in table

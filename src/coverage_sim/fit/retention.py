@@ -189,11 +189,7 @@ def _logo_retention(
 ) -> None:
     fitter = SBGFitter(summary.level).fit(data)
     a, b = fitter.alpha_, fitter.beta_
-    method = f"profile likelihood, {summary.level:.0%}"
-    summary.estimates += [
-        Estimate("alpha", a, *fitter.alpha_interval_, method=method),
-        Estimate("beta", b, *fitter.beta_interval_, method=method),
-    ]
+    summary.estimates += fitter.summary
     draws = fitter.covariance_draws(DRAWS, seed)
     first, later = contract_renewals(a, b, period_months=period_months, terms=terms)
     first_d, later_d = contract_renewals(

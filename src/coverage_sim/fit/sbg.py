@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special, stats
 
+from coverage_sim.fit.result import Estimate
+
 _LOG_BOUND = 12.0  # alpha, beta searched in [e^-12, e^12]
 
 
@@ -50,6 +52,16 @@ class Lifetimes:
     lost: Any
     kept: Any
 
+    @classmethod
+    def from_survivors(cls, survivors: Any) -> Lifetimes:
+        """One cohort's survivors at periods 0..T (e.g. 1000, 631, 468, ...), censored at T."""
+        alive = np.asarray(survivors, dtype=float)
+        lost = np.zeros(len(alive))
+        lost[1:] = alive[:-1] - alive[1:]
+        kept = np.zeros(len(alive))
+        kept[-1] = alive[-1]
+        return cls(lost, kept)
+
     @property
     def customers(self) -> int:
         return int(self.lost.sum() + self.kept.sum())
@@ -72,8 +84,8 @@ class Lifetimes:
 class SBGFitter:
     """Maximum-likelihood sBG fit with profile-likelihood intervals.
 
-    >>> fitter = SBGFitter().fit(Lifetimes(lost, kept))   # doctest: +SKIP
-    >>> fitter.alpha_, fitter.alpha_interval_             # doctest: +SKIP
+    >>> fitter = SBGFitter().fit(Lifetimes.from_survivors([1000, 631, 468, 382, 326]))
+    >>> [(row.name, round(row.value, 3)) for row in fitter.summary]  # doctest: +SKIP
     """
 
     alpha_: float
@@ -192,6 +204,15 @@ class SBGFitter:
                 inner, step = outer, step * 2
             ends.append(end)
         return ends[0], ends[1]
+
+    @property
+    def summary(self) -> list[Estimate]:
+        """One row per parameter: value, low, high (profile likelihood at ``level``)."""
+        method = f"profile likelihood, {self.level:.0%}"
+        return [
+            Estimate("alpha", self.alpha_, *self.alpha_interval_, method=method),
+            Estimate("beta", self.beta_, *self.beta_interval_, method=method),
+        ]
 
     def covariance_draws(self, draws: int, seed: int) -> Any:
         """``draws`` (alpha, beta) pairs from the normal approximation of the likelihood on
