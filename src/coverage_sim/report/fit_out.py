@@ -91,7 +91,7 @@ def render_text(summaries: list[FitSummary], *, markdown: bool) -> str:
         out += [f"## {title}" if markdown else title, ""]
         out += table(["estimate", "value", "low", "high", "interval"], _estimate_rows(summary))
         for detail in summary.details:
-            out += ["", f"### {detail.title}" if markdown else detail.title]
+            out += ["", f"### {detail.title}", ""] if markdown else ["", detail.title]
             out += table(list(detail.columns), _detail_rows(detail))
         extra = _dropped(summary) + [visible(n) for n in summary.notes]
         if extra:
