@@ -197,3 +197,28 @@ def test_dropped_rows_are_counted_and_reported(cli: Callable[..., Any], tmp_path
     assert dropped["deals with ACV 0 (not a paid new logo)"] == 2
     table = cli("fit", "land", deals, "--heads", DATA / "heads.csv").stdout
     assert "dropped 2 rows: deals with ACV 0" in table
+
+
+def test_fit_land_says_plainly_when_the_demand_ceiling_is_not_identified(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    heads = ["month,role,heads,ramped_heads"]
+    deals = ["close_date,owner,acv"]
+    for m in range(36):
+        month = f"{2021 + m // 12}-{m % 12 + 1:02d}"
+        heads.append(f"{month},account_executive,20,20")
+        for k in range(rng.poisson(8.0)):
+            deals.append(f"{month}-{k % 28 + 1:02d},ae-1,{int(rng.lognormal(11.3, 0.5))}")
+    (tmp_path / "heads.csv").write_text("\n".join(heads) + "\n")
+    (tmp_path / "deals.csv").write_text("\n".join(deals) + "\n")
+    result = cli(
+        "fit", "land", tmp_path / "deals.csv", "--heads", tmp_path / "heads.csv", "--format", "json"
+    )
+    assert result.code == 0, result.stderr
+    fit = json.loads(result.stdout)["fits"][0]
+    assert any(n.startswith("Demand ceiling not identified") for n in fit["notes"])
+    assert "demand_new_logos_per_month" not in fit["estimates"]
+    assert "market.demand.new_logos_per_month" not in fit["overlay"]

@@ -191,8 +191,8 @@ def _logos(
         )
         summary.notes.append(
             f"Demand ceiling not identified: the data ({spread}) cannot tell a ceiling from "
-            f"linear growth (the profile likelihood of D stays within the {level:.0%} "
-            f"threshold up to {demand.demand_interval_[0] or 0:.3g} and beyond). Logos per "
+            f"linear growth: the {level:.0%} profile-likelihood interval of D has no upper "
+            f"end (lower end {demand.demand_interval_[0] or 0:.3g} logos a month). Logos per "
             "head are fitted as linear in heads; market.demand is not written."
         )
         l90 = LinearLogosFitter(0.9).fit(y, r).lambda_interval_
