@@ -222,6 +222,7 @@ def _per_year(result: Contrast | None, period_months: float) -> Contrast | None:
         convert(result.covered),
         result.difference,
         result.rows,
+        result.dispersion,
     )
 
 
@@ -251,7 +252,8 @@ def _pair(summary: FitSummary, name: str, result: Contrast | None, rows: int, un
             value,
             f"fit coverage: {summary.files[0]}, {rows:,} rows; GLM adjusted for ACV, tenure, "
             f"segment, standardised; each end its 90% interval; difference "
-            f"{dl:+.3g} to {dh:+.3g}; may_harm {harm_text}; "
+            f"{dl:+.3g} to {dh:+.3g}; Pearson dispersion {result.dispersion:.2f}; "
+            f"may_harm {harm_text}; "
             "association, not a causal effect",
         )
     )

@@ -28,6 +28,7 @@ class Contrast:
     covered: tuple[float, float, float]
     difference: tuple[float, float, float]
     rows: int
+    dispersion: float = 1.0  # Pearson chi2 / residual df of the GLM (about 1: fits as assumed)
 
 
 def design(coverage: Any, covariates: Any | None) -> Any:
@@ -103,7 +104,9 @@ class ResponseFitter:
         diff_grad = grads[1] - grads[0]
         diff = ends[1] - ends[0]
         se = float(np.sqrt(max(diff_grad @ cov @ diff_grad, 0.0)))
-        return Contrast(model, bounded[0], bounded[1], (diff, diff - z * se, diff + z * se), len(y))
+        dispersion = float(result.pearson_chi2 / max(result.df_resid, 1))
+        interval = (diff, diff - z * se, diff + z * se)
+        return Contrast(model, bounded[0], bounded[1], interval, len(y), dispersion)
 
     def _interval(self, value: float, grad: Any, cov: Any, z: float) -> tuple[float, float, float]:
         se = float(np.sqrt(max(grad @ cov @ grad, 0.0)))
