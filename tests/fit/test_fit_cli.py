@@ -222,3 +222,13 @@ def test_fit_land_says_plainly_when_the_demand_ceiling_is_not_identified(
     assert any(n.startswith("Demand ceiling not identified") for n in fit["notes"])
     assert "demand_new_logos_per_month" not in fit["estimates"]
     assert "market.demand.new_logos_per_month" not in fit["overlay"]
+
+
+def test_without_the_fit_extra_the_command_says_how_to_install_it(
+    cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "statsmodels", None)  # import statsmodels -> ImportError
+    result = cli("fit", "retention", DATA / "cohorts.csv")
+    assert result.code == 2
+    assert "pip install 'coverage-sim[fit]'" in result.stderr
+    assert "Traceback" not in result.stderr
