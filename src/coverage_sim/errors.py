@@ -73,3 +73,27 @@ class OutputError(CoverageSimError):
 class ExecutionError(CoverageSimError):
     """Parallel execution could not complete: a Dask scheduler unreachable or lost, a task
     failing on every worker, mismatched software on the workers (exit 2, no output)."""
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """One problem in a data export read by ``fit``: file, row (file line for CSV, 1-based
+    data row for Parquet), column and what was expected."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file}:{self.row}"
+        col = f" column '{self.column}':" if self.column is not None else ""
+        return f"{where}:{col} {self.message}"
+
+
+class DataError(CoverageSimError):
+    """A data export given to ``fit`` is missing, unreadable or invalid (exit 2)."""
+
+    def __init__(self, issue: DataIssue) -> None:
+        self.issue = issue
+        super().__init__(str(issue))

@@ -2,7 +2,8 @@
 
 It is also the only place that maps exceptions to exit codes (``ExitCode``). One module
 per command group registers its commands on ``app``: ``simulate`` (run, compare),
-``report`` (report) and ``files`` (validate, schema, init).
+``report`` (report), ``fit`` (fit retention|land|coverage) and ``files`` (validate,
+schema, init).
 
 Every failure ends here: a usage error (the framework's own included: a bad flag value,
 an unknown option, a missing argument) prints ``coverage-sim: error: ...`` and exits 2;
@@ -25,10 +26,11 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError
 from typer._click.exceptions import UsageError as FrameworkUsageError
 
-from coverage_sim.cli import decide, files, report, simulate, why
+from coverage_sim.cli import decide, files, fit, report, simulate, why
 from coverage_sim.cli.app import ExitCode, app
 from coverage_sim.cli.common import GuardedStdout, error
 from coverage_sim.errors import (
+    DataError,
     ExecutionError,
     OutputError,
     RequirementNotMet,
@@ -38,7 +40,7 @@ from coverage_sim.errors import (
 
 __all__ = ["ExitCode", "app", "main"]
 # imported for their @app.command registrations
-_COMMAND_MODULES = (decide, files, report, simulate, why)
+_COMMAND_MODULES = (decide, files, fit, report, simulate, why)
 _HANDLED_SIGNALS = ("SIGTERM", "SIGHUP")
 
 
@@ -101,7 +103,7 @@ def _run(argv: list[str] | None) -> ExitCode:
         for issue in exc.issues:
             error(str(issue))
         return ExitCode.BAD_INPUT
-    except (UsageError, OutputError, ExecutionError) as exc:
+    except (UsageError, OutputError, ExecutionError, DataError) as exc:
         error(str(exc))
         return ExitCode.BAD_INPUT
     except RequirementNotMet as exc:
