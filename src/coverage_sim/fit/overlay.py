@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from coverage_sim.fit.result import FitSummary, OverlayKey
-from coverage_sim.text import visible
+from coverage_sim.text import yaml_comment
 
 
 def _scalar(value: Any) -> str:
@@ -21,10 +21,6 @@ def _scalar(value: Any) -> str:
     text = yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=False)
     text = text.strip()
     return text[: -len("...")].strip() if text.endswith("...") else text
-
-
-def _comment(text: str) -> str:
-    return "# " + visible(text, keep_layout=False)
 
 
 def overlay_text(
@@ -38,10 +34,10 @@ def overlay_text(
     files = ", ".join(f for s in summaries for f in s.files)
     name = plan_name if plan_name.endswith("(fitted)") else plan_name + " (fitted)"
     lines = [
-        _comment(f"Written by coverage-sim {version} `{command}` from {files}."),
-        _comment("Each key below is fitted from data; everything else comes from the plan it"),
-        _comment("extends. Observational data: fitted coverage effects are associations, not"),
-        _comment("causal effects (docs/fit.md)."),
+        yaml_comment(f"Written by coverage-sim {version} `{command}` from {files}."),
+        yaml_comment("Each key below is fitted from data; everything else comes from the plan it"),
+        yaml_comment("extends. Observational data: fitted coverage effects are associations, not"),
+        yaml_comment("causal effects (docs/fit.md)."),
         f"extends: {_scalar(extends)}",
         f"name: {_scalar(name)}",
         f"description: {_scalar('Plan overlay fitted by coverage-sim fit from ' + files)}",
@@ -57,7 +53,7 @@ def overlay_text(
         for depth in range(common, len(path) - 1):
             lines.append("  " * depth + f"{_scalar(path[depth])}:")
         indent = "  " * (len(path) - 1)
-        lines.append(indent + _comment(key.comment))
+        lines.append(indent + yaml_comment(key.comment))
         lines.append(indent + f"{_scalar(path[-1])}: {_scalar(key.value)}")
         written.append(path)
     return "\n".join(lines) + "\n"
