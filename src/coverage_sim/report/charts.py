@@ -17,6 +17,7 @@ Charts:
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ import numpy as np
 from coverage_sim.errors import UsageError
 from coverage_sim.metrics.summary_types import Band, BridgeYear
 from coverage_sim.report import formatting as fmt
+from coverage_sim.text import has_unsafe, visible
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -85,16 +87,31 @@ def literal_legend(ax: Any, entries: Sequence[tuple[Any, str]], **options: Any) 
     ax.legend(handles, labels, fontsize=8, frameon=False, **options)
 
 
+def _saved(figure: Figure, buffer: Any, **options: Any) -> None:
+    """``figure.savefig``, with every text made visible first (a name's control characters
+    drawn as ``\x1b``, never raw into an SVG or a PNG) and matplotlib's missing-glyph
+    warnings kept off stderr (a name in a script the font lacks is drawn as boxes)."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        shown = text.get_text()
+        if has_unsafe(shown) or "\t" in shown:
+            text.set_text(visible(shown).replace("\t", " "))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
+        figure.savefig(buffer, bbox_inches="tight", **options)
+    _pyplot().close(figure)
+
+
 def to_svg(figure: Figure) -> str:
     """The figure as an SVG document (no XML prolog: it is inlined into HTML)."""
     buffer = io.StringIO()
-    figure.savefig(
+    _saved(
+        figure,
         buffer,
         format="svg",
         metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
-        bbox_inches="tight",
     )
-    _pyplot().close(figure)
     text = buffer.getvalue()
     start = text.find("<svg")
     return text[start:] if start >= 0 else text
@@ -102,8 +119,7 @@ def to_svg(figure: Figure) -> str:
 
 def to_png(figure: Figure, dpi: int = 150) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    _pyplot().close(figure)
+    _saved(figure, buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
