@@ -561,6 +561,29 @@ def test_the_address_space_limit_is_read() -> None:
     assert "address-space limit" in source or "available on this machine" in source
 
 
+def test_a_control_group_memory_limit_is_read_v2_and_v1(tmp_path: Path) -> None:
+    from coverage_sim.execution import _cgroup_headroom
+
+    membership = tmp_path / "cgroup"
+    membership.write_text("0::/job/42\n")
+    v2 = tmp_path / "fs" / "job" / "42"
+    v2.mkdir(parents=True)
+    (v2 / "memory.max").write_text(f"{4 * 2**30}\n")
+    (v2 / "memory.current").write_text(f"{2**30}\n")
+    limit = _cgroup_headroom(str(membership), str(tmp_path / "fs"))
+    assert limit is not None and limit.bytes == 3 * 2**30
+    assert "control group" in limit.source
+    (v2 / "memory.max").write_text("max\n")  # no limit
+    assert _cgroup_headroom(str(membership), str(tmp_path / "fs")) is None
+    membership.write_text("4:memory:/box\n0::/\n")
+    v1 = tmp_path / "fs" / "memory" / "box"
+    v1.mkdir(parents=True)
+    (v1 / "memory.limit_in_bytes").write_text(f"{2 * 2**30}\n")
+    (v1 / "memory.usage_in_bytes").write_text(f"{2**29}\n")
+    limit = _cgroup_headroom(str(membership), str(tmp_path / "fs"))
+    assert limit is not None and limit.bytes == 2 * 2**30 - 2**29
+
+
 # --- control characters and colour --------------------------------------------------
 
 RAW = ("\x1b", "\x9b", "\u202e", "\x07")

@@ -262,12 +262,15 @@ def _read_number(path: str) -> int | None:
     return int(text) if text.isdigit() else None  # "max": no limit
 
 
-def _cgroup_headroom() -> MemoryLimit | None:
+def _cgroup_headroom(
+    membership: str = "/proc/self/cgroup", root: str = "/sys/fs/cgroup"
+) -> MemoryLimit | None:
     """The memory limit of this process's control group (v2, else v1's memory
-    controller; the group's own folder, else the root's), less its usage."""
+    controller; the group's own folder, else the root's), less its usage.
+    ``membership`` and ``root`` are where the kernel shows them."""
     v2_group, v1_group = "", ""
     try:
-        with open("/proc/self/cgroup", encoding="utf-8") as cgroup:
+        with open(membership, encoding="utf-8") as cgroup:
             for line in cgroup:
                 parts = line.rstrip("\n").split(":", 2)
                 if len(parts) != 3:
@@ -278,9 +281,9 @@ def _cgroup_headroom() -> MemoryLimit | None:
                     v1_group = parts[2]
     except OSError:
         return None
-    v1 = "/sys/fs/cgroup/memory"
+    v1 = f"{root}/memory"
     candidates = (
-        (f"/sys/fs/cgroup{v2_group}/memory.max", f"/sys/fs/cgroup{v2_group}/memory.current"),
+        (f"{root}{v2_group}/memory.max", f"{root}{v2_group}/memory.current"),
         (f"{v1}{v1_group}/memory.limit_in_bytes", f"{v1}{v1_group}/memory.usage_in_bytes"),
         (f"{v1}/memory.limit_in_bytes", f"{v1}/memory.usage_in_bytes"),
     )
