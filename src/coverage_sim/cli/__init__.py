@@ -26,7 +26,7 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError
 from typer._click.exceptions import UsageError as FrameworkUsageError
 
-from coverage_sim.cli import decide, files, fit, report, simulate, why
+from coverage_sim.cli import decide, evidence, files, fit, report, simulate, why
 from coverage_sim.cli.app import ExitCode, app
 from coverage_sim.cli.common import GuardedStdout, error
 from coverage_sim.errors import (
@@ -40,7 +40,7 @@ from coverage_sim.errors import (
 
 __all__ = ["ExitCode", "app", "main"]
 # imported for their @app.command registrations
-_COMMAND_MODULES = (decide, files, fit, report, simulate, why)
+_COMMAND_MODULES = (decide, evidence, files, fit, report, simulate, why)
 _HANDLED_SIGNALS = ("SIGTERM", "SIGHUP")
 
 

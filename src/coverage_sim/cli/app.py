@@ -35,6 +35,7 @@ COMMAND_ORDER = (
     "optimize",
     "sensitivity",
     "explain",
+    "voi",
     "fit",
     "report",
     "validate",

@@ -29,7 +29,7 @@ from coverage_sim.report import formatting as fmt
 from coverage_sim.report.figures import ChartSpec, slug
 from coverage_sim.safe_read import UnreadableFile, read_regular_file
 
-SUPPORTED: tuple[str, ...] = ("sweep", "optimize", "sensitivity", "explain")
+SUPPORTED: tuple[str, ...] = ("sweep", "optimize", "sensitivity", "explain", "voi")
 
 
 @dataclass(frozen=True)
@@ -298,6 +298,39 @@ def _explain(document: dict[str, Any], tag: str) -> IncludedSection:
     return IncludedSection(f"Explain {label}: {plan} against {baseline}", sentences, [spec])
 
 
+def _voi(document: dict[str, Any], tag: str) -> IncludedSection:
+    metric = str(document.get("metric", ""))
+    label = fmt.metric_label(metric)
+    money = _unit_money(metric)
+    worths = [
+        (str(w.get("input")), 0.0, _num(w.get("value"))) for w in document.get("evppi", [])[:12]
+    ]
+    worths += [(f"{w.get('name')} (group)", 0.0, _num(w.get("value"))) for w in document["groups"]]
+    evpi = _num(document.get("evpi"))
+    spec = ChartSpec(
+        f"{tag}-evppi",
+        f"What perfect knowledge of each input (or group) is worth for the choice on {label} "
+        f"(EVPPI), against the expected loss of deciding now (EVPI "
+        f"{fmt.metric_value(metric, evpi)}).",
+        partial(
+            charts.tornado_chart,
+            f"Value of information on {label}",
+            f"EVPPI, {label}" + (" ($)" if money else ""),
+            worths,
+            0.0,
+            money=money,
+            labels=("", "Worth of knowing the input"),
+            ylabel="Input (scenario key path)",
+        ),
+    )
+    sentences = [
+        f"Deciding now picks {document.get('chosen_now')}; the expected loss of deciding now "
+        f"(EVPI) is {fmt.metric_value(metric, evpi)} "
+        f"(Monte Carlo SE {fmt.metric_value(metric, _num(document.get('evpi_mc_se')))})."
+    ]
+    return IncludedSection(f"Value of information: {label}", sentences, [spec] if worths else [])
+
+
 def included_section(document: dict[str, Any], index: int) -> IncludedSection:
     """The section drawn from one loaded document (``index`` keeps chart keys unique)."""
     command = document["command"]
@@ -308,4 +341,6 @@ def included_section(document: dict[str, Any], index: int) -> IncludedSection:
         return _optimize(document, tag)
     if command == "sensitivity":
         return _sensitivity(document, tag)
+    if command == "voi":
+        return _voi(document, tag)
     return _explain(document, tag)

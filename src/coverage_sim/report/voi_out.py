@@ -1,0 +1,163 @@
+"""``voi`` output: table, markdown, csv and json (docs/evidence.md).
+
+JSON: ``{"command": "voi", "settings", "metric", "baseline", "plans": [{"name", "source",
+"mean", "prob_best"}], "chosen_now", "trials_used", "evpi", "evpi_mc_se", "evppi":
+[{"input", "value", "share", "mc_se"}], "groups": [{"name", "inputs", "value", "share",
+"mc_se"}]}``; values in the metric's unit, shares of EVPI, highest EVPPI first.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from coverage_sim.analysis.voi import Worth
+from coverage_sim.analysis.voi_run import VoiResult
+from coverage_sim.report import formatting as fmt
+from coverage_sim.report.csv_out import csv_number, csv_text
+from coverage_sim.report.formats import OutputFormat
+from coverage_sim.report.json_out import finite_or_none, settings_dict
+from coverage_sim.report.markdown import escape
+from coverage_sim.text import json_safe, visible
+
+BAR_WIDTH = 24
+NAME_WIDTH = 48
+
+
+def voi_to_dict(result: VoiResult) -> dict[str, Any]:
+    found = result.estimate
+
+    def worth(w: Worth, key: str) -> dict[str, Any]:
+        entry: dict[str, Any] = {key: w.name}
+        if key == "name":
+            entry["inputs"] = list(w.inputs)
+        entry |= {
+            "value": finite_or_none(w.value),
+            "share": finite_or_none(w.share),
+            "mc_se": finite_or_none(w.mc_se),
+        }
+        return entry
+
+    return {
+        "command": "voi",
+        "settings": settings_dict(result.settings),
+        "metric": result.metric,
+        "baseline": result.plans[0],
+        "plans": [
+            {"name": name, "source": source, "mean": finite_or_none(mean), "prob_best": best}
+            for name, source, mean, best in zip(
+                result.plans, result.sources, result.means, found.prob_best, strict=True
+            )
+        ],
+        "chosen_now": result.plans[found.best_now],
+        "trials_used": result.trials_used,
+        "evpi": finite_or_none(found.evpi.value),
+        "evpi_mc_se": finite_or_none(found.evpi.mc_se),
+        "evppi": [worth(w, "input") for w in found.evppi],
+        "groups": [worth(w, "name") for w in found.groups],
+    }
+
+
+def _bar(share: float | None) -> str:
+    cells = 0 if share is None else round(max(min(share, 1.0), 0.0) * BAR_WIDTH)
+    return "█" * cells + "·" * (BAR_WIDTH - cells)
+
+
+def _name(text: str) -> str:
+    shown = visible(text, keep_layout=False)
+    return shown if len(shown) <= NAME_WIDTH else shown[: NAME_WIDTH - 3] + "..."
+
+
+def _value(result: VoiResult, w: Worth) -> str:
+    return (
+        f"{fmt.metric_value(result.metric, w.value)} ± {fmt.metric_value(result.metric, w.mc_se)}"
+    )
+
+
+def _lines(result: VoiResult, top: int) -> list[str]:
+    found = result.estimate
+    plans = ", ".join(
+        f"{visible(name, keep_layout=False)} (P(best) {fmt.probability(best)})"
+        for name, best in zip(result.plans, found.prob_best, strict=True)
+    )
+    s = result.settings
+    lines = [
+        f"Value of information: {result.metric}, deciding between {plans}",
+        f"{result.trials_used:,} trials · seed {s.seed} · {s.months} months · {s.sampling}",
+        "",
+        f"Deciding now picks {visible(result.plans[found.best_now], keep_layout=False)} "
+        f"(highest mean {result.metric}).",
+        f"EVPI (expected loss of deciding now): {_value(result, found.evpi)} (± 1 Monte Carlo SE)",
+    ]
+    if not found.evpi.value > 0:
+        lines.append("No trial would change the choice: there is nothing to learn first.")
+    lines += ["", f"EVPPI of each input (perfect knowledge of it alone), top {top}:"]
+    for w in found.evppi[:top]:
+        share = fmt.probability(w.share) if w.share is not None else "-"
+        lines.append(
+            f"  {_name(w.name):<{NAME_WIDTH}} {_bar(w.share)} {share:>4}  {_value(result, w)}"
+        )
+    if found.groups:
+        lines += ["", "EVPPI of each group:"]
+        for w in found.groups:
+            share = fmt.probability(w.share) if w.share is not None else "-"
+            lines.append(
+                f"  {_name(w.name):<{NAME_WIDTH}} {_bar(w.share)} {share:>4}  {_value(result, w)}"
+                f"  ({len(w.inputs)} inputs)"
+            )
+    lines += [
+        "",
+        "Worth paying up to EVPPI to learn an input before deciding; a pilot or study that "
+        "costs more is not worth it (docs/evidence.md).",
+    ]
+    return lines
+
+
+def render_voi_markdown(result: VoiResult, top: int) -> str:
+    found = result.estimate
+    lines = [
+        f"### Value of information: {escape(result.metric)}",
+        "",
+        f"Deciding now picks **{escape(visible(result.plans[found.best_now]))}**. "
+        f"EVPI: {escape(_value(result, found.evpi))} (± 1 Monte Carlo SE).",
+        "",
+        "| input | EVPPI | share of EVPI |",
+        "| --- | --- | --- |",
+    ]
+    rows = [(w, "") for w in found.evppi[:top]] + [(w, " (group)") for w in found.groups]
+    for w, kind in rows:
+        share = fmt.probability(w.share) if w.share is not None else "-"
+        name = visible(w.name, keep_layout=False) + kind
+        lines.append(f"| `{escape(name)}` | {escape(_value(result, w))} | {share} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_voi_csv(result: VoiResult) -> str:
+    rows = ["kind,name,value,mc_se,share"]
+    found = result.estimate
+    for kind, items in (("evpi", [found.evpi]), ("input", found.evppi), ("group", found.groups)):
+        for w in items:
+            rows.append(
+                ",".join(
+                    [
+                        kind,
+                        csv_text(visible(w.name, keep_layout=False)),
+                        csv_number(w.value),
+                        csv_number(w.mc_se),
+                        csv_number(w.share),
+                    ]
+                )
+            )
+    return "\n".join(rows) + "\n"
+
+
+def render_voi(result: VoiResult, output_format: OutputFormat, *, top: int = 10) -> str:
+    """``voi`` output in ``output_format`` (what the CLI prints)."""
+    if output_format is OutputFormat.json:
+        text = json.dumps(voi_to_dict(result), indent=2, allow_nan=False, ensure_ascii=False)
+        return json_safe(text) + "\n"
+    if output_format is OutputFormat.csv:
+        return render_voi_csv(result)
+    if output_format is OutputFormat.markdown:
+        return render_voi_markdown(result, top)
+    return "\n".join(_lines(result, top)) + "\n"
