@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from coverage_sim.analysis.voi import VoiEstimate, estimate, net_benefit, parse_group
 from coverage_sim.compiled import FloatArray
@@ -67,20 +68,37 @@ def value_of_information(
     """Simulate ``plan`` (the baseline first) and estimate EVPI and EVPPI of ``metric``."""
     metric = check_voi_metric(metric)
     parsed = [parse_group(text) for text in groups]
-    samples: list[TrialSamples] = []
-    execute(plan, executor=executor, on_samples=samples.append)
-    better = METRICS[metric].better or "higher"
-    values = [s.metrics[metric] for s in samples]
-    defined = np.all(np.isfinite(np.column_stack(values)), axis=1)
-    benefit = net_benefit(values, better)
-    draws = {path: d[defined] for path, d in shared_draws(samples).items()}
-    found = estimate(benefit, draws, parsed, seed=plan.settings.seed)
+    paired = simulate_benefit(plan, executor, metric)
+    draws = {path: d[paired.defined] for path, d in shared_draws(paired.samples).items()}
+    found = estimate(paired.benefit, draws, parsed, seed=plan.settings.seed)
     return VoiResult(
         settings=plan.settings,
         metric=metric,
-        plans=[s.name for s in samples],
-        means=[float(np.mean(v[defined])) for v in values],
+        plans=[s.name for s in paired.samples],
+        means=paired.means,
         estimate=found,
-        trials_used=int(benefit.shape[0]),
+        trials_used=int(paired.benefit.shape[0]),
         sources=[item.path.as_posix() for item in plan.scenarios],
     )
+
+
+@dataclass(frozen=True)
+class PairedBenefit:
+    """Every plan's per-trial samples, and the net benefit of the trials where the metric
+    is defined in every plan (``defined`` marks them)."""
+
+    samples: list[TrialSamples]
+    benefit: FloatArray  # (defined trials, plans), the baseline first
+    defined: npt.NDArray[np.bool_]
+    means: list[float]  # the metric's mean per plan over those trials
+
+
+def simulate_benefit(plan: RunPlan, executor: Executor, metric: str) -> PairedBenefit:
+    """Simulate ``plan`` as ``compare`` does, keeping every trial's metrics and draws."""
+    samples: list[TrialSamples] = []
+    execute(plan, executor=executor, on_samples=samples.append)
+    values = [s.metrics[metric] for s in samples]
+    defined = np.all(np.isfinite(np.column_stack(values)), axis=1)
+    benefit = net_benefit(values, METRICS[metric].better or "higher")
+    means = [float(np.mean(v[defined])) for v in values]
+    return PairedBenefit(samples, benefit, defined, means)

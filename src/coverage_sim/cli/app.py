@@ -36,6 +36,7 @@ COMMAND_ORDER = (
     "sensitivity",
     "explain",
     "voi",
+    "pilot",
     "fit",
     "report",
     "validate",

@@ -1,4 +1,5 @@
-"""``voi``: what evidence would settle the choice between plans (docs/evidence.md)."""
+"""``voi`` and ``pilot``: what evidence would settle the choice between plans, and what a
+pilot of named coverage would be worth (docs/evidence.md)."""
 
 from __future__ import annotations
 
@@ -73,10 +74,7 @@ def voi(
     from coverage_sim.run_plan import plan_run
     from coverage_sim.scenario.overrides import parse_overrides
 
-    try:
-        import statsmodels  # noqa: F401
-    except ImportError:
-        raise UsageError("voi needs statsmodels: pip install 'coverage-sim[voi]'") from None
+    _statsmodels("voi")
     if top < 1:
         raise UsageError(f"--top must be at least 1; got {top}")
     check_voi_metric(metric)
@@ -102,6 +100,151 @@ def voi(
         result = value_of_information(plan, executor, metric=metric, groups=group or [])
     deliver(
         lambda width, color: render_voi(result, output_format, top=top),
+        output,
+        write_file=write_atomic,
+    )
+
+
+def _statsmodels(command: str) -> None:
+    from coverage_sim.errors import UsageError
+
+    try:
+        import statsmodels  # noqa: F401
+    except ImportError:
+        raise UsageError(f"{command} needs statsmodels: pip install 'coverage-sim[voi]'") from None
+
+
+@app.command(
+    epilog=(
+        "Example: coverage-sim pilot scenarios/xaas.yaml --baseline scenarios/traditional.yaml "
+        "--input customers.expansion.cross_sell_per_year --accounts 25,50,100,200 "
+        "--months 6,12 --target 10%"
+    ),
+)
+def pilot(
+    plans: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="PLAN", help="The plan that would roll coverage out (with --baseline)."
+        ),
+    ],
+    input_path: Annotated[
+        str,
+        typer.Option(
+            "--input",
+            metavar="PATH",
+            help="The coverage pair the pilot measures, e.g. customers.renewal.at_risk.",
+        ),
+    ],
+    accounts: Annotated[
+        str,
+        typer.Option("--accounts", metavar="N1,N2,...", help="Covered accounts (as many control)."),
+    ],
+    months: Annotated[
+        str,
+        typer.Option(
+            "--months",
+            metavar="M1,M2,...",
+            help="Pilot lengths in months (the horizon is --horizon here).",
+        ),
+    ],
+    baseline: BaselineOption = None,
+    metric: Annotated[
+        str, typer.Option("--metric", metavar="M", help="The metric the decision maximizes.")
+    ] = "npv",
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target", metavar="P", help="Name the cheapest design with P(wrong) below P."
+        ),
+    ] = None,
+    cost: Annotated[
+        str | None,
+        typer.Option(
+            "--cost-per-account-month",
+            metavar="AMOUNT",
+            help="Cost of covering one account for a month (default: the motion's role).",
+        ),
+    ] = None,
+    trials: TrialsOption = None,
+    seed: SeedOption = None,
+    horizon: Annotated[
+        int | None,
+        typer.Option(
+            "--horizon",
+            metavar="H",
+            help="Horizon in months (default: horizon_months of the baseline's file).",
+        ),
+    ] = None,
+    sampling: SamplingOption = None,
+    overrides: SetOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Design a pilot of named coverage: per design, the expected value of the sample
+    information (EVSI), P(choosing the wrong plan) before and after, its cost and the
+    effective sample size of the update."""
+    from coverage_sim.analysis.pilot import parse_counts
+    from coverage_sim.analysis.pilot_run import plan_pilot
+    from coverage_sim.analysis.voi_run import check_voi_metric
+    from coverage_sim.errors import UsageError
+    from coverage_sim.report.atomic import check_writable, write_atomic
+    from coverage_sim.report.voi_out import render_pilot
+    from coverage_sim.run_plan import plan_run
+    from coverage_sim.scenario import parse_number
+    from coverage_sim.scenario.overrides import parse_overrides
+
+    _statsmodels("pilot")
+    check_voi_metric(metric)
+    sizes = parse_counts(accounts, "--accounts", minimum=0)
+    lengths = parse_counts(months, "--months", minimum=1)
+    if len(sizes) * len(lengths) > 200:
+        raise UsageError("pilot takes at most 200 designs (--accounts x --months)")
+    share: float | None = None
+    if target is not None:
+        try:
+            share = parse_number(target)
+        except ValueError:
+            share = -1.0
+        if not 0 < share < 1:
+            raise UsageError(f"--target {target!r}: expected a share such as 10%")
+    per_month: float | None = None
+    if cost is not None:
+        try:
+            per_month = parse_number(cost)
+        except ValueError:
+            per_month = -1.0
+        if per_month < 0 or "%" in cost:
+            raise UsageError(f"--cost-per-account-month {cost!r}: expected an amount such as 500")
+    plan = plan_run(
+        plans,
+        baseline=baseline,
+        trials=trials,
+        seed=seed,
+        sampling=sampling,
+        months=horizon,
+        overrides=parse_overrides(overrides or []),
+        command="pilot",
+    )
+    if output is not None:
+        check_writable(output, inputs=plan.input_files)
+    for warning in plan.warnings:
+        warn(warning)
+    with open_executor(workers, scheduler) as executor:
+        result = plan_pilot(
+            plan,
+            executor,
+            metric=metric,
+            input_path=input_path,
+            accounts=sizes,
+            months=lengths,
+            target=share,
+            cost_per_account_month=per_month,
+        )
+    deliver(
+        lambda width, color: render_pilot(result, output_format),
         output,
         write_file=write_atomic,
     )

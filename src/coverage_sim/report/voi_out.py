@@ -1,4 +1,4 @@
-"""``voi`` output: table, markdown, csv and json (docs/evidence.md).
+"""``voi`` and ``pilot`` output: table, markdown, csv and json (docs/evidence.md).
 
 JSON: ``{"command": "voi", "settings", "metric", "baseline", "plans": [{"name", "source",
 "mean", "prob_best"}], "chosen_now", "trials_used", "evpi", "evpi_mc_se", "evppi":
@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from coverage_sim.analysis.pilot import smallest_meeting
+from coverage_sim.analysis.pilot_run import PilotResult
 from coverage_sim.analysis.voi import Worth
 from coverage_sim.analysis.voi_run import VoiResult
 from coverage_sim.report import formatting as fmt
@@ -161,3 +163,148 @@ def render_voi(result: VoiResult, output_format: OutputFormat, *, top: int = 10)
     if output_format is OutputFormat.markdown:
         return render_voi_markdown(result, top)
     return "\n".join(_lines(result, top)) + "\n"
+
+
+def pilot_to_dict(result: PilotResult) -> dict[str, Any]:
+    """``pilot`` JSON: the piloted pair, its EVPPI (the most any pilot can be worth), the
+    cost of an account-month and every design."""
+    best = smallest_meeting(result.designs, result.target) if result.target else None
+    return {
+        "command": "pilot",
+        "settings": settings_dict(result.settings),
+        "metric": result.metric,
+        "baseline": result.plans[0],
+        "plans": result.plans,
+        "input": result.pair,
+        "observation": result.kind,
+        "evppi": finite_or_none(result.evppi),
+        "evppi_mc_se": finite_or_none(result.evppi_mc_se),
+        "cost_per_account_month": finite_or_none(result.cost_per_account_month),
+        "cost_role": result.cost_role,
+        "trials_used": result.trials_used,
+        "target": result.target,
+        "smallest_meeting_target": None if best is None else [best.accounts, best.months],
+        "designs": [
+            {
+                "accounts": d.accounts,
+                "months": d.months,
+                "evsi": finite_or_none(d.evsi),
+                "evsi_mc_se": finite_or_none(d.evsi_mc_se),
+                "p_wrong_before": d.p_wrong_before,
+                "p_wrong_after": d.p_wrong_after,
+                "cost": finite_or_none(d.cost),
+                "net_value": finite_or_none(d.evsi - d.cost),
+                "ess": finite_or_none(d.ess),
+            }
+            for d in result.designs
+        ],
+    }
+
+
+def _pilot_rows(result: PilotResult) -> list[list[str]]:
+    money = result.metric
+    return [
+        [
+            f"{d.accounts:,}",
+            str(d.months),
+            fmt.metric_value(money, d.evsi),
+            fmt.probability(d.p_wrong_before),
+            fmt.probability(d.p_wrong_after),
+            fmt.money(d.cost),
+            fmt.metric_delta(money, d.evsi - d.cost),
+            f"{d.ess:,.0f}",
+        ]
+        for d in result.designs
+    ]
+
+
+PILOT_COLUMNS = [
+    "accounts",
+    "months",
+    "EVSI",
+    "P(wrong) now",
+    "after",
+    "cost",
+    "EVSI - cost",
+    "ESS",
+]
+
+
+def _pilot_verdict(result: PilotResult) -> list[str]:
+    lines = [
+        f"No pilot of {result.pair} can be worth more than its EVPPI, "
+        f"{fmt.metric_value(result.metric, result.evppi)} "
+        f"(± {fmt.metric_value(result.metric, result.evppi_mc_se)})."
+    ]
+    if result.target is not None:
+        best = smallest_meeting(result.designs, result.target)
+        if best is None:
+            lines.append(
+                f"No design brings P(choosing the wrong plan) below "
+                f"{fmt.probability(result.target)}: try more accounts or months."
+            )
+        else:
+            lines.append(
+                f"The cheapest design with P(wrong) below {fmt.probability(result.target)}: "
+                f"{best.accounts:,} covered and {best.accounts:,} control accounts for "
+                f"{best.months} months ({fmt.money(best.cost)}; P(wrong) "
+                f"{fmt.probability(best.p_wrong_before)} -> {fmt.probability(best.p_wrong_after)})."
+            )
+    return lines
+
+
+def render_pilot(result: PilotResult, output_format: OutputFormat) -> str:
+    """``pilot`` output in ``output_format``."""
+    if output_format is OutputFormat.json:
+        text = json.dumps(pilot_to_dict(result), indent=2, allow_nan=False, ensure_ascii=False)
+        return json_safe(text) + "\n"
+    if output_format is OutputFormat.csv:
+        head = "accounts,months,evsi,evsi_mc_se,p_wrong_before,p_wrong_after,cost,ess"
+        lines = [
+            ",".join(
+                csv_number(v)
+                for v in (
+                    d.accounts,
+                    d.months,
+                    d.evsi,
+                    d.evsi_mc_se,
+                    d.p_wrong_before,
+                    d.p_wrong_after,
+                    d.cost,
+                    d.ess,
+                )
+            )
+            for d in result.designs
+        ]
+        return "\n".join([head, *lines]) + "\n"
+    rows = _pilot_rows(result)
+    role = f" ({result.cost_role})" if result.cost_role else ""
+    cost = f"Cost: {fmt.money(result.cost_per_account_month)} per covered account-month{role}."
+    plans = " vs ".join(visible(p, keep_layout=False) for p in result.plans)
+    if output_format is OutputFormat.markdown:
+        lines = [
+            f"### Pilot designs for `{escape(result.pair)}` ({escape(plans)}, {result.metric})",
+            "",
+            "| " + " | ".join(PILOT_COLUMNS) + " |",
+            "| " + " | ".join("---" for _ in PILOT_COLUMNS) + " |",
+            *("| " + " | ".join(escape(c) for c in row) + " |" for row in rows),
+            "",
+            escape(cost),
+            "",
+            *(escape(line) for line in _pilot_verdict(result)),
+        ]
+        return "\n".join(lines) + "\n"
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(PILOT_COLUMNS)]
+    s = result.settings
+    lines = [
+        f"Pilot of named coverage on {result.pair} ({result.kind} observations), "
+        f"{result.metric}: {plans}",
+        f"{result.trials_used:,} trials · seed {s.seed} · {s.months} months · {s.sampling}",
+        "",
+        "  ".join(h.rjust(w) for h, w in zip(PILOT_COLUMNS, widths, strict=True)),
+        *("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows),
+        "",
+        cost,
+        *_pilot_verdict(result),
+    ]
+    return "\n".join(lines) + "\n"
