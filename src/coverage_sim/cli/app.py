@@ -37,6 +37,7 @@ COMMAND_ORDER = (
     "explain",
     "voi",
     "pilot",
+    "track",
     "fit",
     "report",
     "validate",

@@ -248,3 +248,105 @@ def pilot(
         output,
         write_file=write_atomic,
     )
+
+
+@app.command(
+    epilog=(
+        "Example: coverage-sim track scenarios/xaas.yaml actuals.csv "
+        "--baseline scenarios/traditional.yaml --output updated.yaml"
+    ),
+)
+def track(
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="The plan that is running.")],
+    actuals: Annotated[
+        Path,
+        typer.Argument(
+            metavar="ACTUALS",
+            help="CSV (or Parquet): month (1 = the plan's first) and any of arr, customers, "
+            "new_logos, churned_logos, heads.<role>.",
+        ),
+    ],
+    baseline: BaselineOption = None,
+    metric: Annotated[
+        str, typer.Option("--metric", metavar="M", help="The metric of the updated verdict.")
+    ] = "npv",
+    noise: Annotated[
+        str,
+        typer.Option(
+            "--noise",
+            metavar="SHARE|auto",
+            help="What the actuals and month-to-month luck leave unexplained (the kernel's "
+            "scale, e.g. 2%); auto: the sharpest that keeps 5% of the trials effective.",
+        ),
+    ] = "auto",
+    trials: TrialsOption = None,
+    seed: SeedOption = None,
+    months: MonthsOption = None,
+    sampling: SamplingOption = None,
+    overrides: SetOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            metavar="UPDATED.yaml",
+            help="Write a plan overlay with the updated inputs (it extends PLAN).",
+        ),
+    ] = None,
+) -> None:
+    """Plan against actuals: each actual's percentile in the plan's fan (flagged below p10 or
+    above p90), and the trials reweighted by the actuals: the updated verdict and inputs."""
+    from coverage_sim.analysis.track_run import track_plan
+    from coverage_sim.analysis.voi_run import check_voi_metric
+    from coverage_sim.errors import UsageError
+    from coverage_sim.report.atomic import check_writable, is_special, write_atomic
+    from coverage_sim.report.track_out import render_track, updated_plan_yaml
+    from coverage_sim.run_plan import plan_run
+    from coverage_sim.scenario import load_scenario, parse_number
+    from coverage_sim.scenario.overrides import parse_overrides
+
+    check_voi_metric(metric)
+    share: float | None = None
+    if noise.strip().lower() != "auto":
+        try:
+            share = parse_number(noise)
+        except ValueError:
+            share = -1.0
+        if not 0 < share <= 1:
+            raise UsageError(
+                f"--noise {noise!r}: expected auto or a share above 0 and at most 100%, e.g. 2%"
+            )
+    plan = plan_run(
+        [plan_file],
+        baseline=baseline,
+        trials=trials,
+        seed=seed,
+        sampling=sampling,
+        months=months,
+        single=baseline is None,
+        overrides=parse_overrides(overrides or []),
+        command="track",
+    )
+    if output is not None:
+        check_writable(output, inputs=[*plan.input_files, actuals])
+    for warning in plan.warnings:
+        warn(warning)
+    with open_executor(workers, scheduler) as executor:
+        result = track_plan(plan, actuals, executor, metric=metric, noise=share)
+    if result.collapsed:
+        warn(
+            f"the actuals lie outside what the plan thought possible (closest trial "
+            f"{result.closest:.1f} kernel scales away, {result.ess:,.0f} effective trials): "
+            "the update is not to be trusted"
+        )
+    if output is not None:
+        write_atomic(output, updated_plan_yaml(result, output))
+        if not is_special(output):
+            load_scenario(output)  # it must validate; a failure here is a bug (exit 2)
+    deliver(
+        lambda width, color: render_track(result, output_format),
+        None,
+        write_file=write_atomic,
+    )

@@ -153,11 +153,18 @@ def month_number(text: str) -> float:
 
 
 def read_table(
-    path: Path, required: Sequence[str], optional: Sequence[str] = (), *, min_rows: int = 1
+    path: Path,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    min_rows: int = 1,
+    others: Callable[[str], str | None] | None = None,
 ) -> Table:
     """The export at ``path`` with its ``required`` columns (and the ``optional`` ones
     present); ``DataError`` when it cannot be read, a column is missing or it has fewer
-    than ``min_rows`` data rows."""
+    than ``min_rows`` data rows. ``others``, if given, is asked about every other column:
+    it returns why the column is refused (a ``DataError`` at the header), or None to keep
+    it (as an optional column)."""
     name = shown(path)
     if path.suffix.lower() == ".parquet":
         header, cells, rows = _parquet(path, name)
@@ -175,7 +182,16 @@ def read_table(
             raise DataError(
                 DataIssue(name, f"missing column '{column}' (columns found: {found})", 1)
             )
-    wanted = [c for c in (*required, *optional) if c in index]
+    extra: list[str] = []
+    if others is not None:
+        for key in index:
+            if key in required or key in optional:
+                continue
+            refused = others(key)
+            if refused is not None:
+                raise DataError(DataIssue(name, refused, 1, visible(key, keep_layout=False)))
+            extra.append(key)
+    wanted = [c for c in (*required, *optional, *extra) if c in index]
     columns = {c: [row[index[c]] for row in cells] for c in wanted}
     table = Table(name, columns, rows)
     if len(table) < min_rows:

@@ -173,6 +173,31 @@ def fan_chart(title: str, series: str, bands: Sequence[tuple[str, Band]]) -> Fig
     return figure
 
 
+def actuals_chart(
+    title: str,
+    series: str,
+    months: Sequence[int],
+    band: tuple[Sequence[float], Sequence[float], Sequence[float]],
+    actual: Sequence[float],
+) -> Figure:
+    """The plan's p10-p90 fan and p50 of one series over the months tracked, with the
+    actuals drawn on it (a point outside the fan stands out)."""
+    plt = _pyplot()
+    figure, ax = plt.subplots(figsize=FIGSIZE)
+    unit = series_unit(series)
+    p10, p50, p90 = (np.asarray(v, dtype=float) for v in band)
+    ax.fill_between(months, p10, p90, color=COLORS[0], alpha=0.15, linewidth=0)
+    (median,) = ax.plot(months, p50, color=COLORS[0], linewidth=1.8)
+    (points,) = ax.plot(months, actual, color=COLORS[1], marker="o", markersize=4, linewidth=1)
+    ax.set_title(title, loc="left")
+    ax.set_xlabel("Month")
+    ax.set_ylabel(unit.label)
+    if unit.money:
+        money_axis(ax.yaxis)
+    literal_legend(ax, [(median, "Plan p50 (band p10-p90)"), (points, "Actuals")], loc="best")
+    return figure
+
+
 def bridge_waterfall(name: str, years: Sequence[BridgeYear]) -> Figure:
     """Start ARR, + new, + expansion, - contraction, - churn, end ARR over the horizon."""
     plt = _pyplot()

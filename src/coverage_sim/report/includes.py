@@ -29,7 +29,7 @@ from coverage_sim.report import formatting as fmt
 from coverage_sim.report.figures import ChartSpec, slug
 from coverage_sim.safe_read import UnreadableFile, read_regular_file
 
-SUPPORTED: tuple[str, ...] = ("sweep", "optimize", "sensitivity", "explain", "voi")
+SUPPORTED: tuple[str, ...] = ("sweep", "optimize", "sensitivity", "explain", "voi", "track")
 
 
 @dataclass(frozen=True)
@@ -331,6 +331,41 @@ def _voi(document: dict[str, Any], tag: str) -> IncludedSection:
     return IncludedSection(f"Value of information: {label}", sentences, [spec] if worths else [])
 
 
+def _track(document: dict[str, Any], tag: str) -> IncludedSection:
+    plan = str(document.get("plan", ""))
+    specs = []
+    for name, fan in document["series"].items():
+        months = [int(m["month"]) for m in fan]
+        p10, p50, p90 = ([_num(m[q]) for m in fan] for q in ("p10", "p50", "p90"))
+        specs.append(
+            ChartSpec(
+                f"{tag}-{slug(str(name))}",
+                f"{name}: the plan's fan over the months tracked, with the actuals.",
+                partial(
+                    charts.actuals_chart,
+                    f"{name}: {plan} against actuals",
+                    str(name),
+                    months,
+                    (p10, p50, p90),
+                    [_num(m["actual"]) for m in fan],
+                ),
+            )
+        )
+    sentences = [
+        f"{document['actuals']['months']} months of actuals; effective sample size "
+        f"{_num(document.get('ess')):,.0f} of {document.get('trials')} trials."
+    ]
+    if document.get("collapsed"):
+        sentences.append("The actuals lie outside what the plan thought possible.")
+    if document.get("prob_better") is not None:
+        sentences.append(
+            f"P(better than {document.get('baseline')}): "
+            f"{fmt.probability(_num(document.get('prob_better_prior')))} before, "
+            f"{fmt.probability(_num(document.get('prob_better')))} after the actuals."
+        )
+    return IncludedSection(f"Plan against actuals: {plan}", sentences, specs)
+
+
 def included_section(document: dict[str, Any], index: int) -> IncludedSection:
     """The section drawn from one loaded document (``index`` keeps chart keys unique)."""
     command = document["command"]
@@ -343,4 +378,6 @@ def included_section(document: dict[str, Any], index: int) -> IncludedSection:
         return _sensitivity(document, tag)
     if command == "voi":
         return _voi(document, tag)
+    if command == "track":
+        return _track(document, tag)
     return _explain(document, tag)
