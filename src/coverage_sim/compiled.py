@@ -136,6 +136,9 @@ class Customers:
     cross_sell_per_year: CoverageResponse
     cross_sell_size: FloatArray  # share of the account's ARR one cross-sell adds
     referrals_per_year: FloatArray  # new logos per adopted customer per year
+    # churn multipliers by renewal number (renewal.by_tenure), trailing repeats and an
+    # all-ones list removed: () is no key (one tenure bucket, the engine as without it)
+    renewal_by_tenure: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,8 @@ def test_overlays_validate_run_and_chain(cli: Callable[..., Any], tmp_path: Path
         ).code
         == 0
     )
+    assert "by_tenure: [1.0, " in retention.read_text()
+    assert cli("validate", retention).code == 0
     assert cli("run", retention, "--trials", "200", "--months", "24", "--brief").code == 0
 
 
@@ -232,3 +234,25 @@ def test_without_the_fit_extra_the_command_says_how_to_install_it(
     assert result.code == 2
     assert "pip install 'coverage-sim[fit]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_fit_retention_writes_renewal_by_tenure_that_follows_the_sbg_curve(
+    cli: Callable[..., Any],
+) -> None:
+    from coverage_sim.fit.sbg import survival
+
+    result = cli("fit", "retention", DATA / "cohorts.csv", "--extends", PLAN, "--format", "json")
+    assert result.code == 0, result.stderr
+    fit = json.loads(result.stdout)["fits"][0]
+    a, b = fit["estimates"]["alpha"]["value"], fit["estimates"]["beta"]["value"]
+    overlay = fit["overlay"]
+    factors = overlay["customers.renewal.by_tenure"]["value"]
+    assert (
+        overlay["customers.renewal.adopted"]["value"]
+        == (overlay["customers.renewal.at_risk"]["value"])
+    )
+    assert len(factors) == 5 and factors[0] == 1.0  # xaas: 60 months of 12-month terms
+    first = fit["estimates"]["first_renewal"]["value"]
+    for k, factor in enumerate(factors, start=1):  # cohorts.csv counts years: step 1
+        sbg = survival(a, b, k) / survival(a, b, k - 1)
+        assert abs((1 - factor * (1 - first)) - sbg) < 1e-4, k

@@ -93,3 +93,18 @@ def test_sbg_90_percent_profile_intervals_cover_the_truth_about_90_percent_of_th
             hits[k] += (low is None or low <= truth) and (high is None or truth <= high)
     coverage = hits / reps
     assert np.all(np.abs(coverage - 0.90) <= 0.05), f"coverage alpha, beta: {coverage}"
+
+
+def test_tenure_factors_are_the_sbg_churn_ratios_per_contract_renewal() -> None:
+    from coverage_sim.fit.retention import PlanTerms, tenure_factors
+
+    a, b = 0.704, 1.182
+    annual = tenure_factors(a, b, period_months=12, terms=PlanTerms(12, 60))
+    assert annual == [float(f"{(a + b) / (a + b + k - 1):.4g}") for k in range(1, 6)]
+    # monthly periods, annual contracts: the ratios of S over whole contract terms
+    monthly = tenure_factors(a, b, period_months=1, terms=PlanTerms(12, 36))
+    surv = [float(survival(a, b, 12 * k)) for k in range(4)]
+    churn = [1 - surv[k] / surv[k - 1] for k in range(1, 4)]
+    assert monthly == [float(f"{c / churn[0]:.4g}") for c in churn]
+    # never more factors than the format holds
+    assert len(tenure_factors(a, b, period_months=1, terms=PlanTerms(1, 120))) == 24

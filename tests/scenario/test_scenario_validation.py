@@ -323,3 +323,34 @@ def test_validate_turns_broken_files_into_exit_2(
     path.write_bytes(content)
     code, _, err = cli("validate", path)
     assert code == 2 and expected in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "key_path", "message"),
+    [
+        ("[1, -0.5]", "customers.renewal.by_tenure[1]", "expected >= 0; got -0.5"),
+        ("[1, 200]", "customers.renewal.by_tenure[1]", "expected <= 100; got 200"),
+        ("[0.9, abc]", "customers.renewal.by_tenure[1]", "expected a number"),
+        ("[true]", "customers.renewal.by_tenure[0]", "got the boolean true"),
+        ("0.8", "customers.renewal.by_tenure", "expected a list"),
+        ("[]", "customers.renewal.by_tenure", "at least 1 item"),
+        ("[1, {dist: normal, mean: 1, sd: 0.1}]", "customers.renewal.by_tenure[1]", "a number"),
+        (str([1.0] * 25), "customers.renewal.by_tenure", "at most 24 items"),
+    ],
+)
+def test_a_bad_renewal_by_tenure_exits_2_naming_file_line_and_key_path(
+    cli, write, model_text: str, value: str, key_path: str, message: str
+) -> None:
+    old = "    downsell: 10%"
+    text, err = _fails(cli, write, model_text, old, f"{old}\n    by_tenure: {value}")
+    line = text[: text.index("by_tenure:")].count("\n") + 1
+    matching = [entry for entry in err.splitlines() if f" {key_path}: " in entry]
+    assert any(message in entry and f"bad.yaml:{line}:" in entry for entry in matching), err
+
+
+def test_renewal_by_tenure_validates_with_numbers_and_percentages(cli, write, model_text) -> None:
+    old = "    downsell: 10%"
+    path = write("good.yaml", model_text.replace(old, f"{old}\n    by_tenure: [1, 80%, 0.65]"))
+    code, _, err = cli("validate", path)
+    assert code == 0, err
+    assert load_scenario(path).customers.renewal.by_tenure == [1.0, 0.8, 0.65]

@@ -4,7 +4,8 @@ Per trial, a cohort of one customer with first-year ACV ``land_acv`` lands in mo
 (it is billed from month 1, like every new logo) and follows the same motions as the
 simulated book, but on expected counts and ARR (a deterministic Markov chain, vectorized
 over trials): renewal at each anniversary (months 13, 25, ... for 12-month contracts),
-onboarding resolution, decay / recovery, upsell and expected cross-sell. In calendar month
+onboarding resolution, decay / recovery, upsell and expected cross-sell; its ``r``-th
+renewal at the rates of ``renewal.by_tenure`` for renewal ``r``. In calendar month
 ``t`` it meets that trial's realized coverage of month ``t``; past the horizon, the last
 month's coverage holds. Over ``LENS_MONTHS`` = 60 months:
 
@@ -25,6 +26,7 @@ from coverage_sim.engine.customers import onboarding_resolution
 from coverage_sim.engine.expected import ExpectedBook, expected_rates
 from coverage_sim.engine.money import monthly_discount
 from coverage_sim.engine.response import BookResponses
+from coverage_sim.engine.tenure import rate_at_renewal
 
 LENS_MONTHS = 60
 
@@ -80,10 +82,17 @@ def _revenue(
     book.arr[0, 0] = acv
     revenue = np.zeros((acv.size, LENS_MONTHS))
     revenue[:, 0] = book.total_arr() / 12.0
+    tenure = np.array(customers.renewal_by_tenure, dtype=np.float64)
     for tau in range(2, LENS_MONTHS + 1):
         m = min(tau, horizon) - 1
         if (tau - 1) % k == 0:
-            book.renew(0, rates["renew_adopted"][:, m], rates["renew_at_risk"][:, m], downsell)
+            renewal = (tau - 1) // k
+            book.renew(
+                0,
+                rate_at_renewal(rates["renew_adopted"][:, m], tenure, renewal),
+                rate_at_renewal(rates["renew_at_risk"][:, m], tenure, renewal),
+                downsell,
+            )
         book.adopt(resolve, rates["adoption"][:, m], rates["decay"][:, m], rates["recovery"][:, m])
         book.expand(rates["growth"][:, m])
         revenue[:, tau - 1] = book.total_arr() / 12.0
@@ -104,6 +113,7 @@ def _compiled_revenue(
     revenue = np.empty((size, LENS_MONTHS))
     trace_revenue(
         max(company.contract_months, 1),
+        np.array(customers.renewal_by_tenure, dtype=np.float64),
         onboarding_resolution(customers.onboarding_months[trials]),
         np.ascontiguousarray(customers.downsell[trials], dtype=np.float64),
         np.ascontiguousarray(customers.land_acv[trials], dtype=np.float64),

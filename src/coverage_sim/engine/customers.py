@@ -12,6 +12,13 @@ read the base flows. The cells, and so the draws, never depend on the horizon: t
 
 Within a cell ARR is spread evenly over its customers: a transition that moves ``k`` of
 ``n`` customers moves ``k / n`` of the cell's ARR (and ``k / n`` of its base ARR).
+
+Renewal by tenure (``renewal.by_tenure``, ``T`` factors after ``compile.tenure_factors``):
+the slot axis becomes ``T x contract_months`` long, slot ``b * contract_months + s`` being
+the customers of renewal slot ``s`` who have renewed ``b`` times (the last bucket: ``T - 1``
+times or more). Only ``renew`` reads the buckets (``tenure.py``); every other motion works
+on all slots alike. Without the key ``T = 1``: the state, draws and bytes of the engine
+before the key existed.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import numpy as np
 
 from coverage_sim.compiled import FloatArray, IntArray
 from coverage_sim.engine.streams import ADOPT, EXPAND, LAND, RENEW, NoiseStreams
+from coverage_sim.engine.tenure import advance, due_slots, tenure_rates
 
 ONBOARDING, ADOPTED, AT_RISK = 0, 1, 2
 
@@ -44,18 +52,22 @@ class CustomerBook:
         starting_arr: FloatArray,
         starting_adopted_share: FloatArray,
         contract_months: int,
+        tenure: tuple[float, ...] = (),
     ) -> None:
         size = starting_arr.shape[0]
         k = max(int(contract_months), 1)
         self.contract_months = k
+        self.tenure = np.array(tenure, dtype=np.float64)  # () without renewal.by_tenure
+        buckets = max(len(tenure), 1)
         slots = np.arange(k)[:, None]
         per_slot = starting_customers // k + (slots < starting_customers % k)
         share = np.clip(starting_adopted_share, 0.0, 1.0)
         adopted_total = np.rint(starting_customers * share).astype(np.int64)
         adopted = adopted_total // k + (slots < adopted_total % k)
-        self.counts = np.zeros((3, k, size), dtype=np.int64)
-        self.counts[ADOPTED] = adopted
-        self.counts[AT_RISK] = per_slot - adopted
+        self.counts = np.zeros((3, buckets * k, size), dtype=np.int64)
+        mature = slice((buckets - 1) * k, buckets * k)  # the installed base: last bucket
+        self.counts[ADOPTED, mature] = adopted
+        self.counts[AT_RISK, mature] = per_slot - adopted
         each = starting_arr / starting_customers if starting_customers else 0.0 * starting_arr
         self.arr: FloatArray = self.counts.astype(np.float64) * np.asarray(each, dtype=np.float64)
         self.base_arr = np.zeros_like(self.arr)
@@ -98,6 +110,8 @@ class CustomerBook:
         """Due slot renews: Binomial(n, p) stay, churned ARR leaves, at-risk and onboarding
         renewals give up ``downsell`` of their ARR. Flows are per trial; ``base_*`` are the
         flows of the GRR/NRR base."""
+        if self.tenure.size:
+            return self._renew_by_tenure(streams, month, p_adopted, p_at_risk, downsell)
         due = month % self.contract_months
         n = self.counts[:, due, :].copy()  # (3, trials)
         p = np.stack([p_at_risk, p_adopted, p_at_risk])
@@ -116,6 +130,37 @@ class CustomerBook:
             state[:, due, :] = renewed
         self.counts[:, due, :] = kept
         flows["churned_logos"] = (n - kept).sum(axis=0).astype(np.float64)
+        return flows
+
+    def _renew_by_tenure(
+        self,
+        streams: NoiseStreams,
+        month: int,
+        p_adopted: FloatArray,
+        p_at_risk: FloatArray,
+        downsell: FloatArray,
+    ) -> dict[str, FloatArray]:
+        """``renew`` with tenure buckets: the due slot of every bucket renews at its own
+        rates (one draw per status x bucket, status-major), then the survivors move up one
+        bucket (the last keeps its own and takes the one below)."""
+        due = due_slots(month, self.contract_months, self.tenure.size)
+        n = self.counts[:, due, :]  # (3, buckets, trials), a copy
+        p = tenure_rates(np.stack([p_at_risk, p_adopted, p_at_risk]), self.tenure)
+        kept = streams.binomial(RENEW, n, p)
+        kept_share = _share(kept, n)
+        cut_share = (downsell * np.array([1.0, 0.0, 1.0])[:, None])[:, None, :]
+        flows: dict[str, FloatArray] = {}
+        for prefix, state in (("", self.arr), ("base_", self.base_arr)):
+            arr = state[:, due, :]
+            kept_arr = arr * kept_share
+            cut = kept_arr * cut_share
+            renewed = kept_arr - cut
+            flows[prefix + "churn"] = (arr - kept_arr).sum(axis=(0, 1))
+            flows[prefix + "contraction"] = cut.sum(axis=(0, 1))
+            flows[prefix + "renewed"] = renewed.sum(axis=(0, 1))
+            state[:, due, :] = advance(renewed)
+        self.counts[:, due, :] = advance(kept)
+        flows["churned_logos"] = (n - kept).sum(axis=(0, 1)).astype(np.float64)
         return flows
 
     def adopt(

@@ -6,7 +6,8 @@ x trial, shape ``(3, slots, trials)`` like ``CustomerBook``'s, in floats. Each m
 the simulation's motions on expected values, in the same order: renew the due slot
 (``kept = n * p``; at-risk and onboarding renewals give up ``downsell``), adopt (resolve,
 adopt or not, decay, recover, all on the start-of-step state), expand (adopted ARR grows by
-``upsell + cross_sell_per_year / 12 * cross_sell_size``).
+``upsell + cross_sell_per_year / 12 * cross_sell_size``). With ``renewal.by_tenure`` the
+slots are tenure buckets x renewal slots as in ``CustomerBook`` (``renew_month``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from coverage_sim.compiled import CoverageResponse, Customers, FloatArray
 from coverage_sim.engine.response import rate_at
+from coverage_sim.engine.tenure import advance, due_slots, tenure_rates
 
 _ONBOARDING, _ADOPTED, _AT_RISK = 0, 1, 2
 
@@ -46,6 +48,31 @@ class ExpectedBook:
         self.arr[_ONBOARDING, slot] *= 1.0 - downsell
         self.arr[_AT_RISK, slot] *= 1.0 - downsell
         renewed: FloatArray = self.arr[:, slot].sum(axis=0)
+        return renewed
+
+    def renew_month(
+        self,
+        month: int,
+        contract_months: int,
+        tenure: FloatArray,
+        p_adopted: FloatArray,
+        p_at_risk: FloatArray,
+        downsell: FloatArray,
+    ) -> FloatArray:
+        """The renewals of ``month``: ``renew`` of the due slot without tenure factors;
+        with them, every bucket's due slot at its own rates (clipped to [0, 1]), then the
+        survivors move up one bucket. Returns the renewed ARR (after downsell)."""
+        if not tenure.size:
+            return self.renew(month % self.counts.shape[1], p_adopted, p_at_risk, downsell)
+        due = due_slots(month, contract_months, tenure.size)
+        keep = np.clip(tenure_rates(np.stack([p_at_risk, p_adopted, p_at_risk]), tenure), 0, 1)
+        counts = self.counts[:, due] * keep
+        arr = self.arr[:, due] * keep
+        arr[_ONBOARDING] *= 1.0 - downsell
+        arr[_AT_RISK] *= 1.0 - downsell
+        renewed: FloatArray = arr.sum(axis=(0, 1))
+        self.counts[:, due] = advance(counts)
+        self.arr[:, due] = advance(arr)
         return renewed
 
     def adopt(

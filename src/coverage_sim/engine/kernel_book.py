@@ -23,6 +23,7 @@ from coverage_sim.engine.kernel import special_functions
 from coverage_sim.engine.money import MonthSpend
 from coverage_sim.engine.month_terms import MonthTerms
 from coverage_sim.engine.streams import ADOPT, EXPAND, RENEW, NoiseStreams
+from coverage_sim.engine.tenure import due_slots, tenure_rates
 
 # the rows of ``kernel.renew``'s output, as ``CustomerBook.renew`` names them
 _RENEWAL_FLOWS = (
@@ -58,15 +59,19 @@ class KernelBook(CustomerBook):
         starting_arr: FloatArray,
         starting_adopted_share: FloatArray,
         contract_months: int,
+        tenure: tuple[float, ...] = (),
     ) -> None:
-        super().__init__(starting_customers, starting_arr, starting_adopted_share, contract_months)
+        super().__init__(
+            starting_customers, starting_arr, starting_adopted_share, contract_months, tenure
+        )
         slots, size = self.counts.shape[1:]
+        due_cells = 3 * max(self.tenure.size, 1)  # status x tenure bucket
         self._exponents = np.empty((3, slots, size))
         self._resolved = np.empty((slots, size), dtype=np.int64)
         self._to_adopted_exponent = np.empty((slots, size))
-        self._due_exponent = np.empty((3, size))
+        self._due_exponent = np.empty((due_cells, size))
         self._renewal = np.empty((7, size))
-        self._kept = np.empty((3, size), dtype=np.int64)
+        self._kept = np.empty((due_cells, size), dtype=np.int64)
         self._moved = np.empty((3, slots, size), dtype=np.int64)
         self._adopted = np.empty(size, dtype=np.int64)
         self._growth = np.empty(size)
@@ -116,6 +121,8 @@ class KernelBook(CustomerBook):
         p_at_risk: FloatArray,
         downsell: FloatArray,
     ) -> dict[str, FloatArray]:
+        if self.tenure.size:
+            return self._renew_tenure_compiled(streams, month, p_adopted, p_at_risk, downsell)
         due = month % self.contract_months
         flip, s, ratio = _walk_terms((p_at_risk, p_adopted), (0, 1, 0))
         first = self._due_exponent
@@ -124,6 +131,35 @@ class KernelBook(CustomerBook):
         out = self._renewal
         km.renew(
             self.counts, self.arr, self.base_arr, due, streams.fill(RENEW, 3),
+            flip, s, ratio, first, np.ascontiguousarray(downsell, dtype=np.float64),
+            self._kept, out, self._bdtr, self._ndtri,
+        )  # fmt: skip
+        return {name: out[i].copy() for i, name in enumerate(_RENEWAL_FLOWS)}
+
+    def _renew_tenure_compiled(
+        self,
+        streams: NoiseStreams,
+        month: int,
+        p_adopted: FloatArray,
+        p_at_risk: FloatArray,
+        downsell: FloatArray,
+    ) -> dict[str, FloatArray]:
+        """``CustomerBook._renew_by_tenure`` by ``kernel_tenure.renew_by_tenure``."""
+        from coverage_sim.engine.kernel_tenure import renew_by_tenure
+
+        buckets, size = self.tenure.size, self.counts.shape[-1]
+        due = due_slots(month, self.contract_months, buckets)
+        p = tenure_rates(np.stack([p_at_risk, p_adopted, p_at_risk]), self.tenure)
+        rows = np.ascontiguousarray(p.reshape(3 * buckets, size))
+        flip = np.empty((3 * buckets, size), dtype=np.bool_)
+        s, ratio = np.empty((3 * buckets, size)), np.empty((3 * buckets, size))
+        km.walk_terms(rows, np.arange(3 * buckets, dtype=np.int64), flip, s, ratio)
+        first = self._due_exponent
+        np.multiply(self.counts[:, due, :].reshape(3 * buckets, size), first_term_log(s), out=first)
+        np.exp(first, out=first)
+        out = self._renewal
+        renew_by_tenure(
+            self.counts, self.arr, self.base_arr, due, streams.fill(RENEW, 3 * buckets),
             flip, s, ratio, first, np.ascontiguousarray(downsell, dtype=np.float64),
             self._kept, out, self._bdtr, self._ndtri,
         )  # fmt: skip
@@ -142,7 +178,7 @@ class KernelBook(CustomerBook):
         first = self._exponents
         km.adopt_exponents(self.counts, log_q[[0, 2, 3]], first)
         np.exp(first, out=first)
-        u = streams.fill(ADOPT, 4 * self.contract_months)
+        u = streams.fill(ADOPT, 4 * self.counts.shape[1])  # 4 draws per slot
         to_adopted_first = self._to_adopted_exponent
         km.adopt_resolve(
             self.counts, u, flip, s, ratio, first, log_q[1], self._resolved, to_adopted_first,

@@ -45,6 +45,7 @@ def _unit(x: float) -> float:
 @njit(cache=True)
 def trace_revenue(
     contract_months: int,
+    tenure: Any,
     resolve: Any,
     downsell: Any,
     acv: Any,
@@ -60,7 +61,8 @@ def trace_revenue(
 ) -> None:
     """``revenue[j, tau - 1]``: the lens cohort's revenue (ARR / 12) in month ``tau`` of
     ``revenue.shape[1]``; the month's rates at coverage month ``min(tau, horizon)``; the
-    responses packed in ``response.BOOK_RESPONSES`` order (``BookResponses``)."""
+    responses packed in ``response.BOOK_RESPONSES`` order (``BookResponses``); ``tenure``
+    the churn factors of ``renewal.by_tenure`` (length 0: none, the rates as they are)."""
     size, horizon = coverage_adopt.shape
     months = revenue.shape[1]
     for j in range(size):
@@ -73,6 +75,10 @@ def trace_revenue(
                 c = coverage_renew[j, m]
                 keep_adopted = _unit(_rate(uncovered, gap, half, hill, 0, j, c))
                 keep_at_risk = _unit(_rate(uncovered, gap, half, hill, 1, j, c))
+                if tenure.shape[0] > 0:  # tenure.rate_at_renewal
+                    f = tenure[min((tau - 1) // contract_months, tenure.shape[0]) - 1]
+                    keep_adopted = _unit(1.0 - f * (1.0 - keep_adopted))
+                    keep_at_risk = _unit(1.0 - f * (1.0 - keep_at_risk))
                 n0 *= keep_at_risk
                 n1 *= keep_adopted
                 n2 *= keep_at_risk

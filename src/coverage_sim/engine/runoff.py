@@ -1,6 +1,7 @@
 """Run-off terminal value (``valuation.terminal: runoff``; docs/model.md §7).
 
-The book at the end of month ``H`` (counts and ARR by status x renewal slot) is traced in
+The book at the end of month ``H`` (counts and ARR by status x renewal slot, by tenure
+bucket with ``renewal.by_tenure``) is traced in
 expectation (``ExpectedBook``) for ``runoff_months`` more months with no new logos, at
 the trial's month-``H`` coverage and rates. Each run-off month ``H + tau`` is worth
 
@@ -57,10 +58,13 @@ def runoff_value(scenario: CompiledScenario, trials: slice, final: FinalMonth) -
     book = ExpectedBook(final.counts, final.arr)
     start_accounts = book.active()
     salary_per_account = _rate(final.post_sale_salary, start_accounts)
-    k = book.counts.shape[1]
+    tenure = np.array(customers.renewal_by_tenure, dtype=np.float64)
     value = np.zeros(resolve.shape)
     for month in range(horizon + 1, horizon + months + 1):
-        renewed = book.renew(month % k, rates["renew_adopted"], rates["renew_at_risk"], downsell)
+        renewed = book.renew_month(
+            month, max(company.contract_months, 1), tenure,
+            rates["renew_adopted"], rates["renew_at_risk"], downsell,
+        )  # fmt: skip
         book.adopt(resolve, rates["adoption"], rates["decay"], rates["recovery"])
         expansion = book.expand(rates["growth"])
         cost = (

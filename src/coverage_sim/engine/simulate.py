@@ -209,6 +209,7 @@ def _simulate_chunk(
         company.starting_arr[trials],
         company.starting_adopted_share[trials],
         company.contract_months,
+        customers.renewal_by_tenure,
     )
     last_revenue = company.starting_arr[trials] / 12.0
     budget0 = monthly_budget(scenario.budget, 0, last_revenue, trials)

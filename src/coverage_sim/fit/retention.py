@@ -21,6 +21,7 @@ from coverage_sim.fit.result import Detail, Estimate, FitSummary, OverlayKey, in
 from coverage_sim.fit.revenue import revenue_retention
 from coverage_sim.fit.sbg import Lifetimes, SBGFitter, retention, survival
 from coverage_sim.fit.table import Table, read_table
+from coverage_sim.scenario.customer_models import MAX_TENURE_FACTORS
 
 _EPS = 1e-9
 DRAWS = 4000  # normal-approximation draws for the mapped renewal rates
@@ -159,6 +160,21 @@ def contract_renewals(
     return first, later
 
 
+def tenure_factors(
+    alpha: float, beta: float, *, period_months: float, terms: PlanTerms
+) -> list[float]:
+    """``renewal.by_tenure`` from sBG: churn at contract renewal k over churn at the first,
+    ``(1 - r_k) / (1 - r_1)`` with ``r_k = S(k m/p) / S((k-1) m/p)``, k = 1..K, K =
+    horizon / contract term (at least 2, at most ``MAX_TENURE_FACTORS``), 4 significant
+    digits. With the first renewal rate ``r_1`` as the plan's rate, renewal k of the plan
+    is ``1 - f_k (1 - r_1) = r_k``: the sBG curve, renewal by renewal."""
+    step = terms.contract_months / period_months
+    count = min(MAX_TENURE_FACTORS, max(2, terms.horizon_months // terms.contract_months))
+    surv = survival(alpha, beta, np.arange(count + 1, dtype=float) * step)
+    churn = 1.0 - surv[1:] / surv[:-1]
+    return [float(f"{c / churn[0]:.4g}") for c in churn]
+
+
 def fit_retention(
     path: Path,
     *,
@@ -206,31 +222,37 @@ def _logo_retention(
     summary.details.append(_survival_table(data, a, b, project))
     fit_quality = _fit_quality(data, a, b)
     source = f"{summary.files[0]}, {data.customers:,} customers"
+    model = f"sBG maximum likelihood (alpha {a:.3g}, beta {b:.3g})"
     m = terms.contract_months
-    for key, sample, what in (
-        ("at_risk", first_d, f"first renewal after {m} months"),
-        (
-            "adopted",
-            later_d,
-            f"later renewals, survivor-weighted over {terms.horizon_months} months",
-        ),
-    ):
-        low90, high90 = np.quantile(sample, [0.05, 0.95])
+    low90, high90 = np.quantile(first_d, [0.05, 0.95])
+    first_rate = interval_text(float(low90), float(high90), "rate")
+    for key, status in (("at_risk", "at-risk and onboarding"), ("adopted", "adopted")):
         summary.overlay.append(
             OverlayKey(
                 ("customers", "renewal", key),
-                interval_text(float(low90), float(high90), "rate"),
-                f"fit retention: {source}; sBG maximum likelihood (alpha {a:.3g}, beta {b:.3g}); "
-                f"{what}; 90% interval; {fit_quality}; one rate for covered and uncovered "
-                "(docs/fit.md)",
+                first_rate,
+                f"fit retention: {source}; {model}; first renewal after {m} months, for "
+                f"{status} customers alike (sBG has no status; later renewals by "
+                f"renewal.by_tenure); 90% interval; {fit_quality}; one rate for covered and "
+                "uncovered (docs/fit.md)",
             )
         )
+    factors = tenure_factors(a, b, period_months=period_months, terms=terms)
+    summary.overlay.append(
+        OverlayKey(
+            ("customers", "renewal", "by_tenure"),
+            factors,
+            f"fit retention: {source}; {model}; churn at contract renewal k over churn at the "
+            f"first, k = 1..{len(factors)} (the last holds for later renewals): renewal k of "
+            "the plan is the sBG retention of renewal k (docs/fit.md)",
+        )
+    )
     if later - first > 0.02:
         summary.notes.append(
             f"Retention rises with tenure (sBG): first renewal {first:.1%}, later renewals "
-            f"{later:.1%}. The plan has no renewal-by-tenure key; the overlay writes the first "
-            "renewal to renewal.at_risk (new customers renew as at_risk while onboarding) "
-            "and the later ones to renewal.adopted (docs/fit.md)."
+            f"{later:.1%} (survivor-weighted). The overlay writes the first renewal to "
+            "renewal.adopted and renewal.at_risk and the rise as renewal.by_tenure "
+            f"({', '.join(f'{f:g}' for f in factors)}) (docs/fit.md)."
         )
 
 

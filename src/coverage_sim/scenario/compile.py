@@ -166,6 +166,7 @@ def compile_scenario(
         referrals_per_year=s.draw(
             "customers.advocacy.referrals_per_year", cu.advocacy.referrals_per_year
         ),
+        renewal_by_tenure=tenure_factors(rn.by_tenure),
     )
     return c.CompiledScenario(
         name=scenario.name,
@@ -205,6 +206,16 @@ def _demand(s: _Sampler, scenario: Scenario) -> c.Demand | None:
         shape=demand.shape,
         sales_cycle_months=demand.sales_cycle_months,
     )
+
+
+def tenure_factors(by_tenure: list[float] | None) -> tuple[float, ...]:
+    """``renewal.by_tenure`` as the engine reads it: repeats of the last entry dropped
+    (it holds for later renewals anyway), and ``()`` when every entry is 1 (no key: the
+    same state, draws and bytes as a plan without it)."""
+    factors = [float(f) for f in by_tenure or ()]
+    while len(factors) > 1 and factors[-1] == factors[-2]:
+        factors.pop()
+    return () if all(f == 1.0 for f in factors) else tuple(factors)
 
 
 def _role(s: _Sampler, name: str, role: Role) -> c.Role:

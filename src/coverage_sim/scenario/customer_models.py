@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
 
 from coverage_sim.scenario.distributions import ParamValue
-from coverage_sim.scenario.fields import StrictModel, missing
+from coverage_sim.scenario.fields import Number, StrictModel, missing
 from coverage_sim.scenario.params import (
     Money,
     PositiveMoney,
@@ -130,11 +130,27 @@ class Adoption(StrictModel):
     recovery: HigherIsBetter = Field(description="Monthly at_risk -> adopted.")
 
 
+MAX_TENURE_FACTORS = 24
+"""Most entries of ``renewal.by_tenure`` (each is a tenure bucket of the engine's state)."""
+
+TenureFactor = Annotated[Number, Field(ge=0.0, le=100.0)]
+
+
 class Renewal(StrictModel):
     adopted: HigherIsBetter
     at_risk: HigherIsBetter = Field(description="Also used for onboarding customers.")
     downsell: Rate = Field(
         default=0.0, description="ARR an at-risk account gives up when it renews."
+    )
+    by_tenure: list[TenureFactor] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_TENURE_FACTORS,
+        description=(
+            "Churn multipliers by contract renewal number: entry k (from 1) multiplies the "
+            "churn (1 - renewal rate) of every status at a customer's k-th renewal; the "
+            "last entry holds for later renewals. Plain numbers >= 0 (docs/model.md)."
+        ),
     )
 
 

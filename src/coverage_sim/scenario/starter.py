@@ -94,6 +94,7 @@ customers:
     adopted: {{uncovered: 90%, covered: 94%}}   # renewal rate of healthy accounts
     at_risk: {{uncovered: 65%, covered: 78%}}   # and of at-risk / still-onboarding ones
     downsell: 10%             # ARR an at-risk account gives up when it renews
+    # by_tenure: [1, 0.8, 0.65]  # optional: churn x 0.8 at the 2nd renewal, x 0.65 from the 3rd
   expansion:
     upsell_monthly: {{uncovered: 0.2%, covered: 0.8%}}   # monthly ARR growth, adopted accounts
     cross_sell_per_year: {{uncovered: 5%, covered: 15%}}  # cross-sell events per account-year
