@@ -343,7 +343,8 @@ def test_a_server_that_accepts_and_never_replies_exits_2_within_the_limit(
         port = server.getsockname()[1]
         result = cli("run", XAAS, *TINY, "--scheduler", f"tcp://127.0.0.1:{port}")
     assert result.code == 2
-    assert "no Dask scheduler answered within 1 s" in result.stderr
+    assert "cannot reach a Dask scheduler there" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_a_server_that_answers_junk_exits_2_with_a_message(

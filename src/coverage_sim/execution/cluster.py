@@ -59,13 +59,14 @@ def _probe_scheduler(address: str) -> None:
         finally:
             comm.abort()
 
-    try:
-        reply = asyncio.run(asyncio.wait_for(identity(), CONNECT_TIMEOUT_S))
+    try:  # the connection's own timeout first; the deadline a little later covers the rest
+        reply = asyncio.run(asyncio.wait_for(identity(), CONNECT_TIMEOUT_S + 0.5))
     except (asyncio.TimeoutError, TimeoutError) as exc:
         raise ExecutionError(
-            f"--scheduler {address}: no Dask scheduler answered within {CONNECT_TIMEOUT_S} s"
+            f"--scheduler {address}: cannot reach a Dask scheduler there: no answer within "
+            f"{CONNECT_TIMEOUT_S} s"
         ) from exc
-    except Exception as exc:  # junk bytes: whatever the decoder raises
+    except Exception as exc:  # refused, or junk bytes: whatever the decoder raises
         raise ExecutionError(
             f"--scheduler {address}: cannot reach a Dask scheduler there "
             f"({type(exc).__name__}: {exc})"
