@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from coverage_sim.api.analyses import Explanation, Optimization, Sensitivity, Sweep
 from coverage_sim.api.decide import optimize, sweep
+from coverage_sim.api.evidence import PilotDesigns, Tracking, ValueOfInformation, pilot, track, voi
 from coverage_sim.api.plans import Plan, load
 from coverage_sim.api.simulate import compare, run
 from coverage_sim.api.simulation import Simulation
@@ -34,6 +35,7 @@ __all__ = [
     "ExecutionError",
     "Explanation",
     "Optimization",
+    "PilotDesigns",
     "Plan",
     "RequirementNotMet",
     "ScenarioError",
@@ -41,12 +43,17 @@ __all__ = [
     "Sensitivity",
     "Simulation",
     "Sweep",
+    "Tracking",
     "UsageError",
+    "ValueOfInformation",
     "compare",
     "explain",
     "load",
     "optimize",
+    "pilot",
     "run",
     "sensitivity",
     "sweep",
+    "track",
+    "voi",
 ]

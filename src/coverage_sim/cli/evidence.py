@@ -302,7 +302,7 @@ def track(
     from coverage_sim.analysis.voi_run import check_voi_metric
     from coverage_sim.errors import UsageError
     from coverage_sim.report.atomic import check_writable, is_special, write_atomic
-    from coverage_sim.report.track_out import render_track, updated_plan_yaml
+    from coverage_sim.report.track_out import collapse_warning, render_track, updated_plan_yaml
     from coverage_sim.run_plan import plan_run
     from coverage_sim.scenario import load_scenario, parse_number
     from coverage_sim.scenario.overrides import parse_overrides
@@ -336,11 +336,7 @@ def track(
     with open_executor(workers, scheduler) as executor:
         result = track_plan(plan, actuals, executor, metric=metric, noise=share)
     if result.collapsed:
-        warn(
-            f"the actuals lie outside what the plan thought possible (closest trial "
-            f"{result.closest:.1f} kernel scales away, {result.ess:,.0f} effective trials): "
-            "the update is not to be trusted"
-        )
+        warn(collapse_warning(result))
     if output is not None:
         write_atomic(output, updated_plan_yaml(result, output))
         if not is_special(output):

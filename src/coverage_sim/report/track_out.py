@@ -75,6 +75,15 @@ def _moved(u: InputUpdate) -> float:
     return abs(u.posterior[1] - u.prior[1]) / width if width > 0 else 0.0
 
 
+def collapse_warning(result: TrackResult) -> str:
+    """What the CLI warns (and the API tells) when the update is not to be trusted."""
+    return (
+        f"the actuals lie outside what the plan thought possible (closest trial "
+        f"{result.closest:.1f} kernel scales away, {result.ess:,.0f} effective trials): "
+        "the update is not to be trusted"
+    )
+
+
 def _summary(result: TrackResult) -> list[str]:
     lines = [
         f"Effective sample size: {result.ess:,.0f} of {result.settings.trials:,} trials "
