@@ -4,7 +4,7 @@ pilot of named coverage would be worth (docs/evidence.md)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -69,10 +69,8 @@ def voi(
     from coverage_sim.analysis.voi import parse_group
     from coverage_sim.analysis.voi_run import check_voi_metric, value_of_information
     from coverage_sim.errors import UsageError
-    from coverage_sim.report.atomic import check_writable, write_atomic
+    from coverage_sim.report.atomic import write_atomic
     from coverage_sim.report.voi_out import render_voi
-    from coverage_sim.run_plan import plan_run
-    from coverage_sim.scenario.overrides import parse_overrides
 
     _statsmodels("voi")
     if top < 1:
@@ -80,22 +78,14 @@ def voi(
     check_voi_metric(metric)
     for text in group or []:
         parse_group(text)
-    plan = plan_run(
+    plan = _planned(
         plans,
+        "voi",
         baseline=baseline,
-        trials=trials,
-        seed=seed,
-        sampling=sampling,
-        months=months,
-        overrides=parse_overrides(overrides or []),
-        command="voi",
+        settings=(trials, seed, months, sampling),
+        overrides=overrides,
+        output=output,
     )
-    if output is not None:
-        check_writable(output, inputs=plan.input_files)
-    for warning in plan.warnings:
-        warn(warning)
-    for difference in plan.differences:
-        warn(difference.message())
     with open_executor(workers, scheduler) as executor:
         result = value_of_information(plan, executor, metric=metric, groups=group or [])
     deliver(
@@ -103,6 +93,43 @@ def voi(
         output,
         write_file=write_atomic,
     )
+
+
+def _planned(
+    plans: list[Path],
+    command: str,
+    *,
+    baseline: str | None,
+    settings: tuple[int | None, int | None, int | None, str | None],
+    overrides: list[str] | None,
+    output: Path | None,
+    extra_inputs: tuple[Path, ...] = (),
+) -> Any:
+    """The run ``compare`` would plan (``--baseline``, ``--set``, settings), its output
+    checked before anything is simulated and its warnings said."""
+    from coverage_sim.report.atomic import check_writable
+    from coverage_sim.run_plan import plan_run
+    from coverage_sim.scenario.overrides import parse_overrides
+
+    trials, seed, months, sampling = settings
+    plan = plan_run(
+        plans,
+        baseline=baseline,
+        trials=trials,
+        seed=seed,
+        sampling=sampling,
+        months=months,
+        single=command == "track" and baseline is None,
+        overrides=parse_overrides(overrides or []),
+        command=command,
+    )
+    if output is not None:
+        check_writable(output, inputs=[*plan.input_files, *extra_inputs])
+    for warning in plan.warnings:
+        warn(warning)
+    for difference in plan.differences:
+        warn(difference.message())
+    return plan
 
 
 def _statsmodels(command: str) -> None:
@@ -190,11 +217,9 @@ def pilot(
     from coverage_sim.analysis.pilot_run import plan_pilot
     from coverage_sim.analysis.voi_run import check_voi_metric
     from coverage_sim.errors import UsageError
-    from coverage_sim.report.atomic import check_writable, write_atomic
+    from coverage_sim.report.atomic import write_atomic
     from coverage_sim.report.voi_out import render_pilot
-    from coverage_sim.run_plan import plan_run
     from coverage_sim.scenario import parse_number
-    from coverage_sim.scenario.overrides import parse_overrides
 
     _statsmodels("pilot")
     check_voi_metric(metric)
@@ -218,20 +243,14 @@ def pilot(
             per_month = -1.0
         if per_month < 0 or "%" in cost:
             raise UsageError(f"--cost-per-account-month {cost!r}: expected an amount such as 500")
-    plan = plan_run(
+    plan = _planned(
         plans,
+        "pilot",
         baseline=baseline,
-        trials=trials,
-        seed=seed,
-        sampling=sampling,
-        months=horizon,
-        overrides=parse_overrides(overrides or []),
-        command="pilot",
+        settings=(trials, seed, horizon, sampling),
+        overrides=overrides,
+        output=output,
     )
-    if output is not None:
-        check_writable(output, inputs=plan.input_files)
-    for warning in plan.warnings:
-        warn(warning)
     with open_executor(workers, scheduler) as executor:
         result = plan_pilot(
             plan,
@@ -301,11 +320,9 @@ def track(
     from coverage_sim.analysis.track_run import track_plan
     from coverage_sim.analysis.voi_run import check_voi_metric
     from coverage_sim.errors import UsageError
-    from coverage_sim.report.atomic import check_writable, is_special, write_atomic
+    from coverage_sim.report.atomic import is_special, write_atomic
     from coverage_sim.report.track_out import collapse_warning, render_track, updated_plan_yaml
-    from coverage_sim.run_plan import plan_run
     from coverage_sim.scenario import load_scenario, parse_number
-    from coverage_sim.scenario.overrides import parse_overrides
 
     check_voi_metric(metric)
     share: float | None = None
@@ -318,21 +335,15 @@ def track(
             raise UsageError(
                 f"--noise {noise!r}: expected auto or a share above 0 and at most 100%, e.g. 2%"
             )
-    plan = plan_run(
+    plan = _planned(
         [plan_file],
+        "track",
         baseline=baseline,
-        trials=trials,
-        seed=seed,
-        sampling=sampling,
-        months=months,
-        single=baseline is None,
-        overrides=parse_overrides(overrides or []),
-        command="track",
+        settings=(trials, seed, months, sampling),
+        overrides=overrides,
+        output=output,
+        extra_inputs=(actuals,),
     )
-    if output is not None:
-        check_writable(output, inputs=[*plan.input_files, actuals])
-    for warning in plan.warnings:
-        warn(warning)
     with open_executor(workers, scheduler) as executor:
         result = track_plan(plan, actuals, executor, metric=metric, noise=share)
     if result.collapsed:
