@@ -87,6 +87,18 @@ def test_sweep_json_and_summary_equal_the_cli(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("plan_only", [False, True])
+def test_a_world_key_sweep_equals_the_cli_with_and_without_plan_only(
+    tmp_path: Path, plan_only: bool
+) -> None:
+    vary = "customers.renewal.adopted.covered=90%,99%"
+    result = api.sweep(XAAS, vary, baseline=TRADITIONAL, plan_only=plan_only, **SETTINGS)
+    args = ["sweep", XAAS, "--vary", vary, "--baseline", TRADITIONAL]
+    args += ["--vary-plan-only"] if plan_only else []
+
+    assert result.to_json() == cli_output(tmp_path, *args, fmt="json")
+
+
 def test_sensitivity_json_and_summary_equal_the_cli(tmp_path: Path) -> None:
     result = api.sensitivity(COVERED, baseline=UNCOVERED, metric="npv", top=3, **SETTINGS)
     args = ["sensitivity", COVERED, "--baseline", UNCOVERED, "--metric", "npv", "--top", "3"]

@@ -150,3 +150,23 @@ def parse_vary(text: str) -> Vary:
                 raise UsageError(f"--vary {text!r}: a share must be from 0% to 100%; got {label}")
         values = list(numbers)
     return Vary(text, raw_path, kind, key, tuple(values), tuple(labels), tuple(numbers), ends)
+
+
+def touches_allocation(vary: Vary) -> bool:
+    return vary.kind != "key" or vary.key[:1] == ("allocation",)
+
+
+def check_split_varies(varies: list[Vary]) -> None:
+    """Two ``--vary`` that both move the budget split must not undo each other (a point
+    would run shares other than its label's). Two ``allocation.<role>`` are well defined:
+    both roles are set and the others rescaled (``with_role_shares``). ``post_sale_share``
+    with a role's share, or a written ``allocation...`` key with either, is refused."""
+    split = [v for v in varies if touches_allocation(v)]
+    if len(split) < 2 or all(v.kind == "role" for v in split):
+        return
+    raise UsageError(
+        f"--vary {split[0].path} and --vary {split[1].path} both change the budget split, and "
+        "the second would rescale what the first set, so the points would not run the shares "
+        "they are labelled with; vary two roles' shares (allocation.<role>, the other roles "
+        "take the rest), or one of these alone"
+    )

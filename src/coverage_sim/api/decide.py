@@ -23,6 +23,7 @@ def sweep(
     baseline: PlanLike | None = None,
     metrics: str | Sequence[str] = ("npv",),
     tolerance: str | None = None,
+    plan_only: bool = False,
     trials: int | None = None,
     seed: int | None = None,
     months: int | None = None,
@@ -48,6 +49,10 @@ def sweep(
     tolerance : str, optional
         ``--tolerance``: the flat-maximum tolerance, a share (``"1%"``, the default) or an
         amount (``"250k"``).
+    plan_only : bool, default False
+        ``--vary-plan-only``: apply every key to the plan only (by default a world key,
+        under ``customers``, ``market``, ``company`` or ``valuation``, changes the baseline
+        too).
     trials, seed, months, sampling, overrides, workers, scheduler
         As in :func:`run`.
 
@@ -76,6 +81,7 @@ def sweep(
         seed=seed,
         sampling=sampling,
         months=months,
+        plan_only=plan_only,
     )
     tell(swept.warnings)
     with executor_for(workers, scheduler) as executor:

@@ -83,6 +83,14 @@ def sweep(
     ] = None,
     metric: MetricOption = None,
     tolerance: ToleranceOption = None,
+    plan_only: Annotated[
+        bool,
+        typer.Option(
+            "--vary-plan-only",
+            help="Apply every --vary to the plan only (by default a world key, under "
+            "customers, market, company or valuation, is applied to the baseline too).",
+        ),
+    ] = False,
     trials: TrialsOption = None,
     seed: SeedOption = None,
     months: MonthsOption = None,
@@ -97,7 +105,8 @@ def sweep(
     """Run the plan at every value of one or two keys, paired; best point, flat maximum,
     break-even against the baseline."""
     from coverage_sim.analysis.stats import parse_tolerance
-    from coverage_sim.analysis.sweep import as_run_report, plan_sweep, run_sweep
+    from coverage_sim.analysis.sweep import plan_sweep, run_sweep
+    from coverage_sim.analysis.sweep_gates import as_run_report
     from coverage_sim.errors import UsageError
     from coverage_sim.metrics.definitions import METRICS
     from coverage_sim.report import formatting as fmt
@@ -120,6 +129,7 @@ def sweep(
         seed=seed,
         sampling=sampling,
         months=months,
+        plan_only=plan_only,
     )
     names = [plan.baseline_name, *(p.label for p in plan.points)]
     if any(r.scenario == "best" for r in requirements) and METRICS[plan.metrics[0]].better is None:
