@@ -46,6 +46,29 @@ def test_verdict_block_is_at_most_12_lines_for_5_plans(cli) -> None:
     assert sum(1 for line in lines if "coverage" in line or "Best-in-class" in line) >= 5
 
 
+def test_the_verdict_ranks_only_plans_that_differ_in_coverage_and_names_the_other_winner(
+    cli,
+) -> None:
+    result = cli(
+        "compare", SCENARIOS, "--baseline", "traditional", *FAST, "--format", "json",
+        "--sections", "verdict",
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    verdict = json.loads(result.stdout)["verdict"]
+    best_in_class = "Best-in-class XaaS (AGI Cloud Sales Index)"
+    assert verdict["best"] != best_in_class
+    assert verdict["best_beyond_coverage"] == best_in_class
+    assert "differ from the baseline only in coverage" in verdict["sentence"]
+    assert f"{best_in_class} would rank first" in verdict["sentence"]
+
+
+def test_a_plain_coverage_comparison_has_no_plan_beyond_coverage(cli) -> None:
+    result = cli("compare", TRAD, XAAS, *FAST, "--format", "json", "--sections", "verdict")
+    verdict = json.loads(result.stdout)["verdict"]
+    assert verdict["best_beyond_coverage"] is None
+    assert "only in coverage" not in verdict["sentence"]
+
+
 def test_run_opens_with_a_one_plan_verdict(cli) -> None:
     result = cli("run", XAAS, *FAST)
     assert result.code == 0, result.stderr

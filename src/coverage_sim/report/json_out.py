@@ -6,7 +6,7 @@ Layout::
                   overrides: ["PATH=VALUE", ...],
                   precision: null | {target, trials, max_trials, met, least_precise, ratio}},
      "baseline": name | null,
-     "verdict": {metric, best, sentence,
+     "verdict": {metric, best, sentence, best_beyond_coverage,
                  plans: [{name, npv_p50, ending_arr_p50, nrr_p50, delta_p50, prob_better}]},
      "comparability": [{scenario, baseline, differing_paths, note}],
      "scenarios": [{name, source, trials,
@@ -87,6 +87,7 @@ def _verdict(verdict: Verdict) -> dict[str, Any]:
         "metric": "npv",
         "best": verdict.best,
         "sentence": verdict.sentence,
+        "best_beyond_coverage": verdict.beyond_coverage,
         "plans": [
             {
                 "name": row.name,
