@@ -6,9 +6,10 @@ evaluated against the run's summaries once the output is written (``enforce``).
 
 Grammar (docs/cli.md): METRIC is a metric id (MODEL.md §4); STAT is a summary
 statistic (mean, sd, p5, p10, p50, p90, p95) or a comparison statistic
-(prob_better, delta_p50, delta_mean); OP is one of ``< <= > >= == !=``; NUMBER is
-anything ``parse_number`` reads (80k, 50M, 85%, -2.5, 1_000). An optional
-``SCENARIO:`` prefix (a scenario name as displayed) targets one scenario.
+(prob_better, delta_p50, delta_mean, prob_best: the share of trials in which the plan is
+best among every plan of the run, defined for the baseline too when it is named); OP is
+one of ``< <= > >= == !=``; NUMBER is anything ``parse_number`` reads (80k, 50M, 85%,
+-2.5, 1_000). An optional ``SCENARIO:`` prefix (a scenario name as displayed) targets one scenario.
 
 Scope without a prefix: a summary statistic must hold for every scenario (the
 baseline included); a comparison statistic for every scenario except the baseline.
@@ -94,7 +95,7 @@ class Shortfall:
 
 
 def _human(req: Requirement, value: float) -> str:
-    if req.stat == "prob_better":
+    if req.stat in ("prob_better", "prob_best"):
         return fmt.percent(value)
     if req.stat in ("delta_p50", "delta_mean"):
         return fmt.metric_delta(req.metric, value)
@@ -118,9 +119,9 @@ def parse_requirement(text: str) -> Requirement:
             f"--require {text!r}: unknown statistic {match['stat']!r}; valid statistics: "
             + ", ".join(valid_stats)
         )
-    if stat == "prob_better" and METRICS[metric].better is None:
+    if stat in ("prob_better", "prob_best") and METRICS[metric].better is None:
         raise UsageError(
-            f"--require {text!r}: {metric} has no better direction, so prob_better is "
+            f"--require {text!r}: {metric} has no better direction, so {stat} is "
             "undefined; use delta_p50 or delta_mean"
         )
     try:
@@ -159,7 +160,7 @@ def check_targets(
                     f"--require {req.text!r}: no scenario named {req.scenario!r}; scenarios: "
                     + ", ".join(repr(n) for n in names)
                 )
-            if req.is_comparison and target == baseline:
+            if req.is_comparison and target == baseline and req.stat != "prob_best":
                 raise UsageError(
                     f"--require {req.text!r}: {target!r} is the baseline; "
                     f"{req.stat} is only defined for the other scenarios"
@@ -170,7 +171,9 @@ def check_targets(
 
 
 def _figure(req: Requirement, report: RunReport, scenario: str) -> float | None:
-    if req.is_comparison:
+    if req.stat == "prob_best":  # defined for the baseline too (among every plan)
+        value = report.best_share(scenario, req.metric)
+    elif req.is_comparison:
         item = report.comparison(scenario, req.metric)
         value = None if item is None else getattr(item, req.stat)
     else:

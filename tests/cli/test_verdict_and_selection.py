@@ -32,8 +32,9 @@ def test_first_15_lines_of_a_piped_compare_name_both_plans_with_npv_delta_and_p_
     trad = next(line for line in head if line.strip().startswith("Traditional coverage"))
     xaas = next(line for line in head if line.strip().startswith("XaaS coverage"))
     assert "base" in trad
-    # NPV p50, ending ARR p50, NRR p50, then the signed NPV Δ p50 and P(better)
-    assert re.search(r"\$\S+\s+\$\S+\s+\S+%\s+[+-]\$\S+\s+(\d+%|<1%|>99%)$", xaas.rstrip())
+    # NPV p50, ending ARR p50, NRR p50, then the signed NPV Δ p50, P(better) and P(best)
+    chance = r"(\d+%|<1%|>99%)"
+    assert re.search(rf"\$\S+\s+\$\S+\s+\S+%\s+[+-]\$\S+\s+{chance}\s+{chance}$", xaas.rstrip())
     sentence = " ".join(head[head.index(xaas) + 1 :])
     assert "best plan on NPV" in sentence and "paired trials" in sentence
 
@@ -145,11 +146,12 @@ def test_csv_rows_carry_the_paired_comparison_after_the_summary_columns(cli) -> 
     result = cli("compare", TRAD, XAAS, *FAST, "--format", "csv")
     assert result.code == 0, result.stderr
     header = result.stdout.splitlines()[0].split(",")
-    assert header[-3:] == ["delta_mean", "delta_p50", "prob_better"]
+    assert header[-4:] == ["delta_mean", "delta_p50", "prob_better", "prob_best"]
     assert header[:9] == ["scenario", "metric", "mean", "sd", "p5", "p10", "p50", "p90", "p95"]
     rows = {(r["scenario"], r["metric"]): r for r in _csv(result.stdout)}
     base = rows[("Traditional", "npv")]
     assert base["delta_mean"] == base["delta_p50"] == base["prob_better"] == ""
+    assert 0 <= float(base["prob_best"]) <= 1  # P(best) is defined for the baseline too
     other = rows[("XaaS", "npv")]
     assert float(other["delta_p50"]) != 0 and 0 <= float(other["prob_better"]) <= 1
     no_direction = rows[("XaaS", "post_sale_share")]

@@ -113,6 +113,7 @@ class RunOptions:
     samples: Path | None = None
     precision: str | None = None
     scheduler: str | None = None
+    pairwise: bool = False  # compare --pairwise
 
 
 def note(message: str) -> None:
@@ -311,6 +312,7 @@ def simulate_plan(
     on_samples: SamplesCallback | None = None,
     precision: float | None = None,
     scheduler: str | None = None,
+    pairwise: bool = False,
 ) -> RunReport:
     """Run ``plan`` on the ``--workers`` executor or the ``--scheduler`` Dask cluster (to
     ``--precision`` if given), with progress bars when stderr is a terminal (and nothing
@@ -326,8 +328,15 @@ def simulate_plan(
                     executor=executor,
                     on_samples=on_samples,
                     precision=precision,
+                    pairwise=pairwise,
                 )
-        return execute(plan, executor=executor, on_samples=on_samples, precision=precision)
+        return execute(
+            plan,
+            executor=executor,
+            on_samples=on_samples,
+            precision=precision,
+            pairwise=pairwise,
+        )
 
 
 TrialsOption = Annotated[

@@ -116,6 +116,12 @@ def sweep(
     from coverage_sim.scenario.overrides import parse_overrides
 
     requirements = parse_requirements(require or [])
+    for requirement in requirements:
+        if requirement.stat == "prob_best":
+            raise UsageError(
+                f"--require {requirement.text!r}: prob_best is a statistic of compare (the "
+                "share of trials a plan is best among every plan); sweep does not compute it"
+            )
     band_tolerance = parse_tolerance(tolerance)
     sets = parse_overrides(overrides or [])
     plan = plan_sweep(

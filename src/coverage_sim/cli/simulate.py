@@ -121,6 +121,7 @@ def _simulate_and_report(
         on_samples=on_samples,
         precision=precision,
         scheduler=options.scheduler,
+        pairwise=options.pairwise,
     )
     if options.samples is not None:
         write_atomic(options.samples, render_samples(options.samples, samples), flag="--samples")
@@ -231,6 +232,13 @@ def compare(
     samples: SamplesOption = None,
     precision: PrecisionOption = None,
     scheduler: SchedulerOption = None,
+    pairwise: Annotated[
+        bool,
+        typer.Option(
+            "--pairwise",
+            help="Also print every pair of plans on NPV: P(row beats column) and Δ p50.",
+        ),
+    ] = False,
 ) -> None:
     """Simulate scenarios side by side, paired trial by trial against a baseline.
 
@@ -253,5 +261,6 @@ def compare(
         samples,
         precision,
         scheduler,
+        pairwise,
     )
     _simulate_and_report(scenarios, options, single=False, baseline=baseline)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from coverage_sim.compiled import FloatArray
+from coverage_sim.metrics.best import Pairwise
 from coverage_sim.metrics.definitions import METRICS, SERIES_NAMES
 from coverage_sim.metrics.summary_types import Comparison, ScenarioSummary
 
@@ -82,6 +83,9 @@ class RunReport:
     sources: list[str] = field(default_factory=list)
     differences: list[PlanDifference] = field(default_factory=list)
     precision: PrecisionOutcome | None = None  # set by a --precision run
+    # metric -> plan -> P(best) among every plan of a comparison (the baseline included)
+    prob_best: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    pairwise: Pairwise | None = None  # compare --pairwise: the verdict metric's matrix
 
     def comparison(self, scenario: str, metric: str) -> Comparison | None:
         """The paired comparison of ``scenario`` against the baseline on ``metric``, if any."""
@@ -89,6 +93,10 @@ class RunReport:
             if item.scenario == scenario and item.metric == metric:
                 return item
         return None
+
+    def best_share(self, scenario: str, metric: str) -> float | None:
+        """P(best) of ``scenario`` on ``metric`` among every plan (None outside a comparison)."""
+        return self.prob_best.get(metric, {}).get(scenario)
 
 
 def metric_order(ids: list[str] | tuple[str, ...]) -> list[str]:

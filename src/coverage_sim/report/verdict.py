@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coverage_sim.metrics.best import VERDICT_METRIC
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.model import RunReport
 
-VERDICT_METRIC = "npv"
 VERDICT_COLUMNS: tuple[str, ...] = ("npv", "ending_arr", "nrr")
 
 
@@ -30,6 +30,7 @@ class VerdictRow:
     delta_p50: float | None
     prob_better: float | None
     is_baseline: bool
+    prob_best: float | None = None  # share of trials this plan is best on NPV among all
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def build_verdict(report: RunReport) -> Verdict:
                 delta_p50=None if item is None else item.delta_p50,
                 prob_better=None if item is None else item.prob_better,
                 is_baseline=summary.name == report.baseline,
+                prob_best=report.best_share(summary.name, VERDICT_METRIC),
             )
         )
     if report.baseline is None:
@@ -141,7 +143,8 @@ def build_verdict(report: RunReport) -> Verdict:
 
 
 def verdict_cells(row: VerdictRow, *, compare: bool) -> list[str]:
-    """One row as text: p50 per verdict column, then Δ p50 and P(better) in a comparison."""
+    """One row as text: p50 per verdict column, then Δ p50, P(better) and P(best) in a
+    comparison."""
     cells = [fmt.metric_value(m, row.p50[m]) for m in VERDICT_COLUMNS]
     if compare:
         if row.is_baseline:
@@ -151,8 +154,9 @@ def verdict_cells(row: VerdictRow, *, compare: bool) -> list[str]:
                 fmt.metric_delta(VERDICT_METRIC, row.delta_p50),
                 fmt.probability(row.prob_better),
             ]
+        cells.append(fmt.probability(row.prob_best))
     return cells
 
 
 VERDICT_HEADINGS: tuple[str, ...] = ("NPV", "Ending ARR", "NRR")
-COMPARE_HEADINGS: tuple[str, ...] = ("NPV Δ p50", "P(better)")
+COMPARE_HEADINGS: tuple[str, ...] = ("NPV Δ p50", "P(better)", "P(best)")
