@@ -183,14 +183,47 @@ def _figure(req: Requirement, report: RunReport, scenario: str) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
+@dataclass(frozen=True)
+class GateResult:
+    """One requirement checked for one scenario in its scope: the figure and whether it held."""
+
+    requirement: Requirement
+    scenario: str
+    value: float | None
+
+    @property
+    def held(self) -> bool:
+        return self.value is not None and self.requirement.holds(self.value)
+
+    @property
+    def figure(self) -> str:
+        """The figure as the outputs show it (``undefined`` when no trial gave one)."""
+        return "undefined" if self.value is None else _human(self.requirement, self.value)
+
+
+def gate_results(requirements: Sequence[Requirement], report: RunReport) -> list[GateResult]:
+    """Every requirement against every scenario in its scope, held or not, in order (the
+    Markdown "Requirements" section)."""
+    return [GateResult(s.requirement, s.scenario, s.value) for s in _checked(requirements, report)]
+
+
 def evaluate(requirements: Sequence[Requirement], report: RunReport) -> list[Shortfall]:
     """Every requirement against every scenario in its scope; the ones that did not hold.
 
     ``requirements`` are as ``check_targets`` returns them: a ``SCENARIO:`` prefix is a
     scenario's name.
     """
+    return [
+        s
+        for s in _checked(requirements, report)
+        if s.value is None or not s.requirement.holds(s.value)
+    ]
+
+
+def _checked(requirements: Sequence[Requirement], report: RunReport) -> list[Shortfall]:
+    """Each requirement's figure for every scenario in its scope (held or not)."""
     names = [s.name for s in report.scenarios]
-    shortfalls = []
+    checked = []
     for req in requirements:
         if req.scenario is not None:
             if req.scenario not in names:
@@ -201,10 +234,8 @@ def evaluate(requirements: Sequence[Requirement], report: RunReport) -> list[Sho
         else:
             targets = names
         for name in targets:
-            value = _figure(req, report, name)
-            if value is None or not req.holds(value):
-                shortfalls.append(Shortfall(req, name, value))
-    return shortfalls
+            checked.append(Shortfall(req, name, _figure(req, report, name)))
+    return checked
 
 
 def enforce(requirements: Sequence[Requirement], report: RunReport) -> None:

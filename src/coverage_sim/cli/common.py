@@ -7,7 +7,7 @@ import io
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ from coverage_sim.text import visible
 if TYPE_CHECKING:
     from coverage_sim.execution import Executor
     from coverage_sim.report.model import RunReport
+    from coverage_sim.require import Requirement
     from coverage_sim.runner import RunPlan, SamplesCallback
 
 _TRIALS_HELP = "Trials per scenario (default: simulation.trials of the {file})."
@@ -119,6 +120,17 @@ class RunOptions:
 def note(message: str) -> None:
     """``coverage-sim: MESSAGE`` on stderr: a confirmation (stdout stays the output alone)."""
     _to_stderr(f"coverage-sim: {message}")
+
+
+def enforce_and_confirm(requirements: Sequence[Requirement], report: RunReport) -> None:
+    """Exit 1 naming every unmet ``--require`` (``RequirementNotMet``), else confirm on stderr
+    that they held (every command that takes ``--require`` says the same)."""
+    from coverage_sim.require import enforce
+
+    enforce(requirements, report)
+    if requirements:
+        listed = ", ".join(f'"{r.text}"' for r in requirements)
+        note(f"{len(requirements)} requirement(s) met: {listed}")
 
 
 def error(message: str) -> None:

@@ -24,6 +24,7 @@ from coverage_sim.cli.common import (
     TrialsOption,
     WorkersOption,
     deliver,
+    enforce_and_confirm,
     evaluation_progress,
     note,
     open_executor,
@@ -112,7 +113,7 @@ def sweep(
     from coverage_sim.report import formatting as fmt
     from coverage_sim.report.atomic import check_writable, write_atomic
     from coverage_sim.report.sweep_out import render_sweep
-    from coverage_sim.require import check_targets, enforce, parse_requirements
+    from coverage_sim.require import check_targets, gate_results, parse_requirements
     from coverage_sim.scenario.overrides import parse_overrides
 
     requirements = parse_requirements(require or [])
@@ -156,16 +157,20 @@ def sweep(
                 bar(done, total, shown)
 
         result = run_sweep(plan, executor, tolerance=band_tolerance, on_point=on_point)
-    deliver(
-        lambda width, color: render_sweep(result, output_format, width=width, color=color),
-        output,
-        write_file=write_atomic,
-    )
     resolved = [
         dataclasses.replace(r, scenario=result.best_label) if r.scenario == "best" else r
         for r in requirements
     ]
-    enforce(resolved, as_run_report(result))
+    gated = as_run_report(result)
+    gates = gate_results(resolved, gated)
+    deliver(
+        lambda width, color: render_sweep(
+            result, output_format, width=width, color=color, gates=gates
+        ),
+        output,
+        write_file=write_atomic,
+    )
+    enforce_and_confirm(resolved, gated)
 
 
 @app.command(

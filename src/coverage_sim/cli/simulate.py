@@ -31,6 +31,7 @@ from coverage_sim.cli.common import (
     TrialsOption,
     WorkersOption,
     deliver,
+    enforce_and_confirm,
     note,
     simulate_plan,
     warn,
@@ -71,7 +72,7 @@ def _simulate_and_report(
     from coverage_sim.report.model import TrialSamples, parse_selection
     from coverage_sim.report.render import render
     from coverage_sim.report.samples import check_parquet_available, render_samples
-    from coverage_sim.require import check_targets, enforce, parse_requirements
+    from coverage_sim.require import check_targets, gate_results, parse_requirements
     from coverage_sim.runner import plan_run
     from coverage_sim.scenario.overrides import parse_overrides
 
@@ -127,17 +128,20 @@ def _simulate_and_report(
         write_atomic(options.samples, render_samples(options.samples, samples), flag="--samples")
     if report.precision is not None:
         _tell_precision(report.precision)
+    gates = gate_results(requirements, report)
     deliver(
         lambda width, color: render(
-            report, options.output_format, width=width, color=color, selection=selection
+            report,
+            options.output_format,
+            width=width,
+            color=color,
+            selection=selection,
+            gates=gates,
         ),
         options.output,
         write_file=write_atomic,
     )
-    enforce(requirements, report)
-    if requirements:
-        listed = ", ".join(f'"{r.text}"' for r in requirements)
-        note(f"{len(requirements)} requirement(s) met: {listed}")
+    enforce_and_confirm(requirements, report)
 
 
 def _tell_precision(outcome: PrecisionOutcome) -> None:

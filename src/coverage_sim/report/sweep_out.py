@@ -17,6 +17,7 @@ JSON layout (docs/cli.md, "sweep")::
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from coverage_sim.analysis.key_scope import changed_plans
@@ -26,8 +27,10 @@ from coverage_sim.report import formatting as fmt
 from coverage_sim.report.console import console_text
 from coverage_sim.report.csv_out import csv_number, csv_text
 from coverage_sim.report.formats import OutputFormat
+from coverage_sim.report.gates_out import gates_markdown
 from coverage_sim.report.json_out import finite_or_none, settings_dict
 from coverage_sim.report.markdown import escape
+from coverage_sim.require import GateResult
 from coverage_sim.text import json_safe, visible
 
 if TYPE_CHECKING:
@@ -310,13 +313,20 @@ def render_sweep_csv(result: SweepResult) -> str:
 
 
 def render_sweep(
-    result: SweepResult, output_format: OutputFormat, *, width: int = 100, color: bool = False
+    result: SweepResult,
+    output_format: OutputFormat,
+    *,
+    width: int = 100,
+    color: bool = False,
+    gates: Sequence[GateResult] = (),
 ) -> str:
+    """The sweep in ``output_format``; ``gates`` end the Markdown ("Requirements")."""
     if output_format is OutputFormat.json:
         text = json.dumps(sweep_to_dict(result), indent=2, allow_nan=False, ensure_ascii=False)
         return json_safe(text) + "\n"
     if output_format is OutputFormat.csv:
         return render_sweep_csv(result)
     if output_format is OutputFormat.markdown:
-        return render_sweep_markdown(result)
+        lines = gates_markdown(gates)
+        return render_sweep_markdown(result) + "".join(line + "\n" for line in lines)
     return render_sweep_table(result, width=width, color=color)
