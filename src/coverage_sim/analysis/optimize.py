@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -84,10 +84,44 @@ class OptimizeResult:
     converged: bool
     message: str
     wall_seconds: float
+    generations: int = 0
+    population_spread: dict[str, float] = field(default_factory=dict)  # max - min, last one
+    objective_spread: float | None = None  # max - min of the last population's objective
 
     @property
     def best(self) -> Candidate:
         return self.candidates[self.band.best]
+
+    def search_bounds(self) -> dict[str, tuple[float, float]]:
+        """Each searched role's (and ``budget``'s) bounds."""
+        plan = self.plan
+        out = dict(zip(plan.roles, zip(plan.lower, plan.upper, strict=True), strict=True))
+        if plan.budget is not None:
+            out["budget"] = (plan.budget.low, plan.budget.high)
+        return out
+
+    def resolved_ranges(self) -> dict[str, tuple[float, float]]:
+        """The band's ranges as far as the evaluations can bound them (``band_ranges``
+        widened): each end moves out to the nearest evaluated split outside the band in
+        that coordinate, or to the search bound when there is none; when the search did not
+        converge, every range is its whole search bound (it was too short to bound it)."""
+        bounds = self.search_bounds()
+        if not self.converged:
+            return bounds
+        out = {}
+        for key, (low, high) in self.band_ranges().items():
+            outside = [
+                _coordinate(c, key)
+                for c, member in zip(self.candidates, self.band.members, strict=True)
+                if not member
+            ]
+            below = [x for x in outside if x is not None and x < low]
+            above = [x for x in outside if x is not None and x > high]
+            out[key] = (
+                max(below) if below else bounds[key][0],
+                min(above) if above else bounds[key][1],
+            )
+        return out
 
     def band_ranges(self) -> dict[str, tuple[float, float]]:
         """Each role's (and ``budget``'s) lowest and highest value over the band."""
@@ -183,6 +217,28 @@ class _Search:
         return self.energies(None, [x])[0]
 
 
+def _coordinate(candidate: Candidate, key: str) -> float | None:
+    return candidate.budget if key == "budget" else candidate.shares[key]
+
+
+def _population(search: _Search, outcome: Any) -> tuple[dict[str, float], float | None]:
+    """The spread (max - min) of each searched share (and the budget) over differential
+    evolution's final population, and of its objective."""
+    population = getattr(outcome, "population", None)
+    if population is None or len(population) == 0:
+        return {}, None
+    splits = [search.split(x) for x in population]
+    spread = {
+        role: max(s[role] for s, _ in splits) - min(s[role] for s, _ in splits)
+        for role in search.plan.roles
+    }
+    budgets = [b for _, b in splits if b is not None]
+    if budgets:
+        spread["budget"] = max(budgets) - min(budgets)
+    energies = [float(e) for e in getattr(outcome, "population_energies", []) if math.isfinite(e)]
+    return spread, (max(energies) - min(energies)) if energies else None
+
+
 def _beats(score: float, other: float | None, goal: Objective) -> bool:
     if other is None:
         return True
@@ -272,6 +328,7 @@ def run_optimize(
         written_score=statistic(fresh_written[metric], goal.stat, goal.better),
         versus_written=paired_difference(fresh_written[metric], fresh_best[metric], goal.better),
     )
+    spread, objective_spread = _population(search, outcome)
     return OptimizeResult(
         plan=plan,
         candidates=search.candidates,
@@ -283,6 +340,9 @@ def run_optimize(
         converged=bool(outcome.success),
         message=str(outcome.message),
         wall_seconds=time.perf_counter() - started,
+        generations=int(getattr(outcome, "nit", 0)),
+        population_spread=spread,
+        objective_spread=objective_spread,
     )
 
 
