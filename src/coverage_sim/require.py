@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from coverage_sim.errors import RequirementNotMet, UsageError
 from coverage_sim.metrics.definitions import COMPARISON_STATS, METRICS, SUMMARY_STATS
 from coverage_sim.report import formatting as fmt
-from coverage_sim.report.model import RunReport
+from coverage_sim.results import RunReport
 from coverage_sim.scenario import parse_number
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {

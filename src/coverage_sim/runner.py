@@ -39,7 +39,7 @@ from coverage_sim.metrics.precision import shortfall
 from coverage_sim.metrics.streaming import ScenarioAccumulator
 from coverage_sim.metrics.summary_types import Comparison, ScenarioSummary
 from coverage_sim.outcome import METRIC_IDS, ScenarioOutcome
-from coverage_sim.report.model import (
+from coverage_sim.results import (
     PrecisionOutcome,
     RunReport,
     RunSettings,

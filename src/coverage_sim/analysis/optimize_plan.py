@@ -14,7 +14,7 @@ from pathlib import Path
 from coverage_sim.analysis.stats import STATS
 from coverage_sim.errors import UsageError
 from coverage_sim.metrics.definitions import METRICS, Better
-from coverage_sim.report.model import RunSettings
+from coverage_sim.results import RunSettings
 from coverage_sim.runner import plan_run
 from coverage_sim.scenario import Scenario, parse_number
 from coverage_sim.scenario.files import read_scenario_document, scenario_from_document

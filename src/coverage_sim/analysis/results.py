@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from coverage_sim.metrics.summary_types import MetricSummary
-from coverage_sim.report.model import RunSettings
+from coverage_sim.results import RunSettings
 
 SENSITIVITY_METHODS: tuple[str, ...] = ("rank", "variance", "swing", "sobol")
 

@@ -42,7 +42,7 @@ from coverage_sim.metrics.compare import PairedDifference, paired_difference
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary import summarize_values
 from coverage_sim.metrics.summary_types import MetricSummary
-from coverage_sim.report.model import RunSettings
+from coverage_sim.results import RunSettings
 from coverage_sim.runner import plan_run
 from coverage_sim.scenario import Scenario
 from coverage_sim.scenario.files import read_scenario_document, scenario_from_document

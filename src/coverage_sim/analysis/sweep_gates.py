@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coverage_sim.analysis.sweep import SweepResult
 from coverage_sim.metrics.summary_types import Comparison, ScenarioSummary
-from coverage_sim.report.model import RunReport
+from coverage_sim.results import RunReport
 
 
 def as_run_report(result: SweepResult) -> RunReport:
