@@ -98,6 +98,7 @@ class RunReport:
     precision: PrecisionOutcome | None = None  # set by a --precision run
     # metric -> plan -> P(best) among every plan of a comparison (the baseline included)
     prob_best: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    role_labels: dict[str, str] = field(default_factory=dict)  # role id -> label (report)
     pairwise: Pairwise | None = None  # compare --pairwise: the verdict metric's matrix
 
     def comparison(self, scenario: str, metric: str) -> Comparison | None:

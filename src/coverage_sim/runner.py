@@ -47,6 +47,7 @@ from coverage_sim.results import (
 )
 from coverage_sim.run_plan import PlannedScenario, RunPlan, plan_run, same_file
 from coverage_sim.scenario import Scenario, compile_scenario
+from coverage_sim.text import readable_id
 from coverage_sim.trial_blocks import simulate_in_blocks
 
 MAX_WORKERS = 1024  # --workers: more processes than any machine has cores for
@@ -281,8 +282,19 @@ def _report(
         sources=[item.path.as_posix() for item in plan.scenarios],
         differences=list(plan.differences),
         precision=precision,
+        role_labels=role_labels(plan),
         **(extras or {}),
     )
+
+
+def role_labels(plan: RunPlan) -> dict[str, str]:
+    """Each role's display label (its ``label:``, else its id made readable); the first plan
+    that names a role decides."""
+    labels: dict[str, str] = {}
+    for item in plan.scenarios:
+        for name, role in item.scenario.roles.items():
+            labels.setdefault(name, role.label or readable_id(name))
+    return labels
 
 
 def execute(

@@ -68,3 +68,10 @@ def clipped(text: str, limit: int = CLIP) -> str:
         return text
     half = (limit - 5) // 2
     return f"{text[:half]}...{text[-half:]} ({len(text):,} characters)"
+
+
+def readable_id(name: str) -> str:
+    """An id as a reader would write it: ``account_executive`` -> ``Account executive``."""
+    words = name.replace("_", " ").replace("-", " ").split()
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] if text else name

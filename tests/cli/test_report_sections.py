@@ -48,3 +48,18 @@ def test_a_metric_constant_in_every_trial_gets_no_comparison_in_the_report(cli, 
     text = html.read_text(encoding="utf-8")
     # the fixtures have no terminal value: 0 in every trial of both plans
     assert "same in every trial" in text
+
+
+def test_head_count_charts_use_a_role_label_or_its_readable_id(cli, plans) -> None:
+    labelled = plans / "labelled.yaml"
+    labelled.write_text(
+        "extends: xaas.yaml\nname: Labelled\nroles:\n  account_executive:\n"
+        "    label: Field sales\n",
+        encoding="utf-8",
+    )
+    html = plans / "report.html"
+    result = cli("report", labelled, *TINY[:4], "--output", html)
+    assert result.code == 0, result.stderr
+    text = html.read_text(encoding="utf-8")
+    assert "Heads: Field sales" in text and "Heads: Customer success manager" in text
+    assert "Heads: account_executive" not in text
