@@ -63,3 +63,24 @@ def test_head_count_charts_use_a_role_label_or_its_readable_id(cli, plans) -> No
     text = html.read_text(encoding="utf-8")
     assert "Heads: Field sales" in text and "Heads: Customer success manager" in text
     assert "Heads: account_executive" not in text
+
+
+def test_the_assumptions_section_lists_every_uncertain_input_with_its_source(cli, plans) -> None:
+    sourced = plans / "sourced.yaml"
+    sourced.write_text(
+        "extends: xaas.yaml\nname: Sourced\ncustomers:\n"
+        '  land_acv: "50k to 90k"  # source: our CRM, 2025 closed-won\n'
+        "roles:\n  account_executive:\n    # source: HR tenure data\n"
+        '    ramp_months: "2 to 6"\n',
+        encoding="utf-8",
+    )
+    html = plans / "report.html"
+    result = cli("report", sourced, *TINY[:4], "--output", html)
+    assert result.code == 0, result.stderr
+    text = html.read_text(encoding="utf-8")
+    section = text[text.index('id="assumptions"') :]
+    assert "customers.land_acv" in section and "source: our CRM, 2025 closed-won" in section
+    assert "source: HR tenure data" in section
+    # the fixtures' base has no comment beside new_logos_per_month
+    row = section[section.index("roles.account_executive.new_logos_per_month") :]
+    assert row.index("unsourced") < row.index("</tr>")

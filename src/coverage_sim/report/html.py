@@ -131,6 +131,7 @@ def render_html(
     report: RunReport,
     charts: Sequence[tuple[ChartSpec, str]],
     included: Sequence[tuple[IncludedSection, Sequence[tuple[ChartSpec, str]]]] = (),
+    assumptions: str = "",
 ) -> str:
     """The whole document; ``charts`` are the run's (spec, SVG) pairs in order."""
     names = ", ".join(s.name for s in report.scenarios)
@@ -167,5 +168,7 @@ def render_html(
         parts += [f"<p>{_e(sentence)}</p>" for sentence in section.sentences]
         parts += [_figure(chart, svg) for chart, svg in section_charts]
         parts.append("</section>")
+    if assumptions:
+        parts.append(assumptions)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
