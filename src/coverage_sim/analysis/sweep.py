@@ -20,6 +20,7 @@ from coverage_sim.analysis.allocation import (
     allocation_data,
     post_sale_roles,
     with_post_sale_share,
+    with_ramp_month,
     with_role_shares,
 )
 from coverage_sim.analysis.evaluate import PlanTask, evaluate_plans
@@ -256,6 +257,8 @@ def _point(
     fixed: dict[str, float] = {}
     for vary, index in split:
         share = float(vary.values[index])
+        if vary.kind == "ramp":
+            continue
         if vary.kind == "role":
             if vary.role not in scenario.roles:
                 raise UsageError(
@@ -267,6 +270,9 @@ def _point(
             allocation = with_post_sale_share(allocation, post_sale_roles(scenario), share, what)
     if fixed:
         allocation = with_role_shares(allocation, fixed, what)
+    for vary, index in split:
+        if vary.kind == "ramp":
+            allocation = with_ramp_month(allocation, float(vary.values[index]), what)
     if split:
         text = ", ".join(f"{v.path}={v.labels[i]}" for v, i in split)
         keyed.append(Override(text, ("allocation",), allocation, flag="--vary"))
