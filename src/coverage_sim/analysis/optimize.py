@@ -45,6 +45,8 @@ from coverage_sim.scenario import Scenario
 from coverage_sim.scenario.files import scenario_from_document
 from coverage_sim.scenario.overrides import Override
 
+RAMP = "ramp_months"  # --path: the band's and the bounds' key of the final point's month
+Split = tuple[dict[str, float], float | None, float | None]  # shares, budget, month
 # on_candidate(evaluations done, evaluations at most, best objective so far and its split)
 CandidateCallback = Callable[[int, int, float | None, dict[str, float] | None], None]
 
@@ -58,6 +60,7 @@ class Candidate:
     score: float | None
     p10: float | None
     p50: float | None
+    month: float | None = None  # --path: the month the final split is reached
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class OptimizeResult:
         out = dict(zip(plan.roles, zip(plan.lower, plan.upper, strict=True), strict=True))
         if plan.budget is not None:
             out["budget"] = (plan.budget.low, plan.budget.high)
+        if plan.path is not None:
+            out[RAMP] = (plan.path.low, plan.path.high)
         return out
 
     def resolved_ranges(self) -> dict[str, tuple[float, float]]:
@@ -133,6 +138,9 @@ class OptimizeResult:
         budgets = [c.budget for c in inside if c.budget is not None]
         if budgets:
             ranges["budget"] = (min(budgets), max(budgets))
+        months = [c.month for c in inside if c.month is not None]
+        if months:
+            ranges[RAMP] = (min(months), max(months))
         return ranges
 
 
@@ -149,7 +157,7 @@ class _Search:
         self.values: list[FloatArray] = []
         self.best: int | None = None
 
-    def split(self, x: Sequence[float]) -> tuple[dict[str, float], float | None]:
+    def split(self, x: Sequence[float]) -> Split:
         plan = self.plan
         count = len(plan.roles) - 1
         searched = [float(v) for v in x[:count]]
@@ -157,21 +165,24 @@ class _Search:
         shares = dict(zip(plan.roles, searched, strict=True)) | plan.fixed
         ordered = {name: shares[name] for name in plan.order}
         budget = float(x[count]) if plan.budget is not None else None
-        return ordered, budget
+        month = None
+        if plan.path is not None:  # whole months: the schedule's points are months
+            month = float(round(float(x[count + (plan.budget is not None)])))
+        return ordered, budget, month
 
-    def scenario(self, shares: dict[str, float], budget: float | None) -> Scenario:
-        return _plan_scenario(self.plan, shares, budget)
+    def scenario(
+        self, shares: dict[str, float], budget: float | None, month: float | None
+    ) -> Scenario:
+        return _plan_scenario(self.plan, shares, budget, month)
 
-    def evaluate(
-        self, splits: list[tuple[dict[str, float], float | None]], seed: int | None = None
-    ) -> list[dict[str, FloatArray]]:
+    def evaluate(self, splits: list[Split], seed: int | None = None) -> list[dict[str, FloatArray]]:
         settings = self.plan.settings
         if seed is not None:
             settings = replace(settings, seed=seed)
         metrics = (self.plan.objective.metric,) if seed is None else METRIC_IDS
         tasks = [
-            PlanTask(self.scenario(shares, budget), settings, metrics, "candidate")
-            for shares, budget in splits
+            PlanTask(self.scenario(shares, budget, month), settings, metrics, "candidate")
+            for shares, budget, month in splits
         ]
         if seed is not None:
             return evaluate_plans(self.executor, tasks)
@@ -181,14 +192,14 @@ class _Search:
             on_evaluated=lambda done, total, index, values: self._record(splits[index], values),
         )
 
-    def _record(
-        self, split: tuple[dict[str, float], float | None], values: dict[str, FloatArray]
-    ) -> None:
+    def _record(self, split: Split, values: dict[str, FloatArray]) -> None:
         goal = self.plan.objective
         metric = values[goal.metric]
         score = statistic(metric, goal.stat, goal.better)
         summary = summarize_values(metric)
-        self.candidates.append(Candidate(split[0], split[1], score, summary.p10, summary.p50))
+        self.candidates.append(
+            Candidate(split[0], split[1], score, summary.p10, summary.p50, split[2])
+        )
         self.values.append(metric)
         if score is not None and (self.best is None or _beats(score, self._score(self.best), goal)):
             self.best = len(self.candidates) - 1
@@ -218,6 +229,8 @@ class _Search:
 
 
 def _coordinate(candidate: Candidate, key: str) -> float | None:
+    if key == RAMP:
+        return candidate.month
     return candidate.budget if key == "budget" else candidate.shares[key]
 
 
@@ -229,12 +242,13 @@ def _population(search: _Search, outcome: Any) -> tuple[dict[str, float], float 
         return {}, None
     splits = [search.split(x) for x in population]
     spread = {
-        role: max(s[role] for s, _ in splits) - min(s[role] for s, _ in splits)
+        role: max(s[0][role] for s in splits) - min(s[0][role] for s in splits)
         for role in search.plan.roles
     }
-    budgets = [b for _, b in splits if b is not None]
-    if budgets:
-        spread["budget"] = max(budgets) - min(budgets)
+    for key, values in (("budget", [s[1] for s in splits]), (RAMP, [s[2] for s in splits])):
+        given = [v for v in values if v is not None]
+        if given:
+            spread[key] = max(given) - min(given)
     energies = [float(e) for e in getattr(outcome, "population_energies", []) if math.isfinite(e)]
     return spread, (max(energies) - min(energies)) if energies else None
 
@@ -245,8 +259,14 @@ def _beats(score: float, other: float | None, goal: Objective) -> bool:
     return score > other if goal.better == "higher" else score < other
 
 
-def _plan_scenario(plan: OptimizePlan, shares: dict[str, float], budget: float | None) -> Scenario:
-    extra = [Override("allocation=<split>", ("allocation",), shares, flag="--optimize")]
+def _plan_scenario(
+    plan: OptimizePlan, shares: dict[str, float], budget: float | None, month: float | None
+) -> Scenario:
+    allocation: Any = shares
+    if plan.path is not None:  # the schedule: earlier points as written, then this split
+        final = plan.path.written if month is None else month
+        allocation = [*plan.path.kept, {"month": final, "shares": shares}]
+    extra = [Override("allocation=<split>", ("allocation",), allocation, flag="--optimize")]
     if plan.budget is not None and budget is not None:
         extra.append(
             Override(f"budget.{plan.budget.key}=<searched>", ("budget", plan.budget.key), budget)
@@ -272,13 +292,15 @@ def run_optimize(
     )
     check_fits(footprint, plan.settings.trials)
     search = _Search(plan, executor, on_candidate)
-    written = plan.written.allocation
-    assert isinstance(written, dict)
+    written = _written_shares(plan)
     count = len(plan.roles) - 1
     bounds = [(lo, hi) for lo, hi in zip(plan.lower[:count], plan.upper[:count], strict=True)]
     coefficients = [1.0] * count
     if plan.budget is not None:
         bounds.append((plan.budget.low, plan.budget.high))
+        coefficients.append(0.0)
+    if plan.path is not None:
+        bounds.append((plan.path.low, plan.path.high))
         coefficients.append(0.0)
     last_low, last_high = plan.lower[-1], plan.upper[-1]
     constraint = LinearConstraint(
@@ -313,9 +335,10 @@ def run_optimize(
         seed=plan.settings.seed,
     )
     winner = search.candidates[band.best]
-    again = search.evaluate([(winner.shares, winner.budget)], seed=plan.settings.seed)[0]
+    top_split = (winner.shares, winner.budget, winner.month)
+    again = search.evaluate([top_split], seed=plan.settings.seed)[0]
     fresh_best, fresh_written = search.evaluate(
-        [(winner.shares, winner.budget), (dict(written), None)],
+        [top_split, (dict(written), None, None)],
         seed=plan.fresh_seed,
     )
     goal = plan.objective
@@ -351,17 +374,26 @@ def _written_start(
 ) -> list[float] | None:
     """The plan as written as one member of the first population, when it is feasible: the
     search then ends at least as good as the plan it started from."""
-    shares = plan.written.allocation
-    assert isinstance(shares, dict)
+    shares = _written_shares(plan)
     start = [float(shares[role]) for role in plan.roles[:-1]]
     if plan.budget is not None:
         now = getattr(plan.written.budget, plan.budget.key)
         start.append(float(now) if isinstance(now, float) else plan.budget.low)
+    if plan.path is not None:
+        start.append(plan.path.written)
     inside = all(lo <= x <= hi for x, (lo, hi) in zip(start, bounds, strict=True))
     total = float(np.dot(constraint.A[0], start))
     if inside and constraint.lb[0] - 1e-12 <= total <= constraint.ub[0] + 1e-12:
         return start
     return None
+
+
+def _written_shares(plan: OptimizePlan) -> dict[str, float]:
+    """The split as written: the allocation, or a schedule's final point (``--path``)."""
+    allocation = plan.written.allocation
+    if isinstance(allocation, dict):
+        return dict(allocation)
+    return dict(allocation[-1].shares)
 
 
 def frontier(candidates: Sequence[Candidate], better: Better) -> list[int]:

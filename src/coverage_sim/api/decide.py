@@ -99,6 +99,7 @@ def optimize(
     tolerance: str | None = None,
     maxiter: int = 20,
     popsize: int = 10,
+    path: bool = False,
     trials: int | None = None,
     seed: int | None = None,
     months: int | None = None,
@@ -123,6 +124,9 @@ def optimize(
         ``--vary-budget``: search the budget too, ``"20M:40M"``.
     tolerance, maxiter, popsize
         As the flags of the same names (defaults 1%, 20, 10).
+    path : bool, default False
+        ``--path``: for a time-phased allocation, search its final split and the month it
+        is reached together (the earlier points kept).
     trials, seed, months, sampling, overrides, workers, scheduler
         As in :func:`run`.
 
@@ -136,10 +140,11 @@ def optimize(
     from coverage_sim.analysis.stats import parse_tolerance
 
     band = parse_tolerance(tolerance)
-    (path,), sets = resolve([plan], overrides)
-    assert path is not None
+    schedule = path
+    (source,), sets = resolve([plan], overrides)
+    assert source is not None
     searched = plan_optimize(
-        path,
+        source,
         objective=objective,
         roles=list(roles or []),
         minimums=bound_texts(minimum),
@@ -152,6 +157,7 @@ def optimize(
         months=months,
         maxiter=maxiter,
         popsize=popsize,
+        path=schedule,
     )
     tell(searched.warnings)
     with executor_for(workers, scheduler) as executor:

@@ -225,6 +225,14 @@ def optimize(
             "--popsize", metavar="N", help="Population per generation, per searched variable."
         ),
     ] = 10,
+    path: Annotated[
+        bool,
+        typer.Option(
+            "--path",
+            help="For a time-phased allocation: search its final split and the month it is "
+            "reached together (the earlier points kept; hiring limits apply as written).",
+        ),
+    ] = False,
     trials: TrialsOption = None,
     seed: SeedOption = None,
     months: MonthsOption = None,
@@ -269,6 +277,7 @@ def optimize(
         months=months,
         maxiter=maxiter,
         popsize=popsize,
+        path=path,
     )
     if best_plan is not None:
         check_writable(best_plan, inputs=plan.input_files)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from coverage_sim.analysis.optimize import Candidate, OptimizeResult
+from coverage_sim.analysis.optimize import RAMP, Candidate, OptimizeResult
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report import formatting as fmt
@@ -82,6 +82,9 @@ def optimize_to_dict(result: OptimizeResult) -> dict[str, Any]:
             "budget": None
             if budget is None
             else {"key": f"budget.{budget.key}", "from": budget.low, "to": budget.high},
+            "path": None
+            if plan.path is None
+            else {"from_month": plan.path.low, "to_month": plan.path.high},
             "maxiter": plan.maxiter,
             "popsize": plan.popsize,
             "polish": False,
@@ -97,6 +100,7 @@ def optimize_to_dict(result: OptimizeResult) -> dict[str, Any]:
         "best": {
             "allocation": _split(best),
             "budget": finite_or_none(best.budget),
+            "ramp_months": finite_or_none(best.month),
             "objective": {
                 "search_seed": finite_or_none(best.score),
                 "fresh_seed": finite_or_none(fresh.score),
@@ -184,6 +188,9 @@ def _lines(result: OptimizeResult) -> dict[str, Any]:
         for role, (lo, hi) in ((r, ranges[r]) for r in plan.roles)
     ]
     split_rows += [[_v(role), fmt.percent(share), "fixed"] for role, share in plan.fixed.items()]
+    if RAMP in ranges and best.month is not None:
+        lo, hi = ranges[RAMP]
+        split_rows.append(["ramp_months", f"{best.month:g}", f"{lo:g} to {hi:g}"])
     if "budget" in ranges:
         lo, hi = ranges["budget"]
         split_rows.append(
