@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from coverage_sim.analysis.evaluate import PlanTask, evaluate_plans
+from coverage_sim.analysis.optimize_candidates import RAMP, Candidate, Split, frontier
 from coverage_sim.analysis.optimize_plan import Objective, OptimizePlan
 from coverage_sim.analysis.stats import DEFAULT_TOLERANCE, FlatBand, Tolerance, flat_band, statistic
 from coverage_sim.compiled import FloatArray
@@ -37,7 +38,6 @@ from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor
 from coverage_sim.memory import check_fits, evaluations_footprint
 from coverage_sim.metrics.compare import PairedDifference, paired_difference
-from coverage_sim.metrics.definitions import Better
 from coverage_sim.metrics.summary import summarize_values
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.outcome import METRIC_IDS
@@ -45,22 +45,8 @@ from coverage_sim.scenario import Scenario
 from coverage_sim.scenario.files import scenario_from_document
 from coverage_sim.scenario.overrides import Override
 
-RAMP = "ramp_months"  # --path: the band's and the bounds' key of the final point's month
-Split = tuple[dict[str, float], float | None, float | None]  # shares, budget, month
 # on_candidate(evaluations done, evaluations at most, best objective so far and its split)
 CandidateCallback = Callable[[int, int, float | None, dict[str, float] | None], None]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One evaluated split: shares of every role, the budget if varied, objective figures."""
-
-    shares: dict[str, float]
-    budget: float | None
-    score: float | None
-    p10: float | None
-    p50: float | None
-    month: float | None = None  # --path: the month the final split is reached
 
 
 @dataclass(frozen=True)
@@ -394,21 +380,3 @@ def _written_shares(plan: OptimizePlan) -> dict[str, float]:
     if isinstance(allocation, dict):
         return dict(allocation)
     return dict(allocation[-1].shares)
-
-
-def frontier(candidates: Sequence[Candidate], better: Better) -> list[int]:
-    """Indexes of the splits no other split beats on both P10 and P50 (Pareto), by P50."""
-    sign = 1.0 if better == "higher" else -1.0
-    usable = [
-        (sign * c.p50, sign * c.p10, i)
-        for i, c in enumerate(candidates)
-        if c.p50 is not None and c.p10 is not None
-    ]
-    usable.sort(key=lambda t: (-t[0], -t[1], t[2]))
-    kept: list[int] = []
-    best_p10 = -math.inf
-    for _, p10, index in usable:
-        if p10 > best_p10:
-            kept.append(index)
-            best_p10 = p10
-    return kept

@@ -28,7 +28,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from coverage_sim.analysis.optimize import RAMP, Candidate, OptimizeResult
+from coverage_sim.analysis.optimize import OptimizeResult
+from coverage_sim.analysis.optimize_candidates import RAMP, Candidate
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report import formatting as fmt
