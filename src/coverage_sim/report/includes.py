@@ -28,6 +28,7 @@ from coverage_sim.report import charts
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.figures import ChartSpec, slug
 from coverage_sim.safe_read import UnreadableFile, read_regular_file
+from coverage_sim.text import readable_key
 
 SUPPORTED: tuple[str, ...] = ("sweep", "optimize", "sensitivity", "explain")
 
@@ -259,7 +260,7 @@ def _sensitivity(document: dict[str, Any], tag: str) -> IncludedSection:
     inputs = document.get("inputs", [])
     swings = [
         (
-            str(e["path"]),
+            readable_key(str(e["path"])),
             _num(e["swing"].get("output_p50_at_p10")),
             _num(e["swing"].get("output_p50_at_p90")),
         )
@@ -287,7 +288,9 @@ def _sensitivity(document: dict[str, Any], tag: str) -> IncludedSection:
             ),
         )
     else:
-        shares = [(str(e["path"]), 0.0, _num(e.get("variance_share"))) for e in inputs][:15]
+        shares = [
+            (readable_key(str(e["path"])), 0.0, _num(e.get("variance_share"))) for e in inputs
+        ][:15]
         spec = ChartSpec(
             f"{tag}-variance",
             f"Share of the variance of {quantity} each input explains.",
