@@ -23,7 +23,7 @@ from coverage_sim.engine.streams import BLOCK_TRIALS
 from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor, MemoryLimit, memory_limit
 from coverage_sim.outcome import METRIC_IDS
-from coverage_sim.report.model import RunSettings
+from coverage_sim.results import RunSettings
 from coverage_sim.scenario import Scenario, compile_scenario
 from coverage_sim.scenario.fields import MIN_TRIALS
 

@@ -6,9 +6,10 @@ evaluated against the run's summaries once the output is written (``enforce``).
 
 Grammar (docs/cli.md): METRIC is a metric id (MODEL.md §4); STAT is a summary
 statistic (mean, sd, p5, p10, p50, p90, p95) or a comparison statistic
-(prob_better, delta_p50, delta_mean); OP is one of ``< <= > >= == !=``; NUMBER is
-anything ``parse_number`` reads (80k, 50M, 85%, -2.5, 1_000). An optional
-``SCENARIO:`` prefix (a scenario name as displayed) targets one scenario.
+(prob_better, delta_p50, delta_mean, prob_best: the share of trials in which the plan is
+best among every plan of the run, defined for the baseline too when it is named); OP is
+one of ``< <= > >= == !=``; NUMBER is anything ``parse_number`` reads (80k, 50M, 85%,
+-2.5, 1_000). An optional ``SCENARIO:`` prefix (a scenario name as displayed) targets one scenario.
 
 Scope without a prefix: a summary statistic must hold for every scenario (the
 baseline included); a comparison statistic for every scenario except the baseline.
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from coverage_sim.errors import RequirementNotMet, UsageError
 from coverage_sim.metrics.definitions import COMPARISON_STATS, METRICS, SUMMARY_STATS
 from coverage_sim.report import formatting as fmt
-from coverage_sim.report.model import RunReport
+from coverage_sim.results import RunReport
 from coverage_sim.scenario import parse_number
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -94,7 +95,7 @@ class Shortfall:
 
 
 def _human(req: Requirement, value: float) -> str:
-    if req.stat == "prob_better":
+    if req.stat in ("prob_better", "prob_best"):
         return fmt.percent(value)
     if req.stat in ("delta_p50", "delta_mean"):
         return fmt.metric_delta(req.metric, value)
@@ -118,9 +119,9 @@ def parse_requirement(text: str) -> Requirement:
             f"--require {text!r}: unknown statistic {match['stat']!r}; valid statistics: "
             + ", ".join(valid_stats)
         )
-    if stat == "prob_better" and METRICS[metric].better is None:
+    if stat in ("prob_better", "prob_best") and METRICS[metric].better is None:
         raise UsageError(
-            f"--require {text!r}: {metric} has no better direction, so prob_better is "
+            f"--require {text!r}: {metric} has no better direction, so {stat} is "
             "undefined; use delta_p50 or delta_mean"
         )
     try:
@@ -159,7 +160,7 @@ def check_targets(
                     f"--require {req.text!r}: no scenario named {req.scenario!r}; scenarios: "
                     + ", ".join(repr(n) for n in names)
                 )
-            if req.is_comparison and target == baseline:
+            if req.is_comparison and target == baseline and req.stat != "prob_best":
                 raise UsageError(
                     f"--require {req.text!r}: {target!r} is the baseline; "
                     f"{req.stat} is only defined for the other scenarios"
@@ -170,7 +171,9 @@ def check_targets(
 
 
 def _figure(req: Requirement, report: RunReport, scenario: str) -> float | None:
-    if req.is_comparison:
+    if req.stat == "prob_best":  # defined for the baseline too (among every plan)
+        value = report.best_share(scenario, req.metric)
+    elif req.is_comparison:
         item = report.comparison(scenario, req.metric)
         value = None if item is None else getattr(item, req.stat)
     else:
@@ -180,14 +183,47 @@ def _figure(req: Requirement, report: RunReport, scenario: str) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
+@dataclass(frozen=True)
+class GateResult:
+    """One requirement checked for one scenario in its scope: the figure and whether it held."""
+
+    requirement: Requirement
+    scenario: str
+    value: float | None
+
+    @property
+    def held(self) -> bool:
+        return self.value is not None and self.requirement.holds(self.value)
+
+    @property
+    def figure(self) -> str:
+        """The figure as the outputs show it (``undefined`` when no trial gave one)."""
+        return "undefined" if self.value is None else _human(self.requirement, self.value)
+
+
+def gate_results(requirements: Sequence[Requirement], report: RunReport) -> list[GateResult]:
+    """Every requirement against every scenario in its scope, held or not, in order (the
+    Markdown "Requirements" section)."""
+    return [GateResult(s.requirement, s.scenario, s.value) for s in _checked(requirements, report)]
+
+
 def evaluate(requirements: Sequence[Requirement], report: RunReport) -> list[Shortfall]:
     """Every requirement against every scenario in its scope; the ones that did not hold.
 
     ``requirements`` are as ``check_targets`` returns them: a ``SCENARIO:`` prefix is a
     scenario's name.
     """
+    return [
+        s
+        for s in _checked(requirements, report)
+        if s.value is None or not s.requirement.holds(s.value)
+    ]
+
+
+def _checked(requirements: Sequence[Requirement], report: RunReport) -> list[Shortfall]:
+    """Each requirement's figure for every scenario in its scope (held or not)."""
     names = [s.name for s in report.scenarios]
-    shortfalls = []
+    checked = []
     for req in requirements:
         if req.scenario is not None:
             if req.scenario not in names:
@@ -198,10 +234,8 @@ def evaluate(requirements: Sequence[Requirement], report: RunReport) -> list[Sho
         else:
             targets = names
         for name in targets:
-            value = _figure(req, report, name)
-            if value is None or not req.holds(value):
-                shortfalls.append(Shortfall(req, name, value))
-    return shortfalls
+            checked.append(Shortfall(req, name, _figure(req, report, name)))
+    return checked
 
 
 def enforce(requirements: Sequence[Requirement], report: RunReport) -> None:

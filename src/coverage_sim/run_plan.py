@@ -18,7 +18,7 @@ import numpy as np
 
 from coverage_sim import __version__
 from coverage_sim.errors import UsageError
-from coverage_sim.report.model import (
+from coverage_sim.results import (
     PlanDifference,
     RunSettings,
 )

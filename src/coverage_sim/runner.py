@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -32,11 +33,13 @@ from coverage_sim.memory import (
     local_processes,
 )
 from coverage_sim.metrics import compare
+from coverage_sim.metrics.best import VERDICT_METRIC, pairwise, prob_best
+from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.precision import shortfall
 from coverage_sim.metrics.streaming import ScenarioAccumulator
 from coverage_sim.metrics.summary_types import Comparison, ScenarioSummary
 from coverage_sim.outcome import METRIC_IDS, ScenarioOutcome
-from coverage_sim.report.model import (
+from coverage_sim.results import (
     PrecisionOutcome,
     RunReport,
     RunSettings,
@@ -44,6 +47,7 @@ from coverage_sim.report.model import (
 )
 from coverage_sim.run_plan import PlannedScenario, RunPlan, plan_run, same_file
 from coverage_sim.scenario import Scenario, compile_scenario
+from coverage_sim.text import readable_id
 from coverage_sim.trial_blocks import simulate_in_blocks
 
 MAX_WORKERS = 1024  # --workers: more processes than any machine has cores for
@@ -231,7 +235,33 @@ def _simulate(
 def _comparisons(plan: RunPlan, outcomes: list[ScenarioOutcome]) -> list[Comparison]:
     if plan.baseline is None:
         return []
-    return [c for other in outcomes[1:] for c in compare(outcomes[0], other)]
+    shares = best_shares(outcomes)
+    return [
+        dataclasses.replace(c, prob_best=shares[c.metric][c.scenario])
+        for other in outcomes[1:]
+        for c in compare(outcomes[0], other)
+    ]
+
+
+def best_shares(outcomes: list[ScenarioOutcome]) -> dict[str, dict[str, float | None]]:
+    """Metric -> plan -> P(best) among all ``outcomes`` (``metrics.best.prob_best``)."""
+    out = {}
+    for metric, definition in METRICS.items():
+        values = [o.metrics[metric] for o in outcomes]
+        shares = prob_best(values, definition.better)
+        out[metric] = {o.name: s for o, s in zip(outcomes, shares, strict=True)}
+    return out
+
+
+def _extras(plan: RunPlan, outcomes: list[ScenarioOutcome], with_pairwise: bool) -> dict[str, Any]:
+    """The report's P(best) of every plan and, if asked, the verdict metric's pairwise matrix."""
+    if plan.baseline is None:
+        return {}
+    values = [o.metrics[VERDICT_METRIC] for o in outcomes]
+    better = METRICS[VERDICT_METRIC].better
+    names = [o.name for o in outcomes]
+    matrix = pairwise(VERDICT_METRIC, names, values, better) if with_pairwise else None
+    return {"prob_best": best_shares(outcomes), "pairwise": matrix}
 
 
 def _report(
@@ -239,6 +269,7 @@ def _report(
     summaries: list[ScenarioSummary],
     comparisons: list[Comparison],
     precision: PrecisionOutcome | None = None,
+    extras: dict[str, Any] | None = None,
 ) -> RunReport:
     settings = plan.settings
     if summaries:
@@ -251,7 +282,19 @@ def _report(
         sources=[item.path.as_posix() for item in plan.scenarios],
         differences=list(plan.differences),
         precision=precision,
+        role_labels=role_labels(plan),
+        **(extras or {}),
     )
+
+
+def role_labels(plan: RunPlan) -> dict[str, str]:
+    """Each role's display label (its ``label:``, else its id made readable); the first plan
+    that names a role decides."""
+    labels: dict[str, str] = {}
+    for item in plan.scenarios:
+        for name, role in item.scenario.roles.items():
+            labels.setdefault(name, role.label or readable_id(name))
+    return labels
 
 
 def execute(
@@ -261,6 +304,7 @@ def execute(
     executor: Executor | None = None,
     on_samples: SamplesCallback | None = None,
     precision: float | None = None,
+    pairwise: bool = False,
 ) -> RunReport:
     """Compile and simulate every planned scenario, then summarize and compare with the baseline.
 
@@ -270,11 +314,13 @@ def execute(
     P(better) is precise enough (``metrics.precision``), with ``plan.settings.trials`` as the
     maximum; the report then equals a fixed run of the trials used.
     ``on_samples`` gets each plan's per-trial metrics and input draws (``--samples``).
+    In a comparison the report holds every plan's P(best) and, with ``pairwise``, the
+    verdict metric's pairwise matrix (``metrics.best``).
     """
     executor = executor if executor is not None else SerialExecutor()
     check_memory(plan, local_processes(executor), samples=on_samples is not None)
     if precision is not None:
-        return _execute_to_precision(plan, executor, on_progress, on_samples, precision)
+        return _execute_to_precision(plan, executor, on_progress, on_samples, precision, pairwise)
     summaries, outcomes = [], []
     for index in range(len(plan.scenarios)):
         simulated = _simulate(
@@ -290,7 +336,8 @@ def execute(
         if on_samples is not None:
             on_samples(TrialSamples(outcomes[-1].name, outcomes[-1].metrics, simulated.draws))
         del simulated
-    return _report(plan, summaries, _comparisons(plan, outcomes))
+    extras = _extras(plan, outcomes, pairwise)
+    return _report(plan, summaries, _comparisons(plan, outcomes), extras=extras)
 
 
 def _execute_to_precision(
@@ -299,6 +346,7 @@ def _execute_to_precision(
     on_progress: ProgressCallback | None,
     on_samples: SamplesCallback | None,
     precision: float,
+    with_pairwise: bool = False,
 ) -> RunReport:
     """Stages of ``n`` trials: the first ``FIRST_STAGE_TRIALS``; each next one sized from the
     least precise figure (intervals shrink as 1/sqrt(n)), at most 4x, in whole blocks."""
@@ -338,4 +386,5 @@ def _execute_to_precision(
         least_precise=worst.what,
         ratio=worst.ratio,
     )
-    return _report(plan, [s.blocks.summary() for s in stage], comparisons, outcome)
+    extras = _extras(plan, outcomes, with_pairwise)
+    return _report(plan, [s.blocks.summary() for s in stage], comparisons, outcome, extras)

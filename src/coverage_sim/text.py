@@ -68,3 +68,31 @@ def clipped(text: str, limit: int = CLIP) -> str:
         return text
     half = (limit - 5) // 2
     return f"{text[:half]}...{text[-half:]} ({len(text):,} characters)"
+
+
+def readable_id(name: str) -> str:
+    """An id as a reader would write it: ``account_executive`` -> ``Account executive``."""
+    words = name.replace("_", " ").replace("-", " ").split()
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] if text else name
+
+
+def readable_key(path: str) -> str:
+    """A scenario key path as a reader would name it, for charts: ``roles.account_executive.
+    loaded_cost`` -> ``Account executive: loaded cost``, ``customers.renewal.adopted.covered``
+    -> ``Renewal adopted (covered)``."""
+    parts = path.split(".")
+    if len(parts) >= 3 and parts[0] == "roles":
+        rest = " ".join(p.replace("_", " ") for p in parts[2:])
+        return f"{readable_id(parts[1])}: {rest}"
+    body = parts[1:] if len(parts) > 1 and parts[0] in _SECTIONS else parts
+    tail = ""
+    if len(body) > 1 and body[-1] in ("covered", "uncovered"):
+        tail = f" ({body[-1]})"
+        body = body[:-1]
+    words = [_ACRONYMS.get(w, w) for w in " ".join(body).replace("_", " ").split()]
+    return readable_id(" ".join(words)) + tail
+
+
+_SECTIONS = ("customers", "company", "market", "valuation", "budget")
+_ACRONYMS = {"acv": "ACV", "arr": "ARR", "cac": "CAC", "npv": "NPV", "opex": "opex"}

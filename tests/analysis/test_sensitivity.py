@@ -9,7 +9,8 @@ import pytest
 from why_helpers import question
 
 from coverage_sim.analysis.inputs import with_inputs
-from coverage_sim.analysis.sensitivity import sensitivity, spearman
+from coverage_sim.analysis.ranking import spearman
+from coverage_sim.analysis.sensitivity import sensitivity
 from coverage_sim.errors import UsageError
 from coverage_sim.execution import SerialExecutor
 

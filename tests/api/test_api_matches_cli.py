@@ -87,6 +87,31 @@ def test_sweep_json_and_summary_equal_the_cli(tmp_path: Path) -> None:
     }
 
 
+def test_pairwise_compare_equals_the_cli_and_its_frame_is_antisymmetric(tmp_path: Path) -> None:
+    result = api.compare([TRADITIONAL, XAAS], pairwise=True, **SETTINGS)
+    args = ["compare", TRADITIONAL, XAAS, "--pairwise"]
+
+    assert result.to_json() == cli_output(tmp_path, *args, fmt="json")
+    pd.testing.assert_frame_equal(
+        result.summary(), read_csv(cli_output(tmp_path, *args, fmt="csv"))
+    )
+    frame = result.pairwise()
+    assert len(frame) == 2 and frame["prob_beats"].sum() == pytest.approx(1.0)
+    assert "prob_best" in result.comparisons().columns
+
+
+@pytest.mark.parametrize("plan_only", [False, True])
+def test_a_world_key_sweep_equals_the_cli_with_and_without_plan_only(
+    tmp_path: Path, plan_only: bool
+) -> None:
+    vary = "customers.renewal.adopted.covered=90%,99%"
+    result = api.sweep(XAAS, vary, baseline=TRADITIONAL, plan_only=plan_only, **SETTINGS)
+    args = ["sweep", XAAS, "--vary", vary, "--baseline", TRADITIONAL]
+    args += ["--vary-plan-only"] if plan_only else []
+
+    assert result.to_json() == cli_output(tmp_path, *args, fmt="json")
+
+
 def test_sensitivity_json_and_summary_equal_the_cli(tmp_path: Path) -> None:
     result = api.sensitivity(COVERED, baseline=UNCOVERED, metric="npv", top=3, **SETTINGS)
     args = ["sensitivity", COVERED, "--baseline", UNCOVERED, "--metric", "npv", "--top", "3"]

@@ -109,7 +109,9 @@ def test_rescaling_keeps_the_other_roles_in_proportion(cli) -> None:
     )
 
 
-def test_a_time_phased_allocation_is_rescaled_at_every_point(cli, plans: Path) -> None:
+def test_post_sale_share_on_a_schedule_moves_its_final_point_and_keeps_the_first(
+    cli, plans: Path
+) -> None:
     phased = plans / "phased.yaml"
     phased.write_text(
         "extends: base.yaml\nname: Phased\nallocation:\n"
@@ -121,12 +123,13 @@ def test_a_time_phased_allocation_is_rescaled_at_every_point(cli, plans: Path) -
     direct = plans / "direct.yaml"
     direct.write_text(
         "extends: base.yaml\nname: Phased\nallocation:\n"
-        "  - {month: 0, shares: {account_executive: 70%, customer_success_manager: 15%, "
-        "renewal_specialist: 15%}}\n"
-        "  - {month: 12, shares: {account_executive: 70%, customer_success_manager: 24%, "
+        "  - {month: 0, shares: {account_executive: 80%, customer_success_manager: 10%, "
+        "renewal_specialist: 10%}}\n"
+        "  - {month: 18, shares: {account_executive: 70%, customer_success_manager: 24%, "
         "renewal_specialist: 6%}}\n"
     )
-    swept = cli("sweep", phased, "--vary", "post_sale_share=30%", *FAST, "--format", "json")
+    args = ["--vary", "post_sale_share=30%", "--vary", "ramp_months=18"]
+    swept = cli("sweep", phased, *args, *FAST, "--format", "json")
     ran = cli("run", direct, *FAST, "--format", "json")
     assert swept.code == 0 and ran.code == 0, swept.stderr + ran.stderr
     point = json.loads(swept.stdout)["points"][0]
@@ -134,6 +137,10 @@ def test_a_time_phased_allocation_is_rescaled_at_every_point(cli, plans: Path) -
     assert point["metrics"]["npv"]["p50"] == pytest.approx(
         json.loads(ran.stdout)["scenarios"][0]["metrics"]["npv"]["p50"], rel=1e-9
     )
+    early = cli("sweep", phased, "--vary", "ramp_months=0", *FAST)
+    assert early.code == 2 and "whole months from 1" in early.stderr
+    constant = cli("sweep", XAAS, "--vary", "ramp_months=12", *FAST)
+    assert constant.code == 2 and "allocation is constant" in constant.stderr
 
 
 def test_two_varies_make_a_grid_and_every_format_carries_the_verdicts(cli, tmp_path: Path) -> None:

@@ -32,8 +32,9 @@ def test_first_15_lines_of_a_piped_compare_name_both_plans_with_npv_delta_and_p_
     trad = next(line for line in head if line.strip().startswith("Traditional coverage"))
     xaas = next(line for line in head if line.strip().startswith("XaaS coverage"))
     assert "base" in trad
-    # NPV p50, ending ARR p50, NRR p50, then the signed NPV Δ p50 and P(better)
-    assert re.search(r"\$\S+\s+\$\S+\s+\S+%\s+[+-]\$\S+\s+(\d+%|<1%|>99%)$", xaas.rstrip())
+    # NPV p50, ending ARR p50, NRR p50, then the signed NPV Δ p50, P(better) and P(best)
+    chance = r"(\d+%|<1%|>99%)"
+    assert re.search(rf"\$\S+\s+\$\S+\s+\S+%\s+[+-]\$\S+\s+{chance}\s+{chance}$", xaas.rstrip())
     sentence = " ".join(head[head.index(xaas) + 1 :])
     assert "best plan on NPV" in sentence and "paired trials" in sentence
 
@@ -44,6 +45,29 @@ def test_verdict_block_is_at_most_12_lines_for_5_plans(cli) -> None:
     lines = result.stdout.rstrip("\n").splitlines()
     assert len(lines) <= 12
     assert sum(1 for line in lines if "coverage" in line or "Best-in-class" in line) >= 5
+
+
+def test_the_verdict_ranks_only_plans_that_differ_in_coverage_and_names_the_other_winner(
+    cli,
+) -> None:
+    result = cli(
+        "compare", SCENARIOS, "--baseline", "traditional", *FAST, "--format", "json",
+        "--sections", "verdict",
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    verdict = json.loads(result.stdout)["verdict"]
+    best_in_class = "Best-in-class XaaS (AGI Cloud Sales Index)"
+    assert verdict["best"] != best_in_class
+    assert verdict["best_beyond_coverage"] == best_in_class
+    assert "differ from the baseline only in coverage" in verdict["sentence"]
+    assert f"{best_in_class} would rank first" in verdict["sentence"]
+
+
+def test_a_plain_coverage_comparison_has_no_plan_beyond_coverage(cli) -> None:
+    result = cli("compare", TRAD, XAAS, *FAST, "--format", "json", "--sections", "verdict")
+    verdict = json.loads(result.stdout)["verdict"]
+    assert verdict["best_beyond_coverage"] is None
+    assert "only in coverage" not in verdict["sentence"]
 
 
 def test_run_opens_with_a_one_plan_verdict(cli) -> None:
@@ -122,11 +146,12 @@ def test_csv_rows_carry_the_paired_comparison_after_the_summary_columns(cli) -> 
     result = cli("compare", TRAD, XAAS, *FAST, "--format", "csv")
     assert result.code == 0, result.stderr
     header = result.stdout.splitlines()[0].split(",")
-    assert header[-3:] == ["delta_mean", "delta_p50", "prob_better"]
+    assert header[-4:] == ["delta_mean", "delta_p50", "prob_better", "prob_best"]
     assert header[:9] == ["scenario", "metric", "mean", "sd", "p5", "p10", "p50", "p90", "p95"]
     rows = {(r["scenario"], r["metric"]): r for r in _csv(result.stdout)}
     base = rows[("Traditional", "npv")]
     assert base["delta_mean"] == base["delta_p50"] == base["prob_better"] == ""
+    assert 0 <= float(base["prob_best"]) <= 1  # P(best) is defined for the baseline too
     other = rows[("XaaS", "npv")]
     assert float(other["delta_p50"]) != 0 and 0 <= float(other["prob_better"]) <= 1
     no_direction = rows[("XaaS", "post_sale_share")]

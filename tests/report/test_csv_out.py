@@ -31,6 +31,7 @@ def test_csv_has_the_documented_header_and_one_row_per_scenario_and_metric() -> 
         "delta_mean",
         "delta_p50",
         "prob_better",
+        "prob_best",
     ]
     assert len(rows) == 1 + 3 * len(METRICS)
     assert [r[1] for r in rows[1 : 1 + len(METRICS)]] == list(METRICS)
@@ -71,7 +72,7 @@ def test_undefined_statistics_are_empty_cells_never_nan() -> None:
     report = RunReport(make_report(("x",)).settings, [summary])
     text = render_csv(report)
     assert "nan" not in text.lower()
-    assert "No logos,cac,,,,,,,,,,\n" in text
+    assert "No logos,cac,,,,,,,,,,,\n" in text
 
 
 def test_neutralize_leaves_ordinary_text_alone() -> None:

@@ -67,6 +67,7 @@ def test_json_is_one_object_with_settings_scenarios_and_comparisons() -> None:
         "delta_mean",
         "delta_p50",
         "prob_better",
+        "prob_best",
     ]
     assert comparison["scenario"] == "XaaS" and comparison["baseline"] == "Traditional"
 

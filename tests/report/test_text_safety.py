@@ -35,7 +35,7 @@ def test_any_name_reads_back_from_csv_and_never_starts_a_formula(name: str) -> N
     formula = name.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert (cells - {"Base"}).pop() == ("'" + name if formula else name)
     for row in rows[1:]:
-        assert len(row) == 12
+        assert len(row) == 13
         assert all(cell == "" or float(cell) == float(cell) for cell in row[2:])
 
 

@@ -120,8 +120,16 @@ def test_transition_post_sale_share_of_spend_crosses_35pct_by_month_24(
     summaries: dict[str, ScenarioSummary],
 ) -> None:
     monthly = summaries["transition"].series["post_sale_share"].p50
-    assert monthly[0] < 0.10  # starts at the traditional ~5% post-sale
+    assert monthly[0] < 0.10  # starts at traditional's split (10% of the budget post-sale)
     assert float(np.max(monthly[:24])) >= 0.35  # months 1..24
+
+
+def test_transition_starts_from_traditionals_split() -> None:
+    transition = load_scenario(SCENARIOS / "transition.yaml").allocation
+    traditional = load_scenario(SCENARIOS / "traditional.yaml").allocation
+    assert isinstance(transition, list) and isinstance(traditional, dict)
+    assert transition[0].month == 0
+    assert dict(transition[0].shares) == dict(traditional)
 
 
 def test_laer_endgame_runs_with_a_mix_distinct_from_traditional_and_xaas(

@@ -6,9 +6,12 @@
   ``motions`` have no ``land`` weight) to V, keeping their mix, and gives ``1 - V`` to the
   land roles in their current proportions.
 
-A time-phased allocation (a list of ``{month, shares}`` points) is changed point by point:
-every point gets the same rule, so the role's (or the post-sale total's) share is V at
-every month and the rest of each point's mix is kept. A value equal to the current share
+A time-phased allocation (a list of ``{month, shares}`` points, a schedule) is changed
+point by point for ``allocation.<role>``: every point gets the same rule, so the role's
+share is V at every month and the rest of each point's mix is kept. ``post_sale_share``
+moves the schedule's **final** point only and keeps the others (where the plan starts and
+how it gets there), so a sweep of it searches the schedule's target; ``ramp_months=M``
+(``with_ramp_month``) moves the final point's month. A value equal to the current share
 leaves the shares exactly as written (so such a sweep point equals the plan itself).
 """
 
@@ -104,7 +107,28 @@ def with_post_sale_share(
         scaled = _scaled(shares, post, value, what) | _scaled(shares, land, 1.0 - value, what)
         return {name: scaled[name] for name in shares}
 
-    return _each_point(allocation, change)
+    if isinstance(allocation, dict):
+        return change(allocation)
+    *kept, last = allocation
+    return [*kept, {"month": last["month"], "shares": change(last["shares"])}]
+
+
+def with_ramp_month(
+    allocation: dict[str, float] | list[dict[str, Any]], month: float, what: str
+) -> list[dict[str, Any]]:
+    """The schedule with its final point at ``month`` (every earlier point kept)."""
+    if isinstance(allocation, dict) or len(allocation) < 2:
+        raise UsageError(
+            f"{what}: ramp_months moves the final point of a time-phased allocation (a list "
+            "of {month, shares} points); this plan's allocation is constant"
+        )
+    *kept, last = allocation
+    if month <= kept[-1]["month"]:
+        raise UsageError(
+            f"{what}: the final point must come after the one before it (month "
+            f"{kept[-1]['month']:g}); got month {month:g}"
+        )
+    return [*kept, {"month": month, "shares": dict(last["shares"])}]
 
 
 def check_share(value: float, what: str) -> float:

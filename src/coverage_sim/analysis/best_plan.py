@@ -44,7 +44,11 @@ def best_plan_yaml(result: OptimizeResult, output: Path) -> str:
             body = merge(body, {top: doc.data[top]})
         else:
             body = merge(body, _nested(override.path, override.value))
-    body["allocation"] = {role: float(share) for role, share in best.shares.items()}
+    shares = {role: float(share) for role, share in best.shares.items()}
+    body["allocation"] = shares
+    if plan.path is not None:  # --path: the schedule, its final point as found
+        final = plan.path.written if best.month is None else best.month
+        body["allocation"] = [*plan.path.kept, {"month": int(final), "shares": shares}]
     if plan.budget is not None and best.budget is not None:
         body = merge(body, {"budget": {plan.budget.key: float(best.budget)}})
     fresh = result.fresh.score

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from coverage_sim.compiled import FloatArray
 from coverage_sim.execution import Executor
-from coverage_sim.report.model import RunSettings
+from coverage_sim.results import RunSettings
 from coverage_sim.runner import simulate_scenario
 from coverage_sim.scenario import Scenario
 

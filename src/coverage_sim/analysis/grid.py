@@ -29,7 +29,7 @@ class Vary:
 
     text: str
     path: str  # as typed: budget.annual, allocation.account_executive, post_sale_share
-    kind: str  # "key", "role" or "post_sale"
+    kind: str  # "key", "role", "post_sale" or "ramp" (ramp_months)
     key: KeyPath
     values: tuple[Any, ...]
     labels: tuple[str, ...]
@@ -114,6 +114,9 @@ def parse_vary(text: str) -> Vary:
     if raw_path == "post_sale_share":
         key: KeyPath = ("post_sale_share",)
         kind = "post_sale"
+    elif raw_path == "ramp_months":
+        key = ("ramp_months",)
+        kind = "ramp"
     else:
         key = parse_key_path(raw_path, flag="--vary", whole=text)
         kind = "role" if len(key) == 2 and key[0] == "allocation" else "key"
@@ -138,6 +141,8 @@ def parse_vary(text: str) -> Vary:
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if duplicates:
         raise UsageError(f"--vary {text!r}: {', '.join(duplicates)} given more than once")
+    if kind == "ramp":
+        return _ramp_vary(text, key, labels, numbers, ends)
     if kind != "key":
         missing = [label for label, x in zip(labels, numbers, strict=True) if x is None]
         if missing:
@@ -150,3 +155,42 @@ def parse_vary(text: str) -> Vary:
                 raise UsageError(f"--vary {text!r}: a share must be from 0% to 100%; got {label}")
         values = list(numbers)
     return Vary(text, raw_path, kind, key, tuple(values), tuple(labels), tuple(numbers), ends)
+
+
+def _ramp_vary(
+    text: str,
+    key: KeyPath,
+    labels: list[str],
+    numbers: list[float | None],
+    ends: tuple[str, ...],
+) -> Vary:
+    """``ramp_months=12,24,36``: whole months of the schedule's final point."""
+    for label, number in zip(labels, numbers, strict=True):
+        if number is None or number != int(number) or number < 1:
+            raise UsageError(
+                f"--vary {text!r}: ramp_months takes whole months from 1 (the final point of "
+                f"the schedule); got {label}"
+            )
+    months = tuple(float(int(x or 0)) for x in numbers)
+    return Vary(text, "ramp_months", "ramp", key, months, tuple(labels), months, ends)
+
+
+def touches_allocation(vary: Vary) -> bool:
+    """A vary that changes the split's shares (``ramp_months`` moves a month only)."""
+    return vary.kind in ("role", "post_sale") or vary.key[:1] == ("allocation",)
+
+
+def check_split_varies(varies: list[Vary]) -> None:
+    """Two ``--vary`` that both move the budget split must not undo each other (a point
+    would run shares other than its label's). Two ``allocation.<role>`` are well defined:
+    both roles are set and the others rescaled (``with_role_shares``). ``post_sale_share``
+    with a role's share, or a written ``allocation...`` key with either, is refused."""
+    split = [v for v in varies if touches_allocation(v)]
+    if len(split) < 2 or all(v.kind == "role" for v in split):
+        return
+    raise UsageError(
+        f"--vary {split[0].path} and --vary {split[1].path} both change the budget split, and "
+        "the second would rescale what the first set, so the points would not run the shares "
+        "they are labelled with; vary two roles' shares (allocation.<role>, the other roles "
+        "take the rest), or one of these alone"
+    )

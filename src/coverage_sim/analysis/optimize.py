@@ -24,12 +24,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from coverage_sim.analysis.evaluate import PlanTask, evaluate_plans
+from coverage_sim.analysis.optimize_candidates import RAMP, Candidate, Split, frontier
 from coverage_sim.analysis.optimize_plan import Objective, OptimizePlan
 from coverage_sim.analysis.stats import DEFAULT_TOLERANCE, FlatBand, Tolerance, flat_band, statistic
 from coverage_sim.compiled import FloatArray
@@ -37,7 +38,6 @@ from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor
 from coverage_sim.memory import check_fits, evaluations_footprint
 from coverage_sim.metrics.compare import PairedDifference, paired_difference
-from coverage_sim.metrics.definitions import Better
 from coverage_sim.metrics.summary import summarize_values
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.outcome import METRIC_IDS
@@ -47,17 +47,6 @@ from coverage_sim.scenario.overrides import Override
 
 # on_candidate(evaluations done, evaluations at most, best objective so far and its split)
 CandidateCallback = Callable[[int, int, float | None, dict[str, float] | None], None]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One evaluated split: shares of every role, the budget if varied, objective figures."""
-
-    shares: dict[str, float]
-    budget: float | None
-    score: float | None
-    p10: float | None
-    p50: float | None
 
 
 @dataclass(frozen=True)
@@ -84,10 +73,46 @@ class OptimizeResult:
     converged: bool
     message: str
     wall_seconds: float
+    generations: int = 0
+    population_spread: dict[str, float] = field(default_factory=dict)  # max - min, last one
+    objective_spread: float | None = None  # max - min of the last population's objective
 
     @property
     def best(self) -> Candidate:
         return self.candidates[self.band.best]
+
+    def search_bounds(self) -> dict[str, tuple[float, float]]:
+        """Each searched role's (and ``budget``'s) bounds."""
+        plan = self.plan
+        out = dict(zip(plan.roles, zip(plan.lower, plan.upper, strict=True), strict=True))
+        if plan.budget is not None:
+            out["budget"] = (plan.budget.low, plan.budget.high)
+        if plan.path is not None:
+            out[RAMP] = (plan.path.low, plan.path.high)
+        return out
+
+    def resolved_ranges(self) -> dict[str, tuple[float, float]]:
+        """The band's ranges as far as the evaluations can bound them (``band_ranges``
+        widened): each end moves out to the nearest evaluated split outside the band in
+        that coordinate, or to the search bound when there is none; when the search did not
+        converge, every range is its whole search bound (it was too short to bound it)."""
+        bounds = self.search_bounds()
+        if not self.converged:
+            return bounds
+        out = {}
+        for key, (low, high) in self.band_ranges().items():
+            outside = [
+                _coordinate(c, key)
+                for c, member in zip(self.candidates, self.band.members, strict=True)
+                if not member
+            ]
+            below = [x for x in outside if x is not None and x < low]
+            above = [x for x in outside if x is not None and x > high]
+            out[key] = (
+                max(below) if below else bounds[key][0],
+                min(above) if above else bounds[key][1],
+            )
+        return out
 
     def band_ranges(self) -> dict[str, tuple[float, float]]:
         """Each role's (and ``budget``'s) lowest and highest value over the band."""
@@ -99,6 +124,9 @@ class OptimizeResult:
         budgets = [c.budget for c in inside if c.budget is not None]
         if budgets:
             ranges["budget"] = (min(budgets), max(budgets))
+        months = [c.month for c in inside if c.month is not None]
+        if months:
+            ranges[RAMP] = (min(months), max(months))
         return ranges
 
 
@@ -115,7 +143,7 @@ class _Search:
         self.values: list[FloatArray] = []
         self.best: int | None = None
 
-    def split(self, x: Sequence[float]) -> tuple[dict[str, float], float | None]:
+    def split(self, x: Sequence[float]) -> Split:
         plan = self.plan
         count = len(plan.roles) - 1
         searched = [float(v) for v in x[:count]]
@@ -123,21 +151,24 @@ class _Search:
         shares = dict(zip(plan.roles, searched, strict=True)) | plan.fixed
         ordered = {name: shares[name] for name in plan.order}
         budget = float(x[count]) if plan.budget is not None else None
-        return ordered, budget
+        month = None
+        if plan.path is not None:  # whole months: the schedule's points are months
+            month = float(round(float(x[count + (plan.budget is not None)])))
+        return ordered, budget, month
 
-    def scenario(self, shares: dict[str, float], budget: float | None) -> Scenario:
-        return _plan_scenario(self.plan, shares, budget)
+    def scenario(
+        self, shares: dict[str, float], budget: float | None, month: float | None
+    ) -> Scenario:
+        return _plan_scenario(self.plan, shares, budget, month)
 
-    def evaluate(
-        self, splits: list[tuple[dict[str, float], float | None]], seed: int | None = None
-    ) -> list[dict[str, FloatArray]]:
+    def evaluate(self, splits: list[Split], seed: int | None = None) -> list[dict[str, FloatArray]]:
         settings = self.plan.settings
         if seed is not None:
             settings = replace(settings, seed=seed)
         metrics = (self.plan.objective.metric,) if seed is None else METRIC_IDS
         tasks = [
-            PlanTask(self.scenario(shares, budget), settings, metrics, "candidate")
-            for shares, budget in splits
+            PlanTask(self.scenario(shares, budget, month), settings, metrics, "candidate")
+            for shares, budget, month in splits
         ]
         if seed is not None:
             return evaluate_plans(self.executor, tasks)
@@ -147,14 +178,14 @@ class _Search:
             on_evaluated=lambda done, total, index, values: self._record(splits[index], values),
         )
 
-    def _record(
-        self, split: tuple[dict[str, float], float | None], values: dict[str, FloatArray]
-    ) -> None:
+    def _record(self, split: Split, values: dict[str, FloatArray]) -> None:
         goal = self.plan.objective
         metric = values[goal.metric]
         score = statistic(metric, goal.stat, goal.better)
         summary = summarize_values(metric)
-        self.candidates.append(Candidate(split[0], split[1], score, summary.p10, summary.p50))
+        self.candidates.append(
+            Candidate(split[0], split[1], score, summary.p10, summary.p50, split[2])
+        )
         self.values.append(metric)
         if score is not None and (self.best is None or _beats(score, self._score(self.best), goal)):
             self.best = len(self.candidates) - 1
@@ -183,14 +214,45 @@ class _Search:
         return self.energies(None, [x])[0]
 
 
+def _coordinate(candidate: Candidate, key: str) -> float | None:
+    if key == RAMP:
+        return candidate.month
+    return candidate.budget if key == "budget" else candidate.shares[key]
+
+
+def _population(search: _Search, outcome: Any) -> tuple[dict[str, float], float | None]:
+    """The spread (max - min) of each searched share (and the budget) over differential
+    evolution's final population, and of its objective."""
+    population = getattr(outcome, "population", None)
+    if population is None or len(population) == 0:
+        return {}, None
+    splits = [search.split(x) for x in population]
+    spread = {
+        role: max(s[0][role] for s in splits) - min(s[0][role] for s in splits)
+        for role in search.plan.roles
+    }
+    for key, values in (("budget", [s[1] for s in splits]), (RAMP, [s[2] for s in splits])):
+        given = [v for v in values if v is not None]
+        if given:
+            spread[key] = max(given) - min(given)
+    energies = [float(e) for e in getattr(outcome, "population_energies", []) if math.isfinite(e)]
+    return spread, (max(energies) - min(energies)) if energies else None
+
+
 def _beats(score: float, other: float | None, goal: Objective) -> bool:
     if other is None:
         return True
     return score > other if goal.better == "higher" else score < other
 
 
-def _plan_scenario(plan: OptimizePlan, shares: dict[str, float], budget: float | None) -> Scenario:
-    extra = [Override("allocation=<split>", ("allocation",), shares, flag="--optimize")]
+def _plan_scenario(
+    plan: OptimizePlan, shares: dict[str, float], budget: float | None, month: float | None
+) -> Scenario:
+    allocation: Any = shares
+    if plan.path is not None:  # the schedule: earlier points as written, then this split
+        final = plan.path.written if month is None else month
+        allocation = [*plan.path.kept, {"month": final, "shares": shares}]
+    extra = [Override("allocation=<split>", ("allocation",), allocation, flag="--optimize")]
     if plan.budget is not None and budget is not None:
         extra.append(
             Override(f"budget.{plan.budget.key}=<searched>", ("budget", plan.budget.key), budget)
@@ -216,13 +278,15 @@ def run_optimize(
     )
     check_fits(footprint, plan.settings.trials)
     search = _Search(plan, executor, on_candidate)
-    written = plan.written.allocation
-    assert isinstance(written, dict)
+    written = _written_shares(plan)
     count = len(plan.roles) - 1
     bounds = [(lo, hi) for lo, hi in zip(plan.lower[:count], plan.upper[:count], strict=True)]
     coefficients = [1.0] * count
     if plan.budget is not None:
         bounds.append((plan.budget.low, plan.budget.high))
+        coefficients.append(0.0)
+    if plan.path is not None:
+        bounds.append((plan.path.low, plan.path.high))
         coefficients.append(0.0)
     last_low, last_high = plan.lower[-1], plan.upper[-1]
     constraint = LinearConstraint(
@@ -257,9 +321,10 @@ def run_optimize(
         seed=plan.settings.seed,
     )
     winner = search.candidates[band.best]
-    again = search.evaluate([(winner.shares, winner.budget)], seed=plan.settings.seed)[0]
+    top_split = (winner.shares, winner.budget, winner.month)
+    again = search.evaluate([top_split], seed=plan.settings.seed)[0]
     fresh_best, fresh_written = search.evaluate(
-        [(winner.shares, winner.budget), (dict(written), None)],
+        [top_split, (dict(written), None, None)],
         seed=plan.fresh_seed,
     )
     goal = plan.objective
@@ -272,6 +337,7 @@ def run_optimize(
         written_score=statistic(fresh_written[metric], goal.stat, goal.better),
         versus_written=paired_difference(fresh_written[metric], fresh_best[metric], goal.better),
     )
+    spread, objective_spread = _population(search, outcome)
     return OptimizeResult(
         plan=plan,
         candidates=search.candidates,
@@ -283,6 +349,9 @@ def run_optimize(
         converged=bool(outcome.success),
         message=str(outcome.message),
         wall_seconds=time.perf_counter() - started,
+        generations=int(getattr(outcome, "nit", 0)),
+        population_spread=spread,
+        objective_spread=objective_spread,
     )
 
 
@@ -291,12 +360,13 @@ def _written_start(
 ) -> list[float] | None:
     """The plan as written as one member of the first population, when it is feasible: the
     search then ends at least as good as the plan it started from."""
-    shares = plan.written.allocation
-    assert isinstance(shares, dict)
+    shares = _written_shares(plan)
     start = [float(shares[role]) for role in plan.roles[:-1]]
     if plan.budget is not None:
         now = getattr(plan.written.budget, plan.budget.key)
         start.append(float(now) if isinstance(now, float) else plan.budget.low)
+    if plan.path is not None:
+        start.append(plan.path.written)
     inside = all(lo <= x <= hi for x, (lo, hi) in zip(start, bounds, strict=True))
     total = float(np.dot(constraint.A[0], start))
     if inside and constraint.lb[0] - 1e-12 <= total <= constraint.ub[0] + 1e-12:
@@ -304,19 +374,9 @@ def _written_start(
     return None
 
 
-def frontier(candidates: Sequence[Candidate], better: Better) -> list[int]:
-    """Indexes of the splits no other split beats on both P10 and P50 (Pareto), by P50."""
-    sign = 1.0 if better == "higher" else -1.0
-    usable = [
-        (sign * c.p50, sign * c.p10, i)
-        for i, c in enumerate(candidates)
-        if c.p50 is not None and c.p10 is not None
-    ]
-    usable.sort(key=lambda t: (-t[0], -t[1], t[2]))
-    kept: list[int] = []
-    best_p10 = -math.inf
-    for _, p10, index in usable:
-        if p10 > best_p10:
-            kept.append(index)
-            best_p10 = p10
-    return kept
+def _written_shares(plan: OptimizePlan) -> dict[str, float]:
+    """The split as written: the allocation, or a schedule's final point (``--path``)."""
+    allocation = plan.written.allocation
+    if isinstance(allocation, dict):
+        return dict(allocation)
+    return dict(allocation[-1].shares)

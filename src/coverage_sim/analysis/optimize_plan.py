@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from coverage_sim.analysis.stats import STATS
 from coverage_sim.errors import UsageError
 from coverage_sim.metrics.definitions import METRICS, Better
-from coverage_sim.report.model import RunSettings
+from coverage_sim.results import RunSettings
 from coverage_sim.runner import plan_run
 from coverage_sim.scenario import Scenario, parse_number
 from coverage_sim.scenario.files import read_scenario_document, scenario_from_document
@@ -91,6 +92,17 @@ class BudgetRange:
 
 
 @dataclass(frozen=True)
+class PathRange:
+    """``--path``: a schedule's earlier points (kept as written) and the months its final
+    point may move between (after the point before it, up to the horizon)."""
+
+    kept: tuple[dict[str, Any], ...]
+    low: float
+    high: float
+    written: float  # the final point's month as written
+
+
+@dataclass(frozen=True)
 class OptimizePlan:
     source: Path
     scenario_name: str
@@ -110,10 +122,11 @@ class OptimizePlan:
     popsize: int
     warnings: list[str]
     input_files: list[Path]
+    path: PathRange | None = None  # --path: the schedule's final point and its month
 
     @property
     def dimensions(self) -> int:
-        return len(self.roles) - 1 + (self.budget is not None)
+        return len(self.roles) - 1 + (self.budget is not None) + (self.path is not None)
 
     @property
     def most_evaluations(self) -> int:
@@ -140,6 +153,7 @@ def plan_optimize(
     months: int | None = None,
     maxiter: int = 20,
     popsize: int = 10,
+    path: bool = False,
 ) -> OptimizePlan:
     """Check the objective, roles, bounds and budget range (nothing simulated)."""
     goal = parse_objective(objective)
@@ -158,12 +172,30 @@ def plan_optimize(
     )
     item = run.scenarios[0]
     written = item.scenario
-    if not isinstance(written.allocation, dict):
+    schedule: PathRange | None = None
+    if isinstance(written.allocation, dict):
+        if path:
+            raise UsageError(
+                f"--path: {scenario} has a constant allocation; --path searches the final "
+                "point (and its month) of a time-phased one (a list of {month, shares})"
+            )
+        shares = dict(written.allocation)
+    elif not path:
         raise UsageError(
-            f"{scenario}: optimize searches one constant split, and this allocation is "
-            "time-phased; write a constant allocation (or sweep post_sale_share instead)"
+            f"{scenario}: this allocation is time-phased; give --path to search its final "
+            "split and the month it is reached (the earlier points kept), or write a "
+            "constant allocation"
         )
-    shares = dict(written.allocation)
+    else:
+        *earlier, final = written.allocation
+        shares = dict(final.shares)
+        first = float(earlier[-1].month) + 1.0
+        schedule = PathRange(
+            tuple({"month": p.month, "shares": dict(p.shares)} for p in earlier),
+            first,
+            max(first, float(run.settings.months)),
+            float(final.month),
+        )
     document = read_scenario_document(item.path)
     budget = None if vary_budget is None else _budget_range(vary_budget, written)
     if budget is not None:
@@ -201,6 +233,7 @@ def plan_optimize(
         popsize=popsize,
         warnings=run.warnings,
         input_files=run.input_files,
+        path=schedule,
     )
 
 

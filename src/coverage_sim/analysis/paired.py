@@ -21,7 +21,7 @@ from coverage_sim.compiled import CompiledScenario, FloatArray
 from coverage_sim.engine import simulate
 from coverage_sim.errors import UsageError
 from coverage_sim.memory import check_fits, evaluations_footprint, paths_footprint
-from coverage_sim.report.model import RunSettings
+from coverage_sim.results import RunSettings
 from coverage_sim.runner import plan_run, same_file
 from coverage_sim.scenario import Scenario, compile_scenario
 from coverage_sim.scenario.overrides import Override

@@ -15,7 +15,7 @@ from coverage_sim.analysis.voi_run import check_voi_metric, simulate_benefit
 from coverage_sim.compiled import FloatArray
 from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor
-from coverage_sim.report.model import RunSettings, TrialSamples
+from coverage_sim.results import RunSettings, TrialSamples
 from coverage_sim.run_plan import RunPlan
 from coverage_sim.scenario import Scenario
 

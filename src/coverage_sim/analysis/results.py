@@ -5,23 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from coverage_sim.metrics.summary_types import MetricSummary
-from coverage_sim.report.model import RunSettings
+from coverage_sim.results import RunSettings
 
 SENSITIVITY_METHODS: tuple[str, ...] = ("rank", "variance", "swing", "sobol")
 
 
 @dataclass(frozen=True)
 class BreakEven:
-    """Where P(better) crosses 50% inside the input's p5..p95, or ``value`` None: no flip.
+    """Where P(better) crosses 50% inside the searched range, or ``value`` None: no flip.
 
-    ``quantile`` is the input's own probability level at ``value``; ``prob_better_low`` and
-    ``prob_better_high`` are P(better) with the input at its p5 and at its p95.
+    The search covers the key's valid range (``analysis.key_domain.search_range``):
+    ``range_low``..``range_high``, ``range_text`` in words. ``quantile`` is the input's own
+    probability level at ``value`` (None beyond its p0.0001..p99.9999); ``prob_better_low``
+    and ``prob_better_high`` are P(better) with the input at its p5 and at its p95,
+    ``prob_better_range_low``/``_high`` at the ends of the searched range.
     """
 
     value: float | None
     quantile: float | None
     prob_better_low: float | None
     prob_better_high: float | None
+    range_low: float | None = None
+    range_high: float | None = None
+    range_text: str = "its p5..p95"
+    prob_better_range_low: float | None = None
+    prob_better_range_high: float | None = None
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from scipy import stats
 
 from coverage_sim.analysis.breakeven import find_breakevens
 from coverage_sim.analysis.paired import Question, Task, evaluate
+from coverage_sim.analysis.ranking import (
+    rank_correlations,
+    require_defined,
+    sensitivity_result,
+)
 from coverage_sim.analysis.results import InputEffect, SensitivityResult
 from coverage_sim.compiled import FloatArray
 from coverage_sim.errors import UsageError
@@ -27,8 +31,6 @@ from coverage_sim.execution import Executor
 from coverage_sim.memory import check_fits, evaluations_footprint
 from coverage_sim.metrics.compare import prob_better
 from coverage_sim.metrics.definitions import METRICS
-from coverage_sim.metrics.summary import summarize_values
-from coverage_sim.report.model import RunSettings
 
 # on_evaluation(evaluations done, evaluations planned)
 EvaluationCallback = Callable[[int, int], None]
@@ -46,33 +48,7 @@ def check_request(method: str, top: int) -> None:
         raise UsageError(f"--top must be at least 1; got {top}")
 
 
-def spearman(draws: FloatArray, output: FloatArray) -> float:
-    """Spearman's rho of one input with the output (average ranks for ties); 0 if either
-    is constant."""
-    if np.ptp(draws) == 0 or np.ptp(output) == 0:
-        return 0.0
-    rho = stats.spearmanr(draws, output).statistic
-    return float(rho) if np.isfinite(rho) else 0.0
-
-
-def rank_correlations(question: Question, output: FloatArray) -> list[tuple[str, float]]:
-    """(key path, rho) for every uncertain input of the plan and the baseline."""
-    defined = np.isfinite(output)
-    draws = {**(question.baseline.draws if question.baseline else {}), **question.plan.draws}
-    return [(i.path, spearman(draws[i.path][defined], output[defined])) for i in question.inputs]
-
-
 BREAKEVEN_KEPT = 8  # per-trial outputs a break-even search holds at once, at most
-
-
-def require_defined(question: Question, output: FloatArray) -> None:
-    """``UsageError`` when the metric is undefined (NaN) in every trial: nothing to rank."""
-    if not np.isfinite(output).any():
-        raise UsageError(
-            f"sensitivity: {question.metric} is undefined in every trial of "
-            f"{question.subject} (e.g. CAC payback with no new logo): nothing to rank; "
-            "choose another --metric"
-        )
 
 
 class _Counter:
@@ -98,11 +74,6 @@ class _Counter:
 def _median(values: FloatArray) -> float | None:
     defined = values[np.isfinite(values)]
     return float(np.median(defined)) if defined.size else None
-
-
-def _variance(values: FloatArray) -> float:
-    defined = values[np.isfinite(values)]
-    return float(np.var(defined, ddof=1)) if defined.size > 1 else 0.0
 
 
 def sensitivity(
@@ -185,42 +156,6 @@ def sensitivity(
         effects=ranked,
         evaluations=counter.done,
         simulated_trials=counter.done * question.settings.trials * (2 if question.paired else 1),
-        notes=notes,
-    )
-
-
-def sensitivity_result(
-    question: Question,
-    *,
-    method: str,
-    output: FloatArray,
-    held: FloatArray,
-    effects: list[InputEffect],
-    evaluations: int,
-    simulated_trials: int,
-    notes: list[str],
-    settings: RunSettings | None = None,
-) -> SensitivityResult:
-    """The result: the output (and with every input at its median, ``held``) summarized,
-    the process-noise share ``var(held) / var(output)``, P(better) for a paired output."""
-    var_all, var_held = _variance(output), _variance(held)
-    return SensitivityResult(
-        method=method,
-        metric=question.metric,
-        plan=question.plan_name,
-        baseline=question.baseline_name,
-        settings=settings or question.settings,
-        sources=list(question.sources),
-        output=summarize_values(output),
-        prob_better=prob_better(output, METRICS[question.metric].better)
-        if question.paired
-        else None,
-        noise_share=var_held / var_all if var_all > 0 else None,
-        noise_output=summarize_values(held),
-        effects=effects,
-        inputs_total=len(question.inputs),
-        evaluations=evaluations,
-        simulated_trials=simulated_trials,
         notes=notes,
     )
 

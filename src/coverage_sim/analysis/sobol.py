@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from coverage_sim.analysis.paired import Question, Task, evaluate
+from coverage_sim.analysis.ranking import rank_correlations, sensitivity_result
 from coverage_sim.analysis.results import InputEffect, SensitivityResult
 from coverage_sim.compiled import CompiledScenario, FloatArray
 from coverage_sim.errors import UsageError
@@ -55,8 +56,6 @@ def sobol_sensitivity(
     on_evaluation: Callable[[int, int], None] | None = None,
 ) -> SensitivityResult:
     """S1 and ST of every uncertain input, ranked by ST."""
-    from coverage_sim.analysis.sensitivity import rank_correlations, sensitivity_result
-
     sample, analyze = _salib()
     inputs = question.inputs
     d, trials = len(inputs), question.settings.trials

@@ -9,6 +9,7 @@ the scenario as written (with its ``--set`` overrides).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,10 +20,12 @@ from coverage_sim.analysis.allocation import (
     allocation_data,
     post_sale_roles,
     with_post_sale_share,
+    with_ramp_month,
     with_role_shares,
 )
 from coverage_sim.analysis.evaluate import PlanTask, evaluate_plans
-from coverage_sim.analysis.grid import Vary, parse_vary
+from coverage_sim.analysis.grid import Vary, check_split_varies, parse_vary
+from coverage_sim.analysis.key_scope import changed_plans, is_world_key
 from coverage_sim.analysis.stats import (
     DEFAULT_TOLERANCE,
     BreakEven,
@@ -39,8 +42,8 @@ from coverage_sim.memory import check_fits, evaluations_footprint
 from coverage_sim.metrics.compare import PairedDifference, paired_difference
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary import summarize_values
-from coverage_sim.metrics.summary_types import Comparison, MetricSummary, ScenarioSummary
-from coverage_sim.report.model import RunReport, RunSettings
+from coverage_sim.metrics.summary_types import MetricSummary
+from coverage_sim.results import RunSettings
 from coverage_sim.runner import plan_run
 from coverage_sim.scenario import Scenario
 from coverage_sim.scenario.files import read_scenario_document, scenario_from_document
@@ -62,6 +65,7 @@ class SweepPoint:
     numbers: dict[str, float | None]
     scenario: Scenario
     shares: dict[str, float] | None  # the constant split it runs (None if time-phased)
+    baseline: Scenario | None = None  # its own baseline when a world key varies (key_scope)
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,12 @@ class SweepPlan:
     needed: tuple[str, ...]  # shown + those --require reads
     warnings: list[str]
     input_files: list[Path]  # every file read (scenario, baseline, their extends parents)
+    plan_only: bool = False  # --vary-plan-only: world keys change the plan only
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """What every point changes: ``("plan",)`` or ``("plan", "baseline")``."""
+        return changed_plans(self.varies, plan_only=self.plan_only)
 
 
 @dataclass(frozen=True)
@@ -135,8 +145,11 @@ def plan_sweep(
     seed: int | None = None,
     sampling: str | None = None,
     months: int | None = None,
+    plan_only: bool = False,
 ) -> SweepPlan:
-    """Parse the ``--vary`` flags, build and validate every point (nothing simulated)."""
+    """Parse the ``--vary`` flags, build and validate every point (nothing simulated).
+
+    A world key (``key_scope``) is applied to the baseline too, unless ``plan_only``."""
     if not varies:
         raise UsageError("sweep needs at least one --vary PATH=VALUES")
     if len(varies) > 2:
@@ -151,7 +164,7 @@ def plan_sweep(
             )
     if len(parsed) == 2 and parsed[0].path == parsed[1].path:
         raise UsageError(f"--vary {parsed[0].path} is given twice; give its values once")
-    _check_split_varies(parsed)
+    check_split_varies(parsed)
     shown = check_metrics(metrics)
     needed = tuple(dict.fromkeys([*shown, *check_metrics(extra_metrics, "--require")]))
     settings_args: dict[str, Any] = {
@@ -180,6 +193,9 @@ def plan_sweep(
         _point(doc, item.scenario, parsed, combo, overrides)
         for combo in itertools.product(*(range(len(v.values)) for v in parsed))
     ]
+    if not plan_only and any(is_world_key(v) for v in parsed):
+        base_doc = doc if same else read_scenario_document(base_item.path)
+        points = [_with_world_baseline(base_doc, p, parsed, overrides) for p in points]
     return SweepPlan(
         source=item.path.as_posix(),
         scenario_name=item.scenario.name,
@@ -193,26 +209,7 @@ def plan_sweep(
         needed=needed,
         warnings=run.warnings,
         input_files=run.input_files,
-    )
-
-
-def _touches_allocation(vary: Vary) -> bool:
-    return vary.kind != "key" or vary.key[:1] == ("allocation",)
-
-
-def _check_split_varies(varies: list[Vary]) -> None:
-    """Two ``--vary`` that both move the budget split must not undo each other (a point
-    would run shares other than its label's). Two ``allocation.<role>`` are well defined:
-    both roles are set and the others rescaled (``with_role_shares``). ``post_sale_share``
-    with a role's share, or a written ``allocation...`` key with either, is refused."""
-    split = [v for v in varies if _touches_allocation(v)]
-    if len(split) < 2 or all(v.kind == "role" for v in split):
-        return
-    raise UsageError(
-        f"--vary {split[0].path} and --vary {split[1].path} both change the budget split, and "
-        "the second would rescale what the first set, so the points would not run the shares "
-        "they are labelled with; vary two roles' shares (allocation.<role>, the other roles "
-        "take the rest), or one of these alone"
+        plan_only=plan_only,
     )
 
 
@@ -260,6 +257,8 @@ def _point(
     fixed: dict[str, float] = {}
     for vary, index in split:
         share = float(vary.values[index])
+        if vary.kind == "ramp":
+            continue
         if vary.kind == "role":
             if vary.role not in scenario.roles:
                 raise UsageError(
@@ -271,6 +270,9 @@ def _point(
             allocation = with_post_sale_share(allocation, post_sale_roles(scenario), share, what)
     if fixed:
         allocation = with_role_shares(allocation, fixed, what)
+    for vary, index in split:
+        if vary.kind == "ramp":
+            allocation = with_ramp_month(allocation, float(vary.values[index]), what)
     if split:
         text = ", ".join(f"{v.path}={v.labels[i]}" for v, i in split)
         keyed.append(Override(text, ("allocation",), allocation, flag="--vary"))
@@ -286,6 +288,21 @@ def _point(
     )
 
 
+def _with_world_baseline(
+    doc: YamlDocument, point: SweepPoint, varies: list[Vary], overrides: Sequence[Override]
+) -> SweepPoint:
+    """``point`` with its own baseline: the baseline file with the point's world keys."""
+    world = [
+        Override(f"{v.path}={label}", v.key, v.values[v.labels.index(label)], flag="--vary")
+        for v in varies
+        if is_world_key(v)
+        for label in (point.values[v.path],)
+    ]
+    baseline = scenario_from_document(doc, [*overrides, *world])
+    name = "baseline at " + ", ".join(o.text for o in world)
+    return dataclasses.replace(point, baseline=baseline.model_copy(update={"name": name}))
+
+
 def run_sweep(
     plan: SweepPlan,
     executor: Executor,
@@ -295,19 +312,22 @@ def run_sweep(
 ) -> SweepResult:
     """Evaluate the baseline and every point through ``executor``; figures and verdicts."""
     sample = [plan.baseline, plan.points[0].scenario, plan.points[-1].scenario]
-    kept = len(plan.needed) * (len(plan.points) + 1)
+    own = {p.baseline.name: p.baseline for p in plan.points if p.baseline is not None}
+    kept = len(plan.needed) * (len(plan.points) + 1 + len(own))
     footprint = evaluations_footprint(
         f"a sweep of {len(plan.points):,} points", sample, plan.settings, executor, kept
     )
     check_fits(footprint, plan.settings.trials)
     tasks = [PlanTask(plan.baseline, plan.settings, plan.needed, plan.baseline_name)]
     tasks += [PlanTask(p.scenario, plan.settings, plan.needed, p.label) for p in plan.points]
+    tasks += [PlanTask(b, plan.settings, plan.needed, name) for name, b in own.items()]
+    count = len(plan.points)
     first = plan.metrics[0]
     better = METRICS[first].better
     best: list[tuple[str | None, float | None]] = [(None, None)]
 
     def progress(done: int, total: int, index: int, values: dict[str, FloatArray]) -> None:
-        if index > 0:
+        if 0 < index <= count:
             score = statistic(values[first], "p50", better)
             top = best[0][1]
             if score is not None and (
@@ -318,12 +338,16 @@ def run_sweep(
             on_point(done - 1, total - 1, *best[0])
 
     results = evaluate_plans(executor, tasks, on_evaluated=progress)
-    base_values, point_values = results[0], results[1:]
+    base_values, point_values = results[0], results[1 : count + 1]
+    own_values = dict(zip(own, results[count + 1 :], strict=True))
+    bases = [
+        base_values if p.baseline is None else own_values[p.baseline.name] for p in plan.points
+    ]
     figures: dict[str, list[PointFigures]] = {}
     verdicts: dict[str, MetricVerdict] = {}
     for metric in plan.needed:
         figures[metric], verdicts[metric] = _metric_figures(
-            plan, metric, base_values[metric], [v[metric] for v in point_values], tolerance
+            plan, metric, [b[metric] for b in bases], [v[metric] for v in point_values], tolerance
         )
     baseline = {m: summarize_values(base_values[m]) for m in plan.needed}
     return SweepResult(plan, baseline, figures, verdicts)
@@ -332,13 +356,13 @@ def run_sweep(
 def _metric_figures(
     plan: SweepPlan,
     metric: str,
-    base: FloatArray,
+    bases: list[FloatArray],  # each point's baseline (its own when a world key varies)
     values: list[FloatArray],
     tolerance: Tolerance,
 ) -> tuple[list[PointFigures], MetricVerdict]:
     better = METRICS[metric].better
     summaries = [summarize_values(v) for v in values]
-    versus = [paired_difference(base, v, better) for v in values]
+    versus = [paired_difference(b, v, better) for b, v in zip(bases, values, strict=True)]
     band: FlatBand | None = None
     scores = [s.p50 for s in summaries]
     if better is not None and any(score is not None for score in scores):
@@ -374,33 +398,3 @@ def _metric_figures(
             xs, [None if r.versus_baseline is None else r.versus_baseline.prob_better for r in rows]
         )
     return rows, MetricVerdict(metric, band, crossing)
-
-
-def as_run_report(result: SweepResult) -> RunReport:
-    """The baseline and the points as a ``RunReport`` (metrics only), for ``--require``."""
-    plan = result.plan
-    trials = plan.settings.trials
-    scenarios = [ScenarioSummary(plan.baseline_name, trials, dict(result.baseline), [], {})]
-    comparisons = []
-    for index, point in enumerate(plan.points):
-        metrics = {m: result.figures[m][index].summary for m in plan.needed}
-        scenarios.append(ScenarioSummary(point.label, trials, metrics, [], {}))
-        for metric in plan.needed:
-            pair = result.figures[metric][index].versus_baseline
-            comparisons.append(
-                Comparison(
-                    point.label,
-                    plan.baseline_name,
-                    metric,
-                    None if pair is None else pair.delta_mean,
-                    None if pair is None else pair.delta_p50,
-                    None if pair is None else pair.prob_better,
-                )
-            )
-    return RunReport(
-        settings=plan.settings,
-        scenarios=scenarios,
-        comparisons=comparisons,
-        baseline=plan.baseline_name,
-        sources=[plan.baseline_source] + [plan.source] * len(plan.points),
-    )

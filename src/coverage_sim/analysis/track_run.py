@@ -28,7 +28,7 @@ from coverage_sim.engine import simulate
 from coverage_sim.execution import Executor
 from coverage_sim.memory import check_fits, evaluations_footprint
 from coverage_sim.metrics.definitions import METRICS
-from coverage_sim.report.model import RunSettings, TrialSamples
+from coverage_sim.results import RunSettings, TrialSamples
 from coverage_sim.run_plan import RunPlan
 from coverage_sim.runner import compile_planned
 

@@ -14,7 +14,7 @@ from coverage_sim.compiled import FloatArray
 from coverage_sim.errors import UsageError
 from coverage_sim.execution import Executor
 from coverage_sim.metrics.definitions import METRICS
-from coverage_sim.report.model import RunSettings, TrialSamples
+from coverage_sim.results import RunSettings, TrialSamples
 from coverage_sim.run_plan import RunPlan
 from coverage_sim.runner import execute
 from coverage_sim.scenario.issues import did_you_mean

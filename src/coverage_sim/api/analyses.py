@@ -117,7 +117,7 @@ class Optimization(Rendered):
         return dict(self.result.best.shares)
 
     def _repr_html_(self) -> str:
-        ranges = self.result.band_ranges()
+        ranges = self.result.resolved_ranges()
         rows = []
         for role, share in self.result.best.shares.items():
             low, high = ranges.get(role, (None, None))

@@ -23,6 +23,7 @@ def sweep(
     baseline: PlanLike | None = None,
     metrics: str | Sequence[str] = ("npv",),
     tolerance: str | None = None,
+    plan_only: bool = False,
     trials: int | None = None,
     seed: int | None = None,
     months: int | None = None,
@@ -48,6 +49,10 @@ def sweep(
     tolerance : str, optional
         ``--tolerance``: the flat-maximum tolerance, a share (``"1%"``, the default) or an
         amount (``"250k"``).
+    plan_only : bool, default False
+        ``--vary-plan-only``: apply every key to the plan only (by default a world key,
+        under ``customers``, ``market``, ``company`` or ``valuation``, changes the baseline
+        too).
     trials, seed, months, sampling, overrides, workers, scheduler
         As in :func:`run`.
 
@@ -76,6 +81,7 @@ def sweep(
         seed=seed,
         sampling=sampling,
         months=months,
+        plan_only=plan_only,
     )
     tell(swept.warnings)
     with executor_for(workers, scheduler) as executor:
@@ -93,6 +99,7 @@ def optimize(
     tolerance: str | None = None,
     maxiter: int = 20,
     popsize: int = 10,
+    path: bool = False,
     trials: int | None = None,
     seed: int | None = None,
     months: int | None = None,
@@ -117,6 +124,9 @@ def optimize(
         ``--vary-budget``: search the budget too, ``"20M:40M"``.
     tolerance, maxiter, popsize
         As the flags of the same names (defaults 1%, 20, 10).
+    path : bool, default False
+        ``--path``: for a time-phased allocation, search its final split and the month it
+        is reached together (the earlier points kept).
     trials, seed, months, sampling, overrides, workers, scheduler
         As in :func:`run`.
 
@@ -130,10 +140,11 @@ def optimize(
     from coverage_sim.analysis.stats import parse_tolerance
 
     band = parse_tolerance(tolerance)
-    (path,), sets = resolve([plan], overrides)
-    assert path is not None
+    schedule = path
+    (source,), sets = resolve([plan], overrides)
+    assert source is not None
     searched = plan_optimize(
-        path,
+        source,
         objective=objective,
         roles=list(roles or []),
         minimums=bound_texts(minimum),
@@ -146,6 +157,7 @@ def optimize(
         months=months,
         maxiter=maxiter,
         popsize=popsize,
+        path=schedule,
     )
     tell(searched.warnings)
     with executor_for(workers, scheduler) as executor:

@@ -31,6 +31,7 @@ def _simulate(
     workers: int | None,
     scheduler: str | None,
     keep_samples: bool,
+    pairwise: bool = False,
 ) -> Simulation:
     from coverage_sim.metrics.precision import parse_precision
     from coverage_sim.report.model import TrialSamples
@@ -59,6 +60,7 @@ def _simulate(
             executor=executor,
             on_samples=kept.append if keep_samples else None,
             precision=target,
+            pairwise=pairwise,
         )
     return Simulation(report, tuple(kept) if keep_samples else None, plan.aliases)
 
@@ -143,6 +145,7 @@ def compare(
     workers: int | None = None,
     scheduler: str | None = None,
     keep_samples: bool = True,
+    pairwise: bool = False,
 ) -> Simulation:
     """Simulate plans side by side, paired trial by trial: ``coverage-sim compare``.
 
@@ -155,11 +158,15 @@ def compare(
         Its file's settings are the run's defaults.
     trials, seed, months, sampling, overrides, precision, workers, scheduler, keep_samples
         As in :func:`run`.
+    pairwise : bool, default False
+        ``--pairwise``: also compare every pair of plans on NPV (``.pairwise()``, and the
+        grids in every format).
 
     Returns
     -------
     Simulation
-        The baseline first; ``.comparisons()`` holds the paired differences against it.
+        The baseline first; ``.comparisons()`` holds the paired differences against it
+        and each plan's P(best).
 
     Examples
     --------
@@ -179,4 +186,5 @@ def compare(
         workers=workers,
         scheduler=scheduler,
         keep_samples=keep_samples,
+        pairwise=pairwise,
     )

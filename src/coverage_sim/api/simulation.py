@@ -24,7 +24,9 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     "delta_mean",
     "delta_p50",
     "prob_better",
+    "prob_best",
 )
+PAIRWISE_COLUMNS: tuple[str, ...] = ("plan", "versus", "metric", "prob_beats", "delta_p50")
 
 
 @dataclass(frozen=True, repr=False)
@@ -86,12 +88,33 @@ class Simulation(Rendered):
 
     def comparisons(self) -> pd.DataFrame:
         """One row per compared plan and metric: the paired difference against the baseline
-        (delta_mean, delta_p50) and P(better); empty for ``run``."""
+        (delta_mean, delta_p50), P(better) and P(best) (among every plan); empty for
+        ``run``."""
         rows = [
             {column: getattr(item, column) for column in COMPARISON_COLUMNS}
             for item in self.report.comparisons
         ]
         return from_rows(rows, COMPARISON_COLUMNS, "Simulation.comparisons()")
+
+    def pairwise(self) -> pd.DataFrame:
+        """``compare(..., pairwise=True)``: one row per ordered pair of plans, P(plan beats
+        versus) and the median of (plan - versus) on NPV; empty without ``pairwise``."""
+        matrix = self.report.pairwise
+        rows = []
+        if matrix is not None:
+            for i, plan in enumerate(matrix.plans):
+                for j, versus in enumerate(matrix.plans):
+                    if i != j:
+                        rows.append(
+                            {
+                                "plan": plan,
+                                "versus": versus,
+                                "metric": matrix.metric,
+                                "prob_beats": matrix.prob_beats[i][j],
+                                "delta_p50": matrix.delta_p50[i][j],
+                            }
+                        )
+        return from_rows(rows, PAIRWISE_COLUMNS, "Simulation.pairwise()")
 
     def series(self) -> pd.DataFrame:
         """The monthly bands, tidy: one row per plan, series and month (1 = the first

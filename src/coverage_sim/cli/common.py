@@ -7,7 +7,7 @@ import io
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ from coverage_sim.text import visible
 if TYPE_CHECKING:
     from coverage_sim.execution import Executor
     from coverage_sim.report.model import RunReport
+    from coverage_sim.require import Requirement
     from coverage_sim.runner import RunPlan, SamplesCallback
 
 _TRIALS_HELP = "Trials per scenario (default: simulation.trials of the {file})."
@@ -113,11 +114,23 @@ class RunOptions:
     samples: Path | None = None
     precision: str | None = None
     scheduler: str | None = None
+    pairwise: bool = False  # compare --pairwise
 
 
 def note(message: str) -> None:
     """``coverage-sim: MESSAGE`` on stderr: a confirmation (stdout stays the output alone)."""
     _to_stderr(f"coverage-sim: {message}")
+
+
+def enforce_and_confirm(requirements: Sequence[Requirement], report: RunReport) -> None:
+    """Exit 1 naming every unmet ``--require`` (``RequirementNotMet``), else confirm on stderr
+    that they held (every command that takes ``--require`` says the same)."""
+    from coverage_sim.require import enforce
+
+    enforce(requirements, report)
+    if requirements:
+        listed = ", ".join(f'"{r.text}"' for r in requirements)
+        note(f"{len(requirements)} requirement(s) met: {listed}")
 
 
 def error(message: str) -> None:
@@ -311,6 +324,7 @@ def simulate_plan(
     on_samples: SamplesCallback | None = None,
     precision: float | None = None,
     scheduler: str | None = None,
+    pairwise: bool = False,
 ) -> RunReport:
     """Run ``plan`` on the ``--workers`` executor or the ``--scheduler`` Dask cluster (to
     ``--precision`` if given), with progress bars when stderr is a terminal (and nothing
@@ -326,8 +340,15 @@ def simulate_plan(
                     executor=executor,
                     on_samples=on_samples,
                     precision=precision,
+                    pairwise=pairwise,
                 )
-        return execute(plan, executor=executor, on_samples=on_samples, precision=precision)
+        return execute(
+            plan,
+            executor=executor,
+            on_samples=on_samples,
+            precision=precision,
+            pairwise=pairwise,
+        )
 
 
 TrialsOption = Annotated[

@@ -24,6 +24,7 @@ from coverage_sim.cli.common import (
     TrialsOption,
     WorkersOption,
     deliver,
+    enforce_and_confirm,
     evaluation_progress,
     note,
     open_executor,
@@ -83,6 +84,14 @@ def sweep(
     ] = None,
     metric: MetricOption = None,
     tolerance: ToleranceOption = None,
+    plan_only: Annotated[
+        bool,
+        typer.Option(
+            "--vary-plan-only",
+            help="Apply every --vary to the plan only (by default a world key, under "
+            "customers, market, company or valuation, is applied to the baseline too).",
+        ),
+    ] = False,
     trials: TrialsOption = None,
     seed: SeedOption = None,
     months: MonthsOption = None,
@@ -97,16 +106,23 @@ def sweep(
     """Run the plan at every value of one or two keys, paired; best point, flat maximum,
     break-even against the baseline."""
     from coverage_sim.analysis.stats import parse_tolerance
-    from coverage_sim.analysis.sweep import as_run_report, plan_sweep, run_sweep
+    from coverage_sim.analysis.sweep import plan_sweep, run_sweep
+    from coverage_sim.analysis.sweep_gates import as_run_report
     from coverage_sim.errors import UsageError
     from coverage_sim.metrics.definitions import METRICS
     from coverage_sim.report import formatting as fmt
     from coverage_sim.report.atomic import check_writable, write_atomic
     from coverage_sim.report.sweep_out import render_sweep
-    from coverage_sim.require import check_targets, enforce, parse_requirements
+    from coverage_sim.require import check_targets, gate_results, parse_requirements
     from coverage_sim.scenario.overrides import parse_overrides
 
     requirements = parse_requirements(require or [])
+    for requirement in requirements:
+        if requirement.stat == "prob_best":
+            raise UsageError(
+                f"--require {requirement.text!r}: prob_best is a statistic of compare (the "
+                "share of trials a plan is best among every plan); sweep does not compute it"
+            )
     band_tolerance = parse_tolerance(tolerance)
     sets = parse_overrides(overrides or [])
     plan = plan_sweep(
@@ -120,6 +136,7 @@ def sweep(
         seed=seed,
         sampling=sampling,
         months=months,
+        plan_only=plan_only,
     )
     names = [plan.baseline_name, *(p.label for p in plan.points)]
     if any(r.scenario == "best" for r in requirements) and METRICS[plan.metrics[0]].better is None:
@@ -140,16 +157,20 @@ def sweep(
                 bar(done, total, shown)
 
         result = run_sweep(plan, executor, tolerance=band_tolerance, on_point=on_point)
-    deliver(
-        lambda width, color: render_sweep(result, output_format, width=width, color=color),
-        output,
-        write_file=write_atomic,
-    )
     resolved = [
         dataclasses.replace(r, scenario=result.best_label) if r.scenario == "best" else r
         for r in requirements
     ]
-    enforce(resolved, as_run_report(result))
+    gated = as_run_report(result)
+    gates = gate_results(resolved, gated)
+    deliver(
+        lambda width, color: render_sweep(
+            result, output_format, width=width, color=color, gates=gates
+        ),
+        output,
+        write_file=write_atomic,
+    )
+    enforce_and_confirm(resolved, gated)
 
 
 @app.command(
@@ -204,6 +225,14 @@ def optimize(
             "--popsize", metavar="N", help="Population per generation, per searched variable."
         ),
     ] = 10,
+    path: Annotated[
+        bool,
+        typer.Option(
+            "--path",
+            help="For a time-phased allocation: search its final split and the month it is "
+            "reached together (the earlier points kept; hiring limits apply as written).",
+        ),
+    ] = False,
     trials: TrialsOption = None,
     seed: SeedOption = None,
     months: MonthsOption = None,
@@ -248,6 +277,7 @@ def optimize(
         months=months,
         maxiter=maxiter,
         popsize=popsize,
+        path=path,
     )
     if best_plan is not None:
         check_writable(best_plan, inputs=plan.input_files)

@@ -115,9 +115,10 @@ def report(
     samples: list[TrialSamples] = []
     result = simulate_plan(plan, workers, on_samples=samples.append, scheduler=scheduler)
     if output_format is ReportFormat.html:
+        from coverage_sim.analysis.assumptions import assumptions
         from coverage_sim.report.report_file import html_report
 
-        write_atomic(output, html_report(result, samples, documents))
+        write_atomic(output, html_report(result, samples, documents, assumptions(plan)))
         note(f"wrote {output}")
         return
     from coverage_sim.report.report_file import png_charts

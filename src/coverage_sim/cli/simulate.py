@@ -31,6 +31,7 @@ from coverage_sim.cli.common import (
     TrialsOption,
     WorkersOption,
     deliver,
+    enforce_and_confirm,
     note,
     simulate_plan,
     warn,
@@ -71,7 +72,7 @@ def _simulate_and_report(
     from coverage_sim.report.model import TrialSamples, parse_selection
     from coverage_sim.report.render import render
     from coverage_sim.report.samples import check_parquet_available, render_samples
-    from coverage_sim.require import check_targets, enforce, parse_requirements
+    from coverage_sim.require import check_targets, gate_results, parse_requirements
     from coverage_sim.runner import plan_run
     from coverage_sim.scenario.overrides import parse_overrides
 
@@ -121,22 +122,26 @@ def _simulate_and_report(
         on_samples=on_samples,
         precision=precision,
         scheduler=options.scheduler,
+        pairwise=options.pairwise,
     )
     if options.samples is not None:
         write_atomic(options.samples, render_samples(options.samples, samples), flag="--samples")
     if report.precision is not None:
         _tell_precision(report.precision)
+    gates = gate_results(requirements, report)
     deliver(
         lambda width, color: render(
-            report, options.output_format, width=width, color=color, selection=selection
+            report,
+            options.output_format,
+            width=width,
+            color=color,
+            selection=selection,
+            gates=gates,
         ),
         options.output,
         write_file=write_atomic,
     )
-    enforce(requirements, report)
-    if requirements:
-        listed = ", ".join(f'"{r.text}"' for r in requirements)
-        note(f"{len(requirements)} requirement(s) met: {listed}")
+    enforce_and_confirm(requirements, report)
 
 
 def _tell_precision(outcome: PrecisionOutcome) -> None:
@@ -231,6 +236,13 @@ def compare(
     samples: SamplesOption = None,
     precision: PrecisionOption = None,
     scheduler: SchedulerOption = None,
+    pairwise: Annotated[
+        bool,
+        typer.Option(
+            "--pairwise",
+            help="Also print every pair of plans on NPV: P(row beats column) and Δ p50.",
+        ),
+    ] = False,
 ) -> None:
     """Simulate scenarios side by side, paired trial by trial against a baseline.
 
@@ -253,5 +265,6 @@ def compare(
         samples,
         precision,
         scheduler,
+        pairwise,
     )
     _simulate_and_report(scenarios, options, single=False, baseline=baseline)

@@ -135,4 +135,4 @@ _DEFINITIONS: dict[str, MetricDefinition] = {
 METRICS: dict[str, MetricDefinition] = {m: _DEFINITIONS[m] for m in METRIC_IDS}
 
 SUMMARY_STATS: tuple[str, ...] = ("mean", "sd", "p5", "p10", "p50", "p90", "p95")
-COMPARISON_STATS: tuple[str, ...] = ("delta_mean", "delta_p50", "prob_better")
+COMPARISON_STATS: tuple[str, ...] = ("delta_mean", "delta_p50", "prob_better", "prob_best")

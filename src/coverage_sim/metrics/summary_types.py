@@ -74,3 +74,4 @@ class Comparison:
     delta_mean: float | None
     delta_p50: float | None
     prob_better: float | None
+    prob_best: float | None = None  # share of trials this plan is best among all (metrics.best)

@@ -146,11 +146,16 @@ def series_unit(series: str) -> SeriesUnit:
     return SERIES_UNITS.get(series, SeriesUnit(series, False))
 
 
-def fan_chart(title: str, series: str, bands: Sequence[tuple[str, Band]]) -> Figure:
-    """p10-p90 band (shaded) and p50 line per plan over months, on one axis."""
+def fan_chart(
+    title: str, series: str, bands: Sequence[tuple[str, Band]], axis: str | None = None
+) -> Figure:
+    """p10-p90 band (shaded) and p50 line per plan over months, on one axis (``axis``: the
+    y label, default the series' own)."""
     plt = _pyplot()
     figure, ax = plt.subplots(figsize=FIGSIZE)
     unit = series_unit(series)
+    if axis is not None:
+        unit = SeriesUnit(axis, unit.money)
     entries: list[tuple[Any, str]] = []
     for index, (name, band) in enumerate(bands):
         months = np.arange(1, len(band.p50) + 1)

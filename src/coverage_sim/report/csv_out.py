@@ -1,11 +1,16 @@
 """``--format csv``: one row per scenario and metric (MODEL.md §5).
 
-Header: ``scenario,metric,mean,sd,p5,p10,p50,p90,p95,delta_mean,delta_p50,prob_better``:
-the paired comparison against the baseline follows MODEL.md §5's columns, so readers of
-those keep working; it is empty for the baseline, in ``run`` and (``prob_better``) for a
-metric without a better direction. Rows are the metrics section (``--metrics`` picks
-them); with ``--sections verdict`` alone (``--brief``), the verdict's metrics. Numbers are
-written in full (shortest round-trip repr); an undefined statistic is an empty cell. Text
+Header: ``scenario,metric,mean,sd,p5,p10,p50,p90,p95,delta_mean,delta_p50,prob_better,
+prob_best``: the paired comparison against the baseline follows MODEL.md §5's columns, so
+readers of those keep working; it is empty for the baseline, in ``run`` and
+(``prob_better``) for a metric without a better direction. ``prob_best`` (the share of
+trials in which the plan is best among all, ``metrics.best``) is filled for the baseline
+too; empty in ``run`` and for a metric without a better direction. With ``compare
+--pairwise``, one more column per plan: ``prob_beats:<plan>`` (P(row beats that plan)) and
+``delta_p50_vs:<plan>``, on the rows of the pairwise metric (npv) only. Rows are the
+metrics section (``--metrics`` picks them); with ``--sections verdict`` alone
+(``--brief``), the verdict's metrics. Numbers are written in full (shortest round-trip
+repr); an undefined statistic is an empty cell. Text
 cells that a spreadsheet would read as a formula (starting with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return) get a leading single quote (OWASP CSV
 injection advice); numbers are never quoted or prefixed, so ``-1.5`` stays a number.
@@ -56,10 +61,27 @@ def csv_metrics(available: list[str], selection: Selection) -> list[str]:
     )
 
 
+def _pairwise_cells(report: RunReport, plan: str, metric: str) -> list[str]:
+    """``plan``'s row of the pairwise matrix (P(beats), then Δ p50), empty off its metric."""
+    matrix = report.pairwise
+    assert matrix is not None
+    if metric != matrix.metric:
+        return [""] * (2 * len(matrix.plans))
+    row = matrix.plans.index(plan)
+    return [csv_number(x) for x in matrix.prob_beats[row]] + [
+        csv_number(x) for x in matrix.delta_p50[row]
+    ]
+
+
 def render_csv(report: RunReport, selection: Selection | None = None) -> str:
     """The report as CSV text, rows in scenario order then metric order, ``\\n`` line ends."""
     selection = selection or Selection()
-    lines = [",".join(HEADER)]
+    matrix = report.pairwise
+    header = list(HEADER)
+    if matrix is not None:
+        header += [csv_text(f"prob_beats:{p}") for p in matrix.plans]
+        header += [csv_text(f"delta_p50_vs:{p}") for p in matrix.plans]
+    lines = [",".join(header)]
     for summary in report.scenarios:
         name = csv_text(summary.name)
         for metric in csv_metrics(list(summary.metrics), selection):
@@ -69,5 +91,9 @@ def render_csv(report: RunReport, selection: Selection | None = None) -> str:
             paired = [
                 csv_number(None if item is None else getattr(item, s)) for s in COMPARISON_STATS
             ]
+            if item is None:  # the baseline's P(best) is defined too (among every plan)
+                paired[-1] = csv_number(report.best_share(summary.name, metric))
+            if matrix is not None:
+                paired += _pairwise_cells(report, summary.name, metric)
             lines.append(",".join([name, csv_text(metric), *numbers, *paired]))
     return "\n".join(lines) + "\n"

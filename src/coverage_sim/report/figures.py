@@ -63,13 +63,20 @@ def run_charts(report: RunReport, samples: Sequence[TrialSamples]) -> list[Chart
     wanted += [s for s in available if s.startswith("heads.")]
     for series in wanted:
         bands = [(s.name, s.series[series]) for s in report.scenarios if series in s.series]
-        title = FAN_TITLES.get(series) or f"Heads: {series.removeprefix('heads.')}"
+        role = series.removeprefix("heads.")
+        title = FAN_TITLES.get(series) or f"Heads: {report.role_labels.get(role, role)}"
         caption = f"{title} by month: p50 line, p10-p90 band, plans overlaid."
         specs.append(
             ChartSpec(
                 f"fan-{slug(series)}",
                 caption,
-                partial(charts.fan_chart, f"{title} (p10 / p50 / p90)", series, bands),
+                partial(
+                    charts.fan_chart,
+                    f"{title} (p10 / p50 / p90)",
+                    series,
+                    bands,
+                    axis=None if series in FAN_TITLES else f"{title} (FTE)",
+                ),
             )
         )
     for summary in report.scenarios:

@@ -85,6 +85,18 @@ def _verdict(report: RunReport) -> str:
     )
 
 
+def _constant(report: RunReport, metric: str) -> bool:
+    """``metric`` takes one value in every trial of every plan, the same for all (a paired
+    comparison of it is noise-free and says nothing: P(better) would be 50%)."""
+    values = set()
+    for summary in report.scenarios:
+        stats = summary.metrics.get(metric)
+        if stats is None or stats.sd is None or stats.sd != 0 or stats.p50 is None:
+            return False
+        values.add(stats.p50)
+    return len(values) == 1
+
+
 def _metrics(report: RunReport) -> str:
     compare = report.baseline is not None
     head = ["Metric", "Plan", "P10", "P50", "P90"]
@@ -93,10 +105,13 @@ def _metrics(report: RunReport) -> str:
     metrics = metric_order(list(report.scenarios[0].metrics)) if report.scenarios else []
     deltas = ("delta_p50", "prob_better") if compare else ()
     rows = []
+    constant = {m for m in metrics if _constant(report, m)}
     for metric, name, values, paired in metric_rows(report, metrics, ("p10", "p50", "p90"), deltas):
         cells = [_e(fmt.metric_label(metric)), _e(name)]
         cells += [_e(fmt.metric_value(metric, v)) for v in values]
-        if compare and paired is None:
+        if compare and metric in constant:  # no comparison of a figure that never varies
+            cells += ["base" if name == report.baseline else "same in every trial", ""]
+        elif compare and paired is None:
             cells += ["base" if name == report.baseline else fmt.MISSING, ""]
         elif paired is not None:
             delta, chance = paired
@@ -116,6 +131,7 @@ def render_html(
     report: RunReport,
     charts: Sequence[tuple[ChartSpec, str]],
     included: Sequence[tuple[IncludedSection, Sequence[tuple[ChartSpec, str]]]] = (),
+    assumptions: str = "",
 ) -> str:
     """The whole document; ``charts`` are the run's (spec, SVG) pairs in order."""
     names = ", ".join(s.name for s in report.scenarios)
@@ -152,5 +168,7 @@ def render_html(
         parts += [f"<p>{_e(sentence)}</p>" for sentence in section.sentences]
         parts += [_figure(chart, svg) for chart, svg in section_charts]
         parts.append("</section>")
+    if assumptions:
+        parts.append(assumptions)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

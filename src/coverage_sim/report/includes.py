@@ -28,6 +28,7 @@ from coverage_sim.report import charts
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.figures import ChartSpec, slug
 from coverage_sim.safe_read import UnreadableFile, read_regular_file
+from coverage_sim.text import readable_key
 
 SUPPORTED: tuple[str, ...] = ("sweep", "optimize", "sensitivity", "explain", "voi", "track")
 
@@ -159,7 +160,43 @@ def _sweep(document: dict[str, Any], tag: str) -> IncludedSection:
             sentences.append(
                 f"{label}: best at {verdict['best']}" + (f" (flat maximum: {band})" if band else "")
             )
+        sentences += _sweep_versus_baseline(document, metric, labels, stats)
     return IncludedSection(f"Sweep of {scenario}: {vary}", sentences, specs)
+
+
+def _sweep_versus_baseline(
+    document: dict[str, Any], metric: str, labels: list[str], stats: list[dict[str, Any]]
+) -> list[str]:
+    """The baseline line, each point's P(better) against it and the break-even, as the
+    sweep's own output gives them."""
+    baseline = document.get("baseline", {})
+    name = str(baseline.get("name", ""))
+    label = fmt.metric_label(metric)
+    p50 = baseline.get("metrics", {}).get(metric, {}).get("p50")
+    out = []
+    if name:
+        shown = fmt.metric_value(metric, _num(p50)) if p50 is not None else fmt.MISSING
+        out.append(f"Baseline: {name} ({label} p50 {shown}).")
+    chances = [
+        f"{point} {fmt.probability(s.get('prob_better'))}"
+        for point, s in zip(labels, stats, strict=True)
+        if s.get("prob_better") is not None
+    ]
+    if chances:
+        against = name or "the baseline"
+        out.append(f"{label} P(better) against {against}: " + "; ".join(chances) + ".")
+    crossing = document.get("verdicts", {}).get(metric, {}).get("break_even")
+    if isinstance(crossing, dict):
+        at = crossing.get("crossings") or []
+        vary = ", ".join(str(v.get("path")) for v in document.get("vary", []))
+        if at:
+            where = " and ".join(f"{_num(x):.4g}" for x in at)
+            out.append(f"Break-even: P(better) crosses 50% at {vary} ≈ {where}.")
+        else:
+            side = crossing.get("side")
+            tail = f" ({side} at every point)" if side else ""
+            out.append(f"Break-even: P(better) never crosses 50% within the range{tail}.")
+    return out
 
 
 def _shares(allocation: Any) -> str:
@@ -223,7 +260,7 @@ def _sensitivity(document: dict[str, Any], tag: str) -> IncludedSection:
     inputs = document.get("inputs", [])
     swings = [
         (
-            str(e["path"]),
+            readable_key(str(e["path"])),
             _num(e["swing"].get("output_p50_at_p10")),
             _num(e["swing"].get("output_p50_at_p90")),
         )
@@ -251,7 +288,9 @@ def _sensitivity(document: dict[str, Any], tag: str) -> IncludedSection:
             ),
         )
     else:
-        shares = [(str(e["path"]), 0.0, _num(e.get("variance_share"))) for e in inputs][:15]
+        shares = [
+            (readable_key(str(e["path"])), 0.0, _num(e.get("variance_share"))) for e in inputs
+        ][:15]
         spec = ChartSpec(
             f"{tag}-variance",
             f"Share of the variance of {quantity} each input explains.",
@@ -266,7 +305,26 @@ def _sensitivity(document: dict[str, Any], tag: str) -> IncludedSection:
         )
     top = ", ".join(str(e.get("path")) for e in inputs[:3])
     sentences = [f"Inputs that move {label} most: {top}."] if top else []
+    sentences += [_breakeven_sentence(e) for e in inputs if isinstance(e.get("breakeven"), dict)]
     return IncludedSection(f"Sensitivity of {label}: {subject}", sentences, [spec])
+
+
+def _breakeven_sentence(effect: dict[str, Any]) -> str:
+    """One input's break-even as ``sensitivity`` prints it."""
+    b = effect["breakeven"]
+    searched = b.get("searched") or {}
+    low, high = searched.get("low"), searched.get("high")
+    where = (
+        f" from {_num(low):.4g} to {_num(high):.4g} ({searched.get('what', '')})"
+        if low is not None and high is not None
+        else ""
+    )
+    path = str(effect.get("path"))
+    if not b.get("flips"):
+        return f"Break-even: {path} does not flip the verdict{where}."
+    level = b.get("quantile")
+    at = "" if level is None else f" (its p{_num(level) * 100:.0f})"
+    return f"Break-even: {path} flips the verdict at {_num(b.get('value')):.4g}{at}."
 
 
 def _explain(document: dict[str, Any], tag: str) -> IncludedSection:

@@ -6,14 +6,18 @@ Layout::
                   overrides: ["PATH=VALUE", ...],
                   precision: null | {target, trials, max_trials, met, least_precise, ratio}},
      "baseline": name | null,
-     "verdict": {metric, best, sentence,
-                 plans: [{name, npv_p50, ending_arr_p50, nrr_p50, delta_p50, prob_better}]},
+     "verdict": {metric, best, sentence, best_beyond_coverage,
+                 plans: [{name, npv_p50, ending_arr_p50, nrr_p50, delta_p50, prob_better,
+                          prob_best}]},
      "comparability": [{scenario, baseline, differing_paths, note}],
      "scenarios": [{name, source, trials,
                     metrics: {<id>: {mean, sd, p5, p10, p50, p90, p95, mc_se, n}},
                     bridge: [{year, start, new, expansion, contraction, churn, end}],
                     series: {<name>: {p10: [...], p50: [...], p90: [...]}}}],
-     "comparisons": [{scenario, baseline, metric, delta_mean, delta_p50, prob_better}]}
+     "comparisons": [{scenario, baseline, metric, delta_mean, delta_p50, prob_better,
+                      prob_best}],
+     "pairwise": {metric, plans, prob_beats: [[row beats column]], delta_p50: [[...]]}}
+                 (only with compare --pairwise; null on the diagonal)
 
 Floats are written in full (shortest round-trip repr), never rounded: the same seed
 gives byte-identical output with the same installed versions and platform
@@ -87,12 +91,14 @@ def _verdict(verdict: Verdict) -> dict[str, Any]:
         "metric": "npv",
         "best": verdict.best,
         "sentence": verdict.sentence,
+        "best_beyond_coverage": verdict.beyond_coverage,
         "plans": [
             {
                 "name": row.name,
                 **{f"{m}_p50": finite_or_none(row.p50[m]) for m in VERDICT_COLUMNS},
                 "delta_p50": finite_or_none(row.delta_p50),
                 "prob_better": finite_or_none(row.prob_better),
+                "prob_best": finite_or_none(row.prob_best),
             }
             for row in verdict.rows
         ],
@@ -150,22 +156,30 @@ def report_to_dict(report: RunReport, selection: Selection | None = None) -> dic
     out["scenarios"] = [
         _scenario(s, src, selection) for s, src in zip(report.scenarios, sources, strict=True)
     ]
-    if not selection.shows("metrics"):
-        return out
-    available = list(report.scenarios[0].metrics) if report.scenarios else []
-    kept = set(selection.pick(available, available))
-    out["comparisons"] = [
-        {
-            "scenario": c.scenario,
-            "baseline": c.baseline,
-            "metric": c.metric,
-            "delta_mean": finite_or_none(c.delta_mean),
-            "delta_p50": finite_or_none(c.delta_p50),
-            "prob_better": finite_or_none(c.prob_better),
+    if selection.shows("metrics"):
+        available = list(report.scenarios[0].metrics) if report.scenarios else []
+        kept = set(selection.pick(available, available))
+        out["comparisons"] = [
+            {
+                "scenario": c.scenario,
+                "baseline": c.baseline,
+                "metric": c.metric,
+                "delta_mean": finite_or_none(c.delta_mean),
+                "delta_p50": finite_or_none(c.delta_p50),
+                "prob_better": finite_or_none(c.prob_better),
+                "prob_best": finite_or_none(c.prob_best),
+            }
+            for c in report.comparisons
+            if c.metric in kept
+        ]
+    if report.pairwise is not None:
+        matrix = report.pairwise
+        out["pairwise"] = {
+            "metric": matrix.metric,
+            "plans": list(matrix.plans),
+            "prob_beats": [[finite_or_none(x) for x in row] for row in matrix.prob_beats],
+            "delta_p50": [[finite_or_none(x) for x in row] for row in matrix.delta_p50],
         }
-        for c in report.comparisons
-        if c.metric in kept
-    ]
     return out
 
 

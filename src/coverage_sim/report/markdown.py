@@ -13,6 +13,7 @@ import re
 from coverage_sim.metrics.summary_types import ScenarioSummary
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.model import RunReport, Selection, metric_order, metric_rows
+from coverage_sim.report.pairwise_out import pairwise_grids, pairwise_titles
 from coverage_sim.report.verdict import (
     COMPARE_HEADINGS,
     VERDICT_HEADINGS,
@@ -78,6 +79,19 @@ def _verdict(report: RunReport) -> list[str]:
             name = f"**{name}**"
         lines.append(_row([name, *verdict_cells(row, compare=compare)]))
     return [*lines, "", escape_paragraph(verdict.sentence)]
+
+
+def _pairwise(report: RunReport) -> list[str]:
+    """The ``--pairwise`` grids as two Markdown tables."""
+    assert report.pairwise is not None
+    head = ["Row \\ column", *(escape(p) for p in report.pairwise.plans)]
+    lines: list[str] = []
+    titles = pairwise_titles(report.pairwise)
+    for title, grid in zip(titles, pairwise_grids(report.pairwise), strict=True):
+        lines += ["", f"### {escape(title)}", "", _row(head)]
+        lines.append(_row(["---"] + ["---:"] * (len(head) - 1)))
+        lines += [_row([escape(row[0]), *(escape(c) for c in row[1:])]) for row in grid]
+    return lines
 
 
 def _metrics_table(report: RunReport, selection: Selection) -> list[str]:
@@ -165,6 +179,8 @@ def render_markdown(report: RunReport, selection: Selection | None = None) -> st
         lines += ["", f"> **Note:** {escape(difference.message())}."]
     if selection.shows("verdict"):
         lines += ["", *_verdict(report)]
+    if report.pairwise is not None:
+        lines += _pairwise(report)
     if selection.shows("metrics"):
         lines += ["", "### Metrics", "", *_metrics_table(report, selection)]
     for summary in report.scenarios if selection.shows("bridge") else []:

@@ -1,94 +1,32 @@
-"""What every renderer takes: the run settings, the scenario summaries and the comparisons."""
+"""What every renderer takes: the result types (``coverage_sim.results``, re-exported here),
+and what to print of them (``Selection``, ``--sections``, ``--metrics``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from coverage_sim.compiled import FloatArray
 from coverage_sim.metrics.definitions import METRICS, SERIES_NAMES
-from coverage_sim.metrics.summary_types import Comparison, ScenarioSummary
+from coverage_sim.results import (
+    PlanDifference,
+    PrecisionOutcome,
+    RunReport,
+    RunSettings,
+    TrialSamples,
+)
 
-
-@dataclass(frozen=True)
-class RunSettings:
-    """The settings every scenario of one run shares (paired comparison, MODEL.md §3.1)."""
-
-    tool_version: str
-    numpy_version: str
-    seed: int
-    trials: int
-    months: int
-    sampling: str
-    overrides: tuple[str, ...] = ()  # every --set PATH=VALUE, as typed, in order
-
-
-@dataclass(frozen=True)
-class TrialSamples:
-    """One plan's per-trial values: every metric (by id) and every uncertain input's draw
-    (by scenario key path, ``CompiledScenario.draws``), each of shape ``(trials,)``."""
-
-    name: str
-    metrics: dict[str, FloatArray]
-    draws: dict[str, FloatArray]
-
-
-@dataclass(frozen=True)
-class PlanDifference:
-    """A compared plan that differs from the baseline in more than coverage (budget,
-    allocation, roles): the differing scenario key paths, sorted."""
-
-    scenario: str
-    baseline: str
-    paths: tuple[str, ...]
-
-    def message(self, shown: int = 5) -> str:
-        """``'X' differs from 'B' in more than coverage: a, b (and 3 more)``."""
-        listed = ", ".join(self.paths[:shown])
-        more = len(self.paths) - shown
-        rest = f" and {more} more" if more > 0 else ""
-        return (
-            f"{self.scenario!r} differs from the baseline {self.baseline!r} in more than "
-            f"coverage (budget, allocation, roles): {listed}{rest}; its difference is not "
-            "coverage alone"
-        )
-
-
-@dataclass(frozen=True)
-class PrecisionOutcome:
-    """How a ``--precision`` run ended: ``met`` when every p50 and P(better) was within its
-    target before ``max_trials``; ``least_precise`` names the figure with the widest interval
-    relative to its target (``ratio``: half-width / target, <= 1 when met)."""
-
-    target: float
-    trials: int  # used
-    max_trials: int
-    met: bool
-    least_precise: str
-    ratio: float
-
-
-@dataclass(frozen=True)
-class RunReport:
-    """One run: scenarios in display order (the baseline first in a comparison).
-
-    ``baseline`` is ``None`` for ``run`` (one scenario, no comparison).
-    ``sources[i]`` is the file scenario ``i`` came from, as given on the command line.
-    """
-
-    settings: RunSettings
-    scenarios: list[ScenarioSummary]
-    comparisons: list[Comparison] = field(default_factory=list)
-    baseline: str | None = None
-    sources: list[str] = field(default_factory=list)
-    differences: list[PlanDifference] = field(default_factory=list)
-    precision: PrecisionOutcome | None = None  # set by a --precision run
-
-    def comparison(self, scenario: str, metric: str) -> Comparison | None:
-        """The paired comparison of ``scenario`` against the baseline on ``metric``, if any."""
-        for item in self.comparisons:
-            if item.scenario == scenario and item.metric == metric:
-                return item
-        return None
+__all__ = [
+    "SECTIONS",
+    "PlanDifference",
+    "PrecisionOutcome",
+    "RunReport",
+    "RunSettings",
+    "Selection",
+    "TrialSamples",
+    "metric_order",
+    "metric_rows",
+    "parse_selection",
+    "series_order",
+]
 
 
 def metric_order(ids: list[str] | tuple[str, ...]) -> list[str]:

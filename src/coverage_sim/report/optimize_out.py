@@ -6,12 +6,17 @@ JSON layout::
      "objective": {metric, stat, better},
      "search": {optimizer, roles, bounds: {<role>: [min, max]}, fixed: {<role>: share},
                 budget: {key, from, to} | null, maxiter, popsize, polish,
-                converged, message, evaluations},
+                converged, message, evaluations, generations,
+                population_spread: {<role>|budget: max - min}, objective_spread},
      "best": {allocation: {<role>: share}, budget, objective: {search_seed, fresh_seed},
               fresh_seed, metrics: {<id>: {mean, p10, p50, p90, mc_se, n}},
               metrics_at_search_seed: {<id>: {...}}},
      "versus_written": {objective_fresh, delta_p50, delta_mean, prob_better},
-     "band": {tolerance, splits, ranges: {<role>|budget: [low, high]}},
+     "band": {tolerance, splits, bounded, ranges: {<role>|budget: [low, high]},
+              evaluated_ranges: {...}},
+     (``ranges`` are what the evaluations can bound: ``evaluated_ranges`` widened to the
+     nearest split outside the band, or the whole search bounds when the search did not
+     converge; ``bounded`` false then)
      "frontier": [{allocation, budget, p10, p50, objective}]}
 
 The wall time is not part of the output (it would differ between two runs with the same
@@ -23,7 +28,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from coverage_sim.analysis.optimize import Candidate, OptimizeResult
+from coverage_sim.analysis.optimize import OptimizeResult
+from coverage_sim.analysis.optimize_candidates import RAMP, Candidate
 from coverage_sim.metrics.definitions import METRICS
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report import formatting as fmt
@@ -77,16 +83,25 @@ def optimize_to_dict(result: OptimizeResult) -> dict[str, Any]:
             "budget": None
             if budget is None
             else {"key": f"budget.{budget.key}", "from": budget.low, "to": budget.high},
+            "path": None
+            if plan.path is None
+            else {"from_month": plan.path.low, "to_month": plan.path.high},
             "maxiter": plan.maxiter,
             "popsize": plan.popsize,
             "polish": False,
             "converged": result.converged,
             "message": result.message,
             "evaluations": len(result.candidates),
+            "generations": result.generations,
+            "population_spread": {
+                k: finite_or_none(v) for k, v in result.population_spread.items()
+            },
+            "objective_spread": finite_or_none(result.objective_spread),
         },
         "best": {
             "allocation": _split(best),
             "budget": finite_or_none(best.budget),
+            "ramp_months": finite_or_none(best.month),
             "objective": {
                 "search_seed": finite_or_none(best.score),
                 "fresh_seed": finite_or_none(fresh.score),
@@ -106,7 +121,12 @@ def optimize_to_dict(result: OptimizeResult) -> dict[str, Any]:
         "band": {
             "tolerance": finite_or_none(result.tolerance),
             "splits": sum(result.band.members),
+            "bounded": result.converged,
             "ranges": {
+                k: [finite_or_none(lo), finite_or_none(hi)]
+                for k, (lo, hi) in result.resolved_ranges().items()
+            },
+            "evaluated_ranges": {
                 k: [finite_or_none(lo), finite_or_none(hi)]
                 for k, (lo, hi) in result.band_ranges().items()
             },
@@ -138,6 +158,18 @@ def _compact(result: OptimizeResult, candidate: Candidate) -> str:
     return " · ".join(parts)
 
 
+def _spread_text(result: OptimizeResult) -> str:
+    """Each searched share's spread over the final population, and the objective's."""
+    parts = [
+        f"{_v(k)} {fmt.percent(v)}" if k != "budget" else f"budget {_budget_text(result, v)}"
+        for k, v in result.population_spread.items()
+    ]
+    metric = result.plan.objective.metric
+    if result.objective_spread is not None:
+        parts.append(f"objective {fmt.metric_delta(metric, result.objective_spread).lstrip('+')}")
+    return ", ".join(parts) or "n/a"
+
+
 def _frontier_rows(result: OptimizeResult) -> list[int]:
     rows = result.frontier
     if len(rows) <= FRONTIER_SHOWN:
@@ -151,12 +183,15 @@ def _lines(result: OptimizeResult) -> dict[str, Any]:
     plan, best, fresh = result.plan, result.best, result.fresh
     goal = plan.objective
     metric = goal.metric
-    ranges = result.band_ranges()
+    ranges = result.resolved_ranges()
     split_rows = [
         [_v(role), fmt.percent(best.shares[role]), f"{fmt.percent(lo)} to {fmt.percent(hi)}"]
         for role, (lo, hi) in ((r, ranges[r]) for r in plan.roles)
     ]
     split_rows += [[_v(role), fmt.percent(share), "fixed"] for role, share in plan.fixed.items()]
+    if RAMP in ranges and best.month is not None:
+        lo, hi = ranges[RAMP]
+        split_rows.append(["ramp_months", f"{best.month:g}", f"{lo:g} to {hi:g}"])
     if "budget" in ranges:
         lo, hi = ranges["budget"]
         split_rows.append(
@@ -187,10 +222,18 @@ def _lines(result: OptimizeResult) -> dict[str, Any]:
             f"P(better) {fmt.probability(None if pair is None else pair.prob_better)}.",
             f"Flat maximum: {sum(result.band.members)} of {len(result.candidates)} splits are "
             f"within {tolerance} of the best {goal.text}, or their Monte Carlo precision, "
-            "whichever is wider; the share ranges above span them.",
-            f"Evaluations: {len(result.candidates)} "
+            "whichever is wider; "
+            + (
+                "each range above reaches out to the nearest evaluated split outside it in "
+                "that share (or the search bound); the band may reach further where the "
+                "search evaluated no split (a sweep of that share shows it)."
+                if result.converged
+                else "the search stopped before converging, too short to bound it, so the "
+                "ranges above are the whole search bounds (raise --maxiter or --popsize)."
+            ),
+            f"Evaluations: {len(result.candidates)} over {result.generations} generations "
             f"(differential evolution, {'converged' if result.converged else 'stopped'}: "
-            f"{result.message}).",
+            f"{result.message}); final population spread: {_spread_text(result)}.",
         ],
         "metric_rows": [
             [

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from coverage_sim.analysis.assumptions import Assumption
 from coverage_sim.report import charts
+from coverage_sim.report.assumptions_out import assumptions_html
 from coverage_sim.report.figures import ChartSpec, run_charts
 from coverage_sim.report.html import render_html
 from coverage_sim.report.includes import IncludedSection, included_section
@@ -17,7 +19,10 @@ def _sections(documents: Sequence[dict[str, Any]]) -> list[IncludedSection]:
 
 
 def html_report(
-    report: RunReport, samples: Sequence[TrialSamples], documents: Sequence[dict[str, Any]] = ()
+    report: RunReport,
+    samples: Sequence[TrialSamples],
+    documents: Sequence[dict[str, Any]] = (),
+    assumptions: Sequence[Assumption] = (),
 ) -> str:
     """The self-contained HTML document (report/html.py) with every chart as inline SVG."""
 
@@ -25,7 +30,8 @@ def html_report(
         return [(spec, charts.to_svg(spec.draw())) for spec in specs]
 
     included = [(section, drawn(section.charts)) for section in _sections(documents)]
-    return render_html(report, drawn(run_charts(report, samples)), included)
+    charts_drawn = drawn(run_charts(report, samples))
+    return render_html(report, charts_drawn, included, assumptions_html(assumptions))
 
 
 def png_charts(

@@ -4,8 +4,10 @@ JSON layout (docs/cli.md, "sweep")::
 
     {"command": "sweep", "settings": {...},
      "scenario": {name, source}, "baseline": {name, source, metrics: {<id>: {...}}},
-     "vary": [{path, kind, values}], "metrics": [<id>, ...],
+     "vary": [{path, kind, values, changes}], "changes": ["plan"(, "baseline")],
+     "metrics": [<id>, ...],
      "points": [{label, values: {<path>: <value>}, allocation: {<role>: share} | null,
+                 changes: ["plan"(, "baseline")],
                  metrics: {<id>: {mean, p10, p50, p90, mc_se, delta_p50, delta_mean,
                                   prob_better, prob_better_than_best, best, in_band}}}],
      "verdicts": {<id>: {best, tolerance, band: [label, ...],
@@ -15,16 +17,20 @@ JSON layout (docs/cli.md, "sweep")::
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from coverage_sim.analysis.key_scope import changed_plans
 from coverage_sim.analysis.sweep import PointFigures, SweepResult
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.console import console_text
 from coverage_sim.report.csv_out import csv_number, csv_text
 from coverage_sim.report.formats import OutputFormat
+from coverage_sim.report.gates_out import gates_markdown
 from coverage_sim.report.json_out import finite_or_none, settings_dict
 from coverage_sim.report.markdown import escape
+from coverage_sim.require import GateResult
 from coverage_sim.text import json_safe, visible
 
 if TYPE_CHECKING:
@@ -90,13 +96,23 @@ def sweep_to_dict(result: SweepResult) -> dict[str, Any]:
             "source": plan.baseline_source,
             "metrics": {m: _summary(result.baseline[m]) for m in plan.metrics},
         },
-        "vary": [{"path": v.path, "kind": v.kind, "values": list(v.labels)} for v in plan.varies],
+        "vary": [
+            {
+                "path": v.path,
+                "kind": v.kind,
+                "values": list(v.labels),
+                "changes": list(changed_plans([v], plan_only=plan.plan_only)),
+            }
+            for v in plan.varies
+        ],
+        "changes": list(plan.changes),
         "metrics": list(plan.metrics),
         "points": [
             {
                 "label": point.label,
                 "values": point.values,
                 "allocation": point.shares,
+                "changes": list(plan.changes),
                 "metrics": {
                     m: _figures(result.figures[m][index], index == _best(result, m))
                     for m in plan.metrics
@@ -155,6 +171,20 @@ def _cells(result: SweepResult, metric: str, index: int) -> list[str]:
 HEADINGS = ("P10", "P50", "P90", "Δ P50", "P(better)", "P(> best)", "band")
 
 
+def changes_text(result: SweepResult) -> str:
+    """Which plans every point changes, in words (docs/cli.md, "Which plans a key changes")."""
+    plan = result.plan
+    if "baseline" in plan.changes:
+        world = ", ".join(_v(v.path) for v in plan.varies if changed_plans([v], plan_only=False))
+        return (
+            f"Each point changes the plan and the baseline: {world} describes the world, so the "
+            "baseline runs at the same value (--vary-plan-only changes the plan only)"
+        )
+    if plan.plan_only:
+        return "Each point changes the plan only (--vary-plan-only)"
+    return "Each point changes the plan only; the baseline stays as written"
+
+
 def _settings_text(result: SweepResult) -> str:
     s = result.plan.settings
     sets = "".join(f" · --set {_v(o)}" for o in s.overrides)
@@ -172,6 +202,7 @@ def render_sweep_table(result: SweepResult, *, width: int = 100, color: bool = F
         console.print(Text(f"Sweep: {_v(plan.scenario_name)} ({_v(plan.source)})", style="bold"))
         console.print(Text(_settings_text(result), style="dim"))
         console.print(Text(f"baseline: {_v(plan.baseline_name)} ({_v(plan.baseline_source)})"))
+        console.print(Text(changes_text(result) + "."))
         for metric in plan.metrics:
             console.print()
             table = Table(
@@ -214,6 +245,8 @@ def render_sweep_markdown(result: SweepResult) -> str:
         "",
         escape(_settings_text(result)).replace(" · ", ", ")
         + f"; baseline {escape(_v(plan.baseline_name))}.",
+        "",
+        escape(changes_text(result)) + ".",
     ]
     for metric in plan.metrics:
         heads = [escape(_v(v.path)) for v in plan.varies] + list(HEADINGS)
@@ -246,6 +279,8 @@ def render_sweep_csv(result: SweepResult) -> str:
     plan = result.plan
     paths = [v.path for v in plan.varies]
     header = ["kind", "point", *paths, "metric", *CSV_FIGURES, "best", "in_band", "note"]
+    header.append("changes")
+    changes = "+".join(plan.changes)
     lines = [",".join(csv_text(_v(h)) for h in header)]
     blank = [""] * len(paths)
     document = sweep_to_dict(result)
@@ -255,6 +290,7 @@ def render_sweep_csv(result: SweepResult) -> str:
         lines.append(
             ",".join(["baseline", csv_text(_v(plan.baseline_name)), *blank, metric, *stats])
             + "," * (len(CSV_FIGURES) - 4 + 3)
+            + ","
         )
         for point in document["points"]:
             figures = point["metrics"][metric]
@@ -262,28 +298,35 @@ def render_sweep_csv(result: SweepResult) -> str:
             row += [csv_text(_v(point["values"][p])) for p in paths] + [metric]
             row += [csv_number(figures[f]) for f in CSV_FIGURES]
             in_band = "" if figures["in_band"] is None else str(figures["in_band"]).lower()
-            row += [str(figures["best"]).lower(), in_band, ""]
+            row += [str(figures["best"]).lower(), in_band, "", changes]
             lines.append(",".join(row))
         crossing = result.verdicts[metric].break_even
         if crossing is not None:
             empty = [""] * len(CSV_FIGURES)
             for x in crossing.crossings:  # in the unit the point rows use: 40%, not 0.4
                 at = csv_text(_v(plan.varies[0].shown(x)))
-                lines.append(",".join(["break_even", "", at, metric, *empty, "", "", ""]))
+                lines.append(",".join(["break_even", "", at, metric, *empty, "", "", "", ""]))
             if not crossing.crossings:
                 note = csv_text(_break_even_text(result, metric) or "")
-                lines.append(",".join(["break_even", "", "", metric, *empty, "", "", note]))
+                lines.append(",".join(["break_even", "", "", metric, *empty, "", "", note, ""]))
     return "\n".join(lines) + "\n"
 
 
 def render_sweep(
-    result: SweepResult, output_format: OutputFormat, *, width: int = 100, color: bool = False
+    result: SweepResult,
+    output_format: OutputFormat,
+    *,
+    width: int = 100,
+    color: bool = False,
+    gates: Sequence[GateResult] = (),
 ) -> str:
+    """The sweep in ``output_format``; ``gates`` end the Markdown ("Requirements")."""
     if output_format is OutputFormat.json:
         text = json.dumps(sweep_to_dict(result), indent=2, allow_nan=False, ensure_ascii=False)
         return json_safe(text) + "\n"
     if output_format is OutputFormat.csv:
         return render_sweep_csv(result)
     if output_format is OutputFormat.markdown:
-        return render_sweep_markdown(result)
+        lines = gates_markdown(gates)
+        return render_sweep_markdown(result) + "".join(line + "\n" for line in lines)
     return render_sweep_table(result, width=width, color=color)

@@ -20,6 +20,7 @@ from rich.text import Text
 from coverage_sim.metrics.summary_types import ScenarioSummary
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.model import RunReport, Selection, metric_order
+from coverage_sim.report.pairwise_out import pairwise_grids, pairwise_titles
 from coverage_sim.report.verdict import (
     COMPARE_HEADINGS,
     VERDICT_HEADINGS,
@@ -84,22 +85,46 @@ def _run_metrics(summary: ScenarioSummary, metrics: list[str], wide: bool) -> Ta
     return table
 
 
-def _verdict(report: RunReport) -> list[Table | Text]:
+# The verdict's columns other than the plan's name, with P(best), take this many characters:
+# P(best) is shown when the longest name fits beside them (else a name would wrap).
+VERDICT_FIXED_WIDTH = 64
+
+
+def _verdict(report: RunReport, width: int) -> list[Table | Text]:
     """The verdict block: a row per plan, then one sentence (report/verdict.py)."""
     verdict = build_verdict(report)
     compare = verdict.baseline is not None
+    longest = max((len(r.name) for r in verdict.rows), default=0)
+    with_best = compare and longest + VERDICT_FIXED_WIDTH <= width
     title = Text("Verdict: p50 per plan")
     if compare:
         title.append("; NPV Δ p50 and P(better) paired against ")
         title.append(verdict.baseline or "", style="bold")
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("Plan", overflow="fold")
-    _number_columns(table, list(VERDICT_HEADINGS) + (list(COMPARE_HEADINGS) if compare else []))
+    headings = list(COMPARE_HEADINGS if with_best else COMPARE_HEADINGS[:-1]) if compare else []
+    _number_columns(table, list(VERDICT_HEADINGS) + headings)
     for row in verdict.rows:
-        cells = verdict_cells(row, compare=compare)
+        cells = verdict_cells(row, compare=compare)[: len(VERDICT_HEADINGS) + len(headings)]
         style = "bold" if row.name == verdict.best and compare else ""
         table.add_row(Text(row.name, style=style), *cells)
     return [title, table, Text(verdict.sentence)]
+
+
+def _pairwise(report: RunReport) -> list[Table | Text]:
+    """The ``--pairwise`` grids: P(row beats column), then Δ p50 (row - column)."""
+    assert report.pairwise is not None
+    tables: list[Table | Text] = []
+    titles = pairwise_titles(report.pairwise)
+    for title, grid in zip(titles, pairwise_grids(report.pairwise), strict=True):
+        tables.append(Text(title))  # above the table: a title would wrap to its width
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("Row \\ column", overflow="fold")
+        _number_columns(table, [f"#{k + 1}" for k in range(len(report.pairwise.plans))])
+        for k, row in enumerate(grid):
+            table.add_row(Text(f"#{k + 1} {row[0]}"), *row[1:])
+        tables.append(table)
+    return tables
 
 
 def _delta_style(metric: str, prob_better: float | None) -> str:
@@ -224,8 +249,12 @@ def render_table(report: RunReport, console: Console, selection: Selection | Non
     selection = selection or Selection()
     wide = console.width >= WIDE
     if selection.shows("verdict"):
-        for part in _verdict(report):
+        for part in _verdict(report, console.width):
             console.print(part)
+        console.print()
+    if report.pairwise is not None:
+        for grid in _pairwise(report):
+            console.print(grid)
         console.print()
     details = [s for s in selection.sections if s != "verdict"]
     if not details:

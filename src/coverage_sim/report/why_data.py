@@ -40,6 +40,10 @@ SENSITIVITY_CSV: tuple[str, ...] = (
     "breakeven_quantile",
     "prob_better_at_p5",
     "prob_better_at_p95",
+    "breakeven_searched_low",
+    "breakeven_searched_high",
+    "prob_better_at_searched_low",
+    "prob_better_at_searched_high",
 )
 EXPLAIN_CSV: tuple[str, ...] = ("metric", "plan", "baseline", "part", "mean", "p10", "p50", "p90")
 
@@ -75,6 +79,13 @@ def _effect(effect: InputEffect) -> dict[str, Any]:
             "quantile": finite_or_none(b.quantile),
             "prob_better_at_p5": finite_or_none(b.prob_better_low),
             "prob_better_at_p95": finite_or_none(b.prob_better_high),
+            "searched": {
+                "low": finite_or_none(b.range_low),
+                "high": finite_or_none(b.range_high),
+                "what": b.range_text,
+                "prob_better_at_low": finite_or_none(b.prob_better_range_low),
+                "prob_better_at_high": finite_or_none(b.prob_better_range_high),
+            },
         }
     return out
 
@@ -157,6 +168,10 @@ def sensitivity_csv(result: SensitivityResult) -> str:
             None if b is None else b.quantile,
             None if b is None else b.prob_better_low,
             None if b is None else b.prob_better_high,
+            None if b is None else b.range_low,
+            None if b is None else b.range_high,
+            None if b is None else b.prob_better_range_low,
+            None if b is None else b.prob_better_range_high,
         ]
         lines.append(",".join([*head, str(rank), csv_text(e.path), *map(csv_number, numbers)]))
     return "\n".join(lines) + "\n"

@@ -16,7 +16,7 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from coverage_sim.analysis.results import ExplainResult, InputEffect, SensitivityResult
+from coverage_sim.analysis.results import BreakEven, ExplainResult, InputEffect, SensitivityResult
 from coverage_sim.metrics.summary_types import MetricSummary
 from coverage_sim.report import formatting as fmt
 from coverage_sim.report.formats import OutputFormat
@@ -41,6 +41,17 @@ def input_value(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return fmt.MISSING
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def breakeven_text(b: BreakEven) -> str:
+    """``flips at 0.9 (its p31)`` or ``does not flip from 0 to 1 (its whole valid range)``."""
+    searched = f"{input_value(b.range_low)} to {input_value(b.range_high)} ({b.range_text})"
+    if b.value is None:
+        return f"does not flip from {searched}"
+    level = "" if b.quantile is None else f" (its p{b.quantile * 100:.0f})"
+    inside = b.quantile is not None and 0.05 <= b.quantile <= 0.95
+    note = "" if inside else f", outside its p5..p95; searched {searched}"
+    return f"flips at {input_value(b.value)}{level}{note}"
 
 
 def _out(result: SensitivityResult | ExplainResult, value: float | None) -> str:
@@ -152,15 +163,11 @@ def render_sensitivity_table(result: SensitivityResult) -> str:
         lines.append(f"{label:<{PATH_WIDTH}} {bar} {figures}".rstrip())
     breakevens = [e for e in result.effects if e.breakeven is not None]
     if breakevens:
-        lines += ["", "Break-even: where P(better) crosses 50% inside the input's p5..p95"]
+        lines += ["", "Break-even: where P(better) crosses 50% over the input's valid range"]
         for e in breakevens:
             b = e.breakeven
             assert b is not None
-            where = (
-                f"flips at {input_value(b.value)} (its p{b.quantile * 100:.0f})"
-                if b.value is not None and b.quantile is not None
-                else "does not flip"
-            )
+            where = breakeven_text(b)
             lines.append(f"   {e.path}")
             lines.append(
                 f"     {where}; P(better) {fmt.probability(b.prob_better_low)} at p5, "
@@ -249,7 +256,11 @@ def render_sensitivity_markdown(result: SensitivityResult) -> str:
             flip = (
                 ""
                 if b is None
-                else ("does not flip" if b.value is None else f"{input_value(b.value)}")
+                else (
+                    f"does not flip ({input_value(b.range_low)} to {input_value(b.range_high)})"
+                    if b.value is None
+                    else f"{input_value(b.value)}"
+                )
             )
             row += [
                 f"{input_value(e.low)} → {input_value(e.high)}",

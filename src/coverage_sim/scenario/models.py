@@ -172,6 +172,11 @@ class Commission(StrictModel):
 
 
 class Role(StrictModel):
+    label: str | None = Field(
+        default=None,
+        max_length=80,
+        description="Shown in reports instead of the role's id (default: the id, readable).",
+    )
     motions: Motions
     loaded_cost: PositiveMoney = Field(description="Fully loaded cost per head per year.")
     ramp_months: Months = Field(default=0.0, description="Months to full productivity.")
