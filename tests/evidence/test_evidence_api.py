@@ -77,3 +77,29 @@ def test_track_equals_the_cli(capsys, tmp_path: Path) -> None:
     cli = _cli(capsys, "track", XAAS, actuals, "--baseline", TRAD, "--months", "24")
     assert result.to_json() == cli
     assert set(result.inputs().columns) >= {"input", "prior_p50", "posterior_p50"}
+
+
+@pytest.mark.parametrize(
+    ("call", "args"),
+    [
+        (
+            lambda: api.fit_retention("examples/data/cohorts.csv"),
+            ["fit", "retention", "examples/data/cohorts.csv"],
+        ),
+        (
+            lambda: api.fit_coverage("examples/data/accounts.csv", extends="scenarios/xaas.yaml"),
+            ["fit", "coverage", "examples/data/accounts.csv", "--extends", "scenarios/xaas.yaml"],
+        ),
+        (
+            lambda: api.fit_land("examples/data/deals.csv", "examples/data/heads.csv"),
+            ["fit", "land", "examples/data/deals.csv", "--heads", "examples/data/heads.csv"],
+        ),
+    ],
+    ids=["retention", "coverage", "land"],
+)
+def test_fit_equals_the_cli(capsys, monkeypatch, call, args: list[str]) -> None:
+    monkeypatch.chdir(Path(__file__).parents[2])
+    result = call()
+    capsys.readouterr()
+    assert main([*args, "--format", "json"]) == 0
+    assert result.to_json() == capsys.readouterr().out

@@ -15,6 +15,7 @@ from __future__ import annotations
 from coverage_sim.api.analyses import Explanation, Optimization, Sensitivity, Sweep
 from coverage_sim.api.decide import optimize, sweep
 from coverage_sim.api.evidence import PilotDesigns, Tracking, ValueOfInformation, pilot, track, voi
+from coverage_sim.api.fit import Fitted, fit_coverage, fit_land, fit_retention
 from coverage_sim.api.plans import Plan, load
 from coverage_sim.api.simulate import compare, run
 from coverage_sim.api.simulation import Simulation
@@ -34,6 +35,7 @@ __all__ = [
     "CoverageSimWarning",
     "ExecutionError",
     "Explanation",
+    "Fitted",
     "Optimization",
     "PilotDesigns",
     "Plan",
@@ -48,6 +50,9 @@ __all__ = [
     "ValueOfInformation",
     "compare",
     "explain",
+    "fit_coverage",
+    "fit_land",
+    "fit_retention",
     "load",
     "optimize",
     "pilot",

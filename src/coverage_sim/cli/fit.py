@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-import warnings
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coverage_sim.cli.app import _OrderedGroup, app
 from coverage_sim.cli.common import FormatOption, note, write_stdout
 from coverage_sim.errors import ScenarioError, UsageError
+from coverage_sim.fit.commands import run_coverage, run_land, run_retention
 from coverage_sim.report.formats import OutputFormat
 from coverage_sim.text import visible
 
@@ -74,29 +73,6 @@ PeriodOption = Annotated[
 ]
 
 
-def _fitted(fit: Callable[[], FitSummary], files: list[Path]) -> FitSummary:
-    """Run ``fit``; a numerical failure on odd data (a degenerate sample, a likelihood
-    without a maximum) is reported as bad input, and the libraries' warnings become notes
-    in the output instead of raw lines on stderr."""
-    shown = ", ".join(visible(str(f), keep_layout=False) for f in files)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            summary = fit()
-        except (ValueError, ArithmeticError) as exc:
-            raise UsageError(
-                f"{shown}: the fit failed on this data ({visible(str(exc), keep_layout=False)}); "
-                "check that the data vary (more than one value, more than one month)"
-            ) from None
-    seen: list[str] = []
-    for warning in caught:
-        text = f"{warning.category.__name__}: {warning.message}"
-        if text not in seen:
-            seen.append(text)
-    summary.notes += [f"numerical warning during the fit ({text})" for text in seen]
-    return summary
-
-
 def _plan(path: Path | None) -> Scenario | None:
     if path is None:
         return None
@@ -105,18 +81,9 @@ def _plan(path: Path | None) -> Scenario | None:
     return load_scenario(path)
 
 
-def _check(level: float, output: Path | None, extends: Path | None) -> None:
-    if not 0.5 <= level < 1:
-        raise UsageError(f"--level {level}: expected a level from 0.5 to below 1, e.g. 0.9")
+def _check_output(output: Path | None, extends: Path | None) -> None:
     if output is not None and extends is None:
         raise UsageError("--output writes a plan overlay: give the plan it extends with --extends")
-
-
-def _require_fit_extra() -> None:
-    try:
-        import statsmodels  # noqa: F401
-    except ImportError:
-        raise UsageError("fit needs statsmodels: pip install 'coverage-sim[fit]'") from None
 
 
 def _deliver(
@@ -177,14 +144,6 @@ def _validate_overlay(text: str, output: Path) -> None:
         os.unlink(name)
 
 
-def _period(period: float | None, plan: Scenario | None) -> float:
-    if period is not None:
-        if not 0 < period <= 120:
-            raise UsageError(f"--period-months {period:g}: expected months from above 0 to 120")
-        return period
-    return float(plan.company.contract_months) if plan is not None else 12.0
-
-
 @fit_app.command(
     epilog="Example: coverage-sim fit retention examples/data/cohorts.csv "
     "--extends scenarios/xaas.yaml --output fitted.yaml"
@@ -217,31 +176,16 @@ def retention(
 ) -> None:
     """Logo retention (shifted-beta-geometric, Fader & Hardie 2007) and, with an arr
     column, GRR, NRR and the monthly upsell rate; mapped onto the plan's renewal keys."""
-    _check(level, output, extends)
-    _require_fit_extra()
-    from coverage_sim.fit.retention import PlanTerms, fit_retention
-
+    _check_output(output, extends)
     plan = _plan(extends)
-    terms = (
-        PlanTerms()
-        if plan is None
-        else PlanTerms(plan.company.contract_months, plan.horizon_months)
-    )
-    if not 0 <= project <= 600:
-        raise UsageError(f"--project {project}: expected 0 to 600 periods")
-    period = _period(period_months, plan)
-    cutoff = _date(as_of)
-    summary = _fitted(
-        lambda: fit_retention(
-            data,
-            period_months=period,
-            as_of=cutoff,
-            level=level,
-            seed=seed,
-            project=project,
-            terms=terms,
-        ),
-        [data],
+    summary = run_retention(
+        data,
+        plan,
+        period_months=period_months,
+        as_of=as_of,
+        project=project,
+        level=level,
+        seed=seed,
     )
     _deliver(
         [summary],
@@ -252,18 +196,6 @@ def retention(
         command="fit retention",
         inputs=[data],
     )
-
-
-def _date(text: str | None) -> str | None:
-    if text is None:
-        return None
-    from coverage_sim.fit.table import month_number
-
-    try:
-        month_number(text.strip())
-    except ValueError:
-        raise UsageError(f"--as-of {text!r}: expected a date YYYY-MM-DD") from None
-    return text.strip()
 
 
 @fit_app.command(
@@ -305,14 +237,16 @@ def land(
 ) -> None:
     """Land ACV (lognormal, gamma, Weibull by AIC), new logos per ramped seller, and the
     demand ceiling D of D(1 - exp(-E/D))."""
-    _check(level, output, extends)
-    _require_fit_extra()
-    from coverage_sim.fit.land import fit_land
-
+    _check_output(output, extends)
     plan = _plan(extends)
-    terms = _land_terms(plan, role, sales_cycle_months)
-    summary = _fitted(
-        lambda: fit_land(deals, heads, terms=terms, level=level, seed=seed), [deals, heads]
+    summary = run_land(
+        deals,
+        heads,
+        plan,
+        role=role,
+        sales_cycle_months=sales_cycle_months,
+        level=level,
+        seed=seed,
     )
     _deliver(
         [summary],
@@ -323,22 +257,6 @@ def land(
         command="fit land",
         inputs=[deals, heads],
     )
-
-
-def _land_terms(plan: Scenario | None, role: str | None, cycle: int | None) -> Any:
-    from coverage_sim.fit.land import LandTerms
-
-    if cycle is not None and not 0 <= cycle <= 60:
-        raise UsageError(f"--sales-cycle-months {cycle}: expected 0 to 60")
-    if plan is None:
-        return LandTerms(role or "account_executive", cycle or 0)
-    if role is None:
-        role = max(plan.roles, key=lambda r: plan.roles[r].motions.land)
-    elif role not in plan.roles:
-        raise UsageError(f"--role {role!r}: not a role of the plan ({', '.join(plan.roles)})")
-    demand = plan.market.demand
-    plan_cycle = demand.sales_cycle_months if demand is not None else 0
-    return LandTerms(role, plan_cycle if cycle is None else cycle)
 
 
 @fit_app.command(
@@ -361,13 +279,9 @@ def coverage(
 ) -> None:
     """Covered vs uncovered renewal, adoption and expansion rates, raw and adjusted for
     ACV, tenure and segment. Observational data: an association, not a causal effect."""
-    _check(level, output, extends)
-    _require_fit_extra()
-    from coverage_sim.fit.coverage import fit_coverage
-
+    _check_output(output, extends)
     plan = _plan(extends)
-    period = _period(period_months, plan)
-    summary = _fitted(lambda: fit_coverage(accounts, period_months=period, level=level), [accounts])
+    summary = run_coverage(accounts, plan, period_months=period_months, level=level)
     _deliver(
         [summary],
         output_format=output_format,
