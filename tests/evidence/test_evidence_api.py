@@ -42,16 +42,17 @@ def test_pilot_equals_the_cli(capsys, tmp_path: Path) -> None:
         plan.read_text() + "customers: {renewal: {adopted: {uncovered: 90%, "
         'covered: "91% to 98%"}}}\n'
     )
-    result = api.pilot(
-        plan,
-        baseline=tmp_path / "traditional.yaml",
-        input_path="customers.renewal.adopted",
-        accounts=[0, 40],
-        months=[6],
-        trials=400,
-        horizon=24,
-        workers=1,
-    )
+    with pytest.warns(api.CoverageSimWarning, match="differs from the baseline"):
+        result = api.pilot(
+            plan,
+            baseline=tmp_path / "traditional.yaml",
+            input_path="customers.renewal.adopted",
+            accounts=[0, 40],
+            months=[6],
+            trials=400,
+            horizon=24,
+            workers=1,
+        )
     cli = _cli(
         capsys,
         "pilot",
