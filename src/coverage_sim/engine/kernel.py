@@ -320,30 +320,45 @@ def renew(
         )  # fmt: skip
     out[:, :] = 0.0
     for st in range(3):
-        keep_share = 0.0 if st == 1 else 1.0
         for j in range(size):
-            n = counts[st, due, j]
-            k = kept[st, j]
-            share = k / n if n > 0 else 0.0
-            cut_share = downsell[j] * keep_share
-            a = arr[st, due, j]
-            kept_arr = a * share
-            cut = kept_arr * cut_share
-            renewed = kept_arr - cut
-            out[0, j] += a - kept_arr
-            out[1, j] += cut
-            out[2, j] += renewed
-            arr[st, due, j] = renewed
-            a = base_arr[st, due, j]
-            kept_arr = a * share
-            cut = kept_arr * cut_share
-            renewed = kept_arr - cut
-            out[3, j] += a - kept_arr
-            out[4, j] += cut
-            out[5, j] += renewed
-            base_arr[st, due, j] = renewed
-            counts[st, due, j] = k
-            out[6, j] += n - k  # an integer sum, exact in float64
+            renew_cell(counts, arr, base_arr, kept[st, j], downsell[j], out, st, due, j)
+
+
+@njit(cache=True, inline="always")
+def renew_cell(
+    counts: Any,
+    arr: Any,
+    base_arr: Any,
+    k: Any,
+    downsell: float,
+    out: Any,
+    st: int,
+    slot: int,
+    j: int,
+) -> None:
+    """One renewal cell: ``k`` of its ``n`` customers kept, their ARR and base ARR cut by
+    the downsell (at-risk customers only, ``st == 1``), the flows added to ``out``."""
+    n = counts[st, slot, j]
+    share = k / n if n > 0 else 0.0
+    cut_share = downsell * (0.0 if st == 1 else 1.0)
+    a = arr[st, slot, j]
+    kept_arr = a * share
+    cut = kept_arr * cut_share
+    renewed = kept_arr - cut
+    out[0, j] += a - kept_arr
+    out[1, j] += cut
+    out[2, j] += renewed
+    arr[st, slot, j] = renewed
+    a = base_arr[st, slot, j]
+    kept_arr = a * share
+    cut = kept_arr * cut_share
+    renewed = kept_arr - cut
+    out[3, j] += a - kept_arr
+    out[4, j] += cut
+    out[5, j] += renewed
+    base_arr[st, slot, j] = renewed
+    counts[st, slot, j] = k
+    out[6, j] += n - k  # an integer sum, exact in float64
 
 
 @njit(cache=True)

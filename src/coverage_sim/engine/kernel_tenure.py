@@ -13,7 +13,7 @@ from typing import Any
 
 from numba import njit
 
-from coverage_sim.engine.kernel import binomial_rows
+from coverage_sim.engine.kernel import binomial_rows, renew_cell
 
 
 @njit(cache=True)
@@ -61,33 +61,10 @@ def renew_by_tenure(
             )  # fmt: skip
     out[:, :] = 0.0
     for st in range(3):
-        keep_share = 0.0 if st == 1 else 1.0
         for b in range(buckets):
-            d = due[b]
             c = st * buckets + b
             for j in range(size):
-                n = counts[st, d, j]
-                k = kept[c, j]
-                share = k / n if n > 0 else 0.0
-                cut_share = downsell[j] * keep_share
-                a = arr[st, d, j]
-                kept_arr = a * share
-                cut = kept_arr * cut_share
-                renewed = kept_arr - cut
-                out[0, j] += a - kept_arr
-                out[1, j] += cut
-                out[2, j] += renewed
-                arr[st, d, j] = renewed
-                a = base_arr[st, d, j]
-                kept_arr = a * share
-                cut = kept_arr * cut_share
-                renewed = kept_arr - cut
-                out[3, j] += a - kept_arr
-                out[4, j] += cut
-                out[5, j] += renewed
-                base_arr[st, d, j] = renewed
-                counts[st, d, j] = k
-                out[6, j] += n - k
+                renew_cell(counts, arr, base_arr, kept[c, j], downsell[j], out, st, due[b], j)
     for st in range(3):
         for j in range(size):
             _advance(counts, st, due, j)
