@@ -99,6 +99,12 @@ def plan_pilot(
     cost_per_account_month: float | None = None,
 ) -> PilotResult:
     """Simulate the plans, then every design ``accounts x months``."""
+    if target is not None and not 0 < target < 1:
+        raise UsageError(f"--target {target!r}: expected a share such as 10%")
+    if cost_per_account_month is not None and not cost_per_account_month >= 0:
+        raise UsageError(
+            f"--cost-per-account-month {cost_per_account_month!r}: expected an amount such as 500"
+        )
     metric = check_voi_metric(metric)
     pair = _pair_path(input_path)
     kind = observation_kind(pair)

@@ -132,6 +132,18 @@ def _planned(
     return plan
 
 
+def _number(text: str, flag: str, expected: str) -> float:
+    """A number in the scenario grammar (``10%``, ``500``); its range is the analysis's
+    to check, for the CLI and the API alike."""
+    from coverage_sim.errors import UsageError
+    from coverage_sim.scenario import parse_number
+
+    try:
+        return parse_number(text)
+    except ValueError:
+        raise UsageError(f"{flag} {text!r}: expected {expected}") from None
+
+
 def _statsmodels(command: str) -> None:
     from coverage_sim.errors import UsageError
 
@@ -219,7 +231,6 @@ def pilot(
     from coverage_sim.errors import UsageError
     from coverage_sim.report.atomic import write_atomic
     from coverage_sim.report.voi_out import render_pilot
-    from coverage_sim.scenario import parse_number
 
     _statsmodels("pilot")
     check_voi_metric(metric)
@@ -227,22 +238,12 @@ def pilot(
     lengths = parse_counts(months, "--months", minimum=1)
     if len(sizes) * len(lengths) > 200:
         raise UsageError("pilot takes at most 200 designs (--accounts x --months)")
-    share: float | None = None
-    if target is not None:
-        try:
-            share = parse_number(target)
-        except ValueError:
-            share = -1.0
-        if not 0 < share < 1:
-            raise UsageError(f"--target {target!r}: expected a share such as 10%")
-    per_month: float | None = None
+    share = None if target is None else _number(target, "--target", "a share such as 10%")
+    per_month = None
     if cost is not None:
-        try:
-            per_month = parse_number(cost)
-        except ValueError:
-            per_month = -1.0
-        if per_month < 0 or "%" in cost:
+        if "%" in cost:
             raise UsageError(f"--cost-per-account-month {cost!r}: expected an amount such as 500")
+        per_month = _number(cost, "--cost-per-account-month", "an amount such as 500")
     plan = _planned(
         plans,
         "pilot",
